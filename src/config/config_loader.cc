@@ -1,0 +1,417 @@
+// YAML → fpgw.config.v1.Config by descriptor walk, then semantic validation. No library maps YAML
+// onto a proto schema with field-path errors (docs/decisions/0003-config-yaml-to-proto.md); the
+// YAML parsing itself is yaml-cpp's.
+#include "config/config_loader.h"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/duration.pb.h"
+#include "google/protobuf/reflection.h"
+#include "yaml-cpp/yaml.h"
+
+namespace fpgw::config {
+namespace {
+
+namespace pb = ::google::protobuf;
+using fpgw::config::v1::Config;
+using fpgw::config::v1::Integration;
+
+constexpr size_t kMaxConfigBytes = 1 << 20;
+
+class YamlToProto {
+ public:
+  explicit YamlToProto(std::vector<ConfigProblem>* problems) : problems_(problems) {}
+
+  void Message(const YAML::Node& node, const std::string& path, pb::Message* msg) {
+    if (node.IsNull()) return;
+    if (!node.IsMap()) {
+      Problem(path, "expected a mapping");
+      return;
+    }
+    const pb::Descriptor* desc = msg->GetDescriptor();
+    std::set<const pb::OneofDescriptor*> oneofs_seen;
+    for (const auto& kv : node) {
+      const std::string key = kv.first.Scalar();
+      const std::string field_path = path.empty() ? key : absl::StrCat(path, ".", key);
+      const pb::FieldDescriptor* field = desc->FindFieldByName(key);
+      if (field == nullptr) {
+        Problem(field_path, "unknown field");
+        continue;
+      }
+      if (const pb::OneofDescriptor* oneof = field->real_containing_oneof(); oneof != nullptr) {
+        if (!oneofs_seen.insert(oneof).second) {
+          Problem(field_path,
+                  absl::StrCat("only one of the fields of '", oneof->name(), "' may be set"));
+          continue;
+        }
+      }
+      if (field->is_repeated()) {
+        if (kv.second.IsNull()) continue;
+        if (!kv.second.IsSequence()) {
+          Problem(field_path, "expected a list");
+          continue;
+        }
+        for (size_t i = 0; i < kv.second.size(); ++i) {
+          Field(kv.second[i], absl::StrCat(field_path, "[", i, "]"), msg, field);
+        }
+      } else {
+        Field(kv.second, field_path, msg, field);
+      }
+    }
+  }
+
+ private:
+  void Problem(const std::string& path, std::string message) {
+    problems_->push_back({path, std::move(message)});
+  }
+
+  bool Scalar(const YAML::Node& node, const std::string& path, std::string* out) {
+    if (!node.IsScalar()) {
+      Problem(path, "expected a scalar value");
+      return false;
+    }
+    *out = node.Scalar();
+    return true;
+  }
+
+  void Field(const YAML::Node& node, const std::string& path, pb::Message* msg,
+             const pb::FieldDescriptor* field) {
+    const pb::Reflection* refl = msg->GetReflection();
+    const bool rep = field->is_repeated();
+    if (field->cpp_type() == pb::FieldDescriptor::CPPTYPE_MESSAGE) {
+      pb::Message* sub = rep ? refl->AddMessage(msg, field) : refl->MutableMessage(msg, field);
+      if (field->message_type()->full_name() == "google.protobuf.Duration") {
+        Duration(node, path, static_cast<pb::Duration*>(sub));
+      } else {
+        Message(node, path, sub);
+      }
+      return;
+    }
+    std::string text;
+    if (!Scalar(node, path, &text)) return;
+    switch (field->cpp_type()) {
+      case pb::FieldDescriptor::CPPTYPE_STRING:
+        rep ? refl->AddString(msg, field, text) : refl->SetString(msg, field, text);
+        return;
+      case pb::FieldDescriptor::CPPTYPE_INT32: {
+        int32_t v;
+        if (!absl::SimpleAtoi(text, &v)) return Problem(path, "expected a 32-bit integer");
+        rep ? refl->AddInt32(msg, field, v) : refl->SetInt32(msg, field, v);
+        return;
+      }
+      case pb::FieldDescriptor::CPPTYPE_INT64: {
+        int64_t v;
+        if (!absl::SimpleAtoi(text, &v)) return Problem(path, "expected an integer");
+        rep ? refl->AddInt64(msg, field, v) : refl->SetInt64(msg, field, v);
+        return;
+      }
+      case pb::FieldDescriptor::CPPTYPE_UINT32: {
+        uint32_t v;
+        if (!absl::SimpleAtoi(text, &v)) return Problem(path, "expected an unsigned integer");
+        rep ? refl->AddUInt32(msg, field, v) : refl->SetUInt32(msg, field, v);
+        return;
+      }
+      case pb::FieldDescriptor::CPPTYPE_UINT64: {
+        uint64_t v;
+        if (!absl::SimpleAtoi(text, &v)) return Problem(path, "expected an unsigned integer");
+        rep ? refl->AddUInt64(msg, field, v) : refl->SetUInt64(msg, field, v);
+        return;
+      }
+      case pb::FieldDescriptor::CPPTYPE_DOUBLE:
+      case pb::FieldDescriptor::CPPTYPE_FLOAT: {
+        double v;
+        if (!absl::SimpleAtod(text, &v)) return Problem(path, "expected a number");
+        if (field->cpp_type() == pb::FieldDescriptor::CPPTYPE_FLOAT) {
+          rep ? refl->AddFloat(msg, field, static_cast<float>(v))
+              : refl->SetFloat(msg, field, static_cast<float>(v));
+        } else {
+          rep ? refl->AddDouble(msg, field, v) : refl->SetDouble(msg, field, v);
+        }
+        return;
+      }
+      case pb::FieldDescriptor::CPPTYPE_BOOL: {
+        bool v;
+        if (text == "true") {
+          v = true;
+        } else if (text == "false") {
+          v = false;
+        } else {
+          return Problem(path, "expected true or false");
+        }
+        rep ? refl->AddBool(msg, field, v) : refl->SetBool(msg, field, v);
+        return;
+      }
+      case pb::FieldDescriptor::CPPTYPE_ENUM: {
+        const pb::EnumValueDescriptor* value = EnumValue(field->enum_type(), text);
+        if (value == nullptr || value->number() == 0) {
+          std::vector<std::string> names;
+          for (int i = 1; i < field->enum_type()->value_count(); ++i) {
+            names.push_back(ShortEnumName(field->enum_type(), field->enum_type()->value(i)));
+          }
+          return Problem(path, absl::StrCat("unknown value \"", text,
+                                            "\"; expected one of: ", absl::StrJoin(names, ", ")));
+        }
+        rep ? refl->AddEnum(msg, field, value) : refl->SetEnum(msg, field, value);
+        return;
+      }
+      default:
+        Problem(path, "unsupported field type");
+    }
+  }
+
+  // Enum values are accepted by full name (VENDOR_FINGERPRINT) or, case-insensitively, without
+  // the enum's prefix (fingerprint).
+  static std::string ShortEnumName(const pb::EnumDescriptor* type,
+                                   const pb::EnumValueDescriptor* v) {
+    // The prefix is what the zero value has before "UNSPECIFIED" (buf's ENUM_VALUE_PREFIX rule).
+    const std::string& zero = type->value(0)->name();
+    const size_t cut = zero.rfind("UNSPECIFIED");
+    std::string name = v->name();
+    if (cut != std::string::npos && absl::StartsWith(name, zero.substr(0, cut))) {
+      name = name.substr(cut);
+    }
+    return absl::AsciiStrToLower(name);
+  }
+
+  static const pb::EnumValueDescriptor* EnumValue(const pb::EnumDescriptor* type,
+                                                  const std::string& text) {
+    if (const auto* v = type->FindValueByName(text); v != nullptr) return v;
+    for (int i = 0; i < type->value_count(); ++i) {
+      if (ShortEnumName(type, type->value(i)) == absl::AsciiStrToLower(text)) return type->value(i);
+    }
+    return nullptr;
+  }
+
+  void Duration(const YAML::Node& node, const std::string& path, pb::Duration* out) {
+    std::string text;
+    if (!Scalar(node, path, &text)) return;
+    absl::Duration d;
+    if (!absl::ParseDuration(text, &d)) {
+      return Problem(path, "expected a duration such as \"2s\" or \"250ms\"");
+    }
+    if (d < absl::ZeroDuration()) return Problem(path, "must not be negative");
+    const int64_t secs = absl::IDivDuration(d, absl::Seconds(1), &d);
+    out->set_seconds(secs);
+    out->set_nanos(static_cast<int32_t>(absl::ToInt64Nanoseconds(d)));
+  }
+
+  std::vector<ConfigProblem>* problems_;
+};
+
+bool ValidName(absl::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+  }
+  return true;
+}
+
+bool IsLoopbackUrl(absl::string_view url) {
+  return absl::StartsWith(url, "http://127.") || absl::StartsWith(url, "http://localhost:") ||
+         absl::StartsWith(url, "http://[::1]:");
+}
+
+void ValidateSecretRef(const fpgw::config::v1::SecretRef& ref, const std::string& path,
+                       const Config& config, bool required, std::vector<ConfigProblem>* problems) {
+  using fpgw::config::v1::SecretRef;
+  switch (ref.source_case()) {
+    case SecretRef::SOURCE_NOT_SET:
+      if (required) problems->push_back({path, "a credential reference (env or file) is required"});
+      return;
+    case SecretRef::kEnv:
+      if (ref.env().empty()) problems->push_back({path + ".env", "must not be empty"});
+      return;
+    case SecretRef::kFile:
+      if (ref.file().empty() || absl::StrContains(ref.file(), '/') ||
+          absl::StartsWith(ref.file(), ".")) {
+        problems->push_back({path + ".file", "must be a file name inside secret_stores.directory"});
+      }
+      if (config.secret_stores().directory().empty()) {
+        problems->push_back({path + ".file", "needs secret_stores.directory to be set"});
+      }
+      return;
+  }
+}
+
+void Validate(Config* config, std::vector<ConfigProblem>* problems) {
+  using fpgw::config::v1::Vendor;
+  auto* server = config->mutable_server();
+  if (server->listen().empty()) server->add_listen("127.0.0.1:50051");
+  for (int i = 0; i < server->listen_size(); ++i) {
+    const std::string& addr = server->listen(i);
+    const std::string path = absl::StrCat("server.listen[", i, "]");
+    if (absl::StartsWith(addr, "unix:")) {
+      if (addr.size() <= 5) problems->push_back({path, "unix: needs a socket path"});
+      continue;
+    }
+    const size_t colon = addr.rfind(':');
+    int port = 0;
+    if (colon == std::string::npos || colon == 0 ||
+        !absl::SimpleAtoi(absl::string_view(addr).substr(colon + 1), &port) || port < 0 ||
+        port > 65535) {
+      problems->push_back({path, "expected host:port or unix:/path"});
+    }
+  }
+  if (!server->has_drain_grace_period()) server->mutable_drain_grace_period()->set_seconds(10);
+  if (server->max_receive_message_bytes() < 0) {
+    problems->push_back({"server.max_receive_message_bytes", "must not be negative"});
+  }
+  if (server->max_receive_message_bytes() == 0) server->set_max_receive_message_bytes(1 << 20);
+  if (server->max_send_message_bytes() < 0) {
+    problems->push_back({"server.max_send_message_bytes", "must not be negative"});
+  }
+  if (server->max_send_message_bytes() == 0) server->set_max_send_message_bytes(16 << 20);
+  if (server->has_page_token_key()) {
+    ValidateSecretRef(server->page_token_key(), "server.page_token_key", *config, false, problems);
+  }
+  auto* http = config->mutable_http();
+  if (http->max_response_bytes() < 0) {
+    problems->push_back({"http.max_response_bytes", "must not be negative"});
+  }
+  if (http->max_response_bytes() == 0) http->set_max_response_bytes(8 << 20);
+  if (!http->has_connect_timeout()) http->mutable_connect_timeout()->set_seconds(2);
+
+  if (config->tenants().empty())
+    problems->push_back({"tenants", "at least one tenant is required"});
+  if (config->tenants_size() > 1 && server->tenant_header().empty()) {
+    problems->push_back({"server.tenant_header",
+                         "several tenants need a tenant_header that names the caller's tenant"});
+  }
+  std::set<std::string> tenant_names;
+  for (int t = 0; t < config->tenants_size(); ++t) {
+    auto* tenant = config->mutable_tenants(t);
+    const std::string tpath = absl::StrCat("tenants[", t, "]");
+    if (!ValidName(tenant->name())) {
+      problems->push_back({tpath + ".name", "required: 1-64 letters, digits, '-' or '_'"});
+    } else if (!tenant_names.insert(tenant->name()).second) {
+      problems->push_back(
+          {tpath + ".name", absl::StrCat("duplicate tenant \"", tenant->name(), "\"")});
+    }
+    if (tenant->integrations().empty()) {
+      problems->push_back({tpath + ".integrations", "at least one integration is required"});
+    }
+    std::set<std::string> names;
+    for (int i = 0; i < tenant->integrations_size(); ++i) {
+      Integration* in = tenant->mutable_integrations(i);
+      const std::string ipath = absl::StrCat(tpath, ".integrations[", i, "]");
+      if (!ValidName(in->name())) {
+        problems->push_back({ipath + ".name", "required: 1-64 letters, digits, '-' or '_'"});
+      } else if (!names.insert(in->name()).second) {
+        problems->push_back(
+            {ipath + ".name", absl::StrCat("duplicate integration \"", in->name(), "\"")});
+      }
+      if (in->vendor() == fpgw::config::v1::VENDOR_UNSPECIFIED) {
+        problems->push_back({ipath + ".vendor", "required: cside, stytch or fingerprint"});
+      }
+      const std::string version = EffectiveApiVersion(*in);
+      const bool version_ok =
+          (in->vendor() == fpgw::config::v1::VENDOR_FINGERPRINT &&
+           (version == "v3" || version == "v4")) ||
+          (in->vendor() == fpgw::config::v1::VENDOR_CSIDE && version == "v2") ||
+          (in->vendor() == fpgw::config::v1::VENDOR_STYTCH && version == "v1") ||
+          in->vendor() == fpgw::config::v1::VENDOR_UNSPECIFIED;
+      if (!version_ok) {
+        problems->push_back({ipath + ".api_version", absl::StrCat("unsupported version \"", version,
+                                                                  "\" for this vendor")});
+      }
+      if (in->region() != fpgw::config::v1::REGION_UNSPECIFIED &&
+          in->vendor() != fpgw::config::v1::VENDOR_FINGERPRINT) {
+        problems->push_back({ipath + ".region", "only Fingerprint integrations have a region"});
+      }
+      if (!in->base_url().empty() && !absl::StartsWith(in->base_url(), "https://") &&
+          !IsLoopbackUrl(in->base_url())) {
+        problems->push_back({ipath + ".base_url", "must be an https:// URL"});
+      }
+      ValidateSecretRef(in->credential(), ipath + ".credential", *config, true, problems);
+      if (!in->has_timeout()) in->mutable_timeout()->set_seconds(5);
+      if (in->timeout().seconds() == 0 && in->timeout().nanos() == 0) {
+        problems->push_back({ipath + ".timeout", "must be positive"});
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::string EffectiveApiVersion(const Integration& integration) {
+  if (!integration.api_version().empty()) return integration.api_version();
+  switch (integration.vendor()) {
+    case fpgw::config::v1::VENDOR_FINGERPRINT:
+      return "v4";
+    case fpgw::config::v1::VENDOR_CSIDE:
+      return "v2";
+    case fpgw::config::v1::VENDOR_STYTCH:
+      return "v1";
+    default:
+      return "";
+  }
+}
+
+std::string SecretRefName(const fpgw::config::v1::SecretRef& ref) {
+  switch (ref.source_case()) {
+    case fpgw::config::v1::SecretRef::kEnv:
+      return absl::StrCat("env:", ref.env());
+    case fpgw::config::v1::SecretRef::kFile:
+      return absl::StrCat("file:", ref.file());
+    default:
+      return "";
+  }
+}
+
+std::vector<ConfigProblem> ParseConfig(absl::string_view yaml, Config* out) {
+  std::vector<ConfigProblem> problems;
+  out->Clear();
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml));
+  } catch (const YAML::Exception& e) {
+    problems.push_back({absl::StrCat("line ", e.mark.line + 1, ", column ", e.mark.column + 1),
+                        absl::StrCat("not valid YAML: ", e.msg)});
+    return problems;
+  }
+  if (!root.IsDefined() || root.IsNull()) {
+    problems.push_back({"(root)", "the config is empty"});
+    return problems;
+  }
+  YamlToProto(&problems).Message(root, "", out);
+  if (!problems.empty()) return problems;
+  Validate(out, &problems);
+  return problems;
+}
+
+std::string FormatProblems(const std::vector<ConfigProblem>& problems) {
+  std::vector<std::string> lines;
+  lines.reserve(problems.size());
+  for (const ConfigProblem& p : problems) lines.push_back(absl::StrCat(p.path, ": ", p.message));
+  return absl::StrJoin(lines, "\n");
+}
+
+absl::StatusOr<Config> LoadConfigFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("config file ", path, " cannot be opened"));
+  std::string text(kMaxConfigBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  if (text.size() > kMaxConfigBytes) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("config file ", path, " is larger than 1 MiB"));
+  }
+  Config config;
+  std::vector<ConfigProblem> problems = ParseConfig(text, &config);
+  if (!problems.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("config file ", path, " has ", problems.size(),
+                                                   " problem(s):\n", FormatProblems(problems)));
+  }
+  return config;
+}
+
+}  // namespace fpgw::config

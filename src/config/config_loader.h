@@ -1,0 +1,42 @@
+// Loads fpgw's one config file: YAML whose schema is the proto message fpgw.config.v1.Config.
+// Parsing walks the proto descriptor, so every problem (unknown field, wrong type, bad enum or
+// duration, then semantic rules such as "an integration needs a credential") is reported with its
+// field path, e.g. `tenants[0].integrations[1].vendor: unknown enum value "fingerprnt"`.
+#ifndef FPGW_CONFIG_CONFIG_LOADER_H_
+#define FPGW_CONFIG_CONFIG_LOADER_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "fpgw/config/v1/config.pb.h"
+
+namespace fpgw::config {
+
+// One problem found in a config, with the path of the field at fault.
+struct ConfigProblem {
+  std::string path;
+  std::string message;
+};
+
+// Parses YAML text into a Config and validates it. Returns every problem found; an empty vector
+// means `out` is a valid config with defaults filled in.
+std::vector<ConfigProblem> ParseConfig(absl::string_view yaml, fpgw::config::v1::Config* out);
+
+// Reads and parses a file. Errors: NOT_FOUND / FAILED_PRECONDITION when the file cannot be read;
+// INVALID_ARGUMENT listing every problem ("path: message", one per line).
+absl::StatusOr<fpgw::config::v1::Config> LoadConfigFile(const std::string& path);
+
+// Formats problems one per line.
+std::string FormatProblems(const std::vector<ConfigProblem>& problems);
+
+// The API version an integration uses, with the vendor's default applied.
+std::string EffectiveApiVersion(const fpgw::config::v1::Integration& integration);
+
+// "env:NAME" or "file:NAME" for a SecretRef, as credentials::RoutingCredentialStore reads it.
+std::string SecretRefName(const fpgw::config::v1::SecretRef& ref);
+
+}  // namespace fpgw::config
+
+#endif  // FPGW_CONFIG_CONFIG_LOADER_H_

@@ -1,0 +1,335 @@
+// The fpgw binary.
+//
+//   fpgw [--config=FILE] [--listen=ADDR]   serve (with no config: sandbox mode, DESIGN §7)
+//   fpgw sandbox [--listen=HOST:PORT]      run only the vendor sandbox
+//   fpgw check-config FILE                 validate a config file, listing every problem
+//   fpgw normalize [--kind=K] [FILE|-]     print the Evaluation of a saved vendor payload
+//
+// Flags and environment variables cover only what a container platform sets: the config path
+// (FPGW_CONFIG), the listen address (FPGW_LISTEN) and the log level (FPGW_LOG_LEVEL).
+#include <openssl/rand.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+#include "config/config_loader.h"
+#include "google/protobuf/util/json_util.h"
+#include "sandbox/sandbox.h"
+#include "server/gateway.h"
+#include "telemetry/log.h"
+#include "vendors/fingerprint_v4/mapper.h"
+
+ABSL_FLAG(std::string, config, "",
+          "Config file (YAML). Default: $FPGW_CONFIG; none = sandbox mode.");
+ABSL_FLAG(
+    std::string, listen, "",
+    "Listen address (host:port or unix:/path), replacing the config's. Default: $FPGW_LISTEN.");
+ABSL_FLAG(std::string, log_level, "",
+          "debug, info, warning or error. Default: $FPGW_LOG_LEVEL or info.");
+ABSL_FLAG(std::string, kind, "auto",
+          "normalize: payload kind (auto, fingerprint-v4-event, fingerprint-v4-search, "
+          "fingerprint-v4-webhook).");
+ABSL_FLAG(bool, full, false, "normalize: include the raw vendor payload (EVALUATION_VIEW_FULL).");
+ABSL_FLAG(std::string, state_dir, "", "sandbox: directory for its CA, certificate and key.");
+ABSL_FLAG(uint64_t, seed, 1, "sandbox: seed of the data generator.");
+
+namespace {
+
+using fpgw::telemetry::Log;
+using fpgw::telemetry::LogLevel;
+
+constexpr size_t kMaxPayloadBytes = 64 << 20;
+constexpr const char* kSandboxKeyEnv = "FPGW_SANDBOX_FINGERPRINT_V4_KEY";
+
+std::string FlagOrEnv(const std::string& flag, const char* env) {
+  if (!flag.empty()) return flag;
+  const char* value = std::getenv(env);
+  return value == nullptr ? "" : value;
+}
+
+std::string RandomKey() {
+  unsigned char bytes[24];
+  RAND_bytes(bytes, sizeof(bytes));
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(bytes), sizeof(bytes)));
+}
+
+// Blocks SIGTERM and SIGINT in this and every later thread, so that WaitForSignal() receives them.
+sigset_t BlockShutdownSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+int WaitForSignal(const sigset_t& set) {
+  int signal_number = 0;
+  sigwait(&set, &signal_number);
+  return signal_number;
+}
+
+int Serve() {
+  const sigset_t signals = BlockShutdownSignals();
+  const std::string config_path = FlagOrEnv(absl::GetFlag(FLAGS_config), "FPGW_CONFIG");
+  const std::string listen = FlagOrEnv(absl::GetFlag(FLAGS_listen), "FPGW_LISTEN");
+  fpgw::config::v1::Config config;
+  std::unique_ptr<fpgw::sandbox::Sandbox> sandbox;
+
+  if (config_path.empty()) {
+    Log(LogLevel::kWarning,
+        "SANDBOX MODE: no config file given, so fpgw serves the full API on loopback against its "
+        "built-in vendor sandbox with generated credentials. Not for production: pass --config.");
+    const std::string key = RandomKey();
+    setenv(kSandboxKeyEnv, key.c_str(), 1);
+    fpgw::sandbox::SandboxOptions options;
+    options.fingerprint_v4_secret_key = key;
+    options.seed = absl::GetFlag(FLAGS_seed);
+    absl::StatusOr<std::unique_ptr<fpgw::sandbox::Sandbox>> started =
+        fpgw::sandbox::Sandbox::Start(options);
+    if (!started.ok()) {
+      Log(LogLevel::kError, "the sandbox could not start",
+          {{"error", started.status().ToString()}});
+      return 1;
+    }
+    sandbox = *std::move(started);
+    const std::string yaml = absl::StrCat(
+        "server:\n  listen: [\"", listen.empty() ? "127.0.0.1:50051" : listen, "\"]\n",
+        "http:\n  ca_bundle_path: \"", sandbox->ca_cert_path(), "\"\n",
+        "tenants:\n"
+        "  - name: sandbox\n"
+        "    integrations:\n"
+        "      - name: fingerprint-v4\n"
+        "        vendor: fingerprint\n"
+        "        api_version: v4\n"
+        "        base_url: \"",
+        sandbox->base_url(), "/v4\"\n", "        credential: {env: ", kSandboxKeyEnv, "}\n");
+    std::vector<fpgw::config::ConfigProblem> problems = fpgw::config::ParseConfig(yaml, &config);
+    if (!problems.empty()) {
+      Log(LogLevel::kError, "internal sandbox config is invalid",
+          {{"problems", fpgw::config::FormatProblems(problems)}});
+      return 1;
+    }
+    Log(LogLevel::kInfo, "sandbox started",
+        {{"base_url", sandbox->base_url()}, {"ca_cert", sandbox->ca_cert_path()}});
+  } else {
+    absl::StatusOr<fpgw::config::v1::Config> loaded = fpgw::config::LoadConfigFile(config_path);
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "fpgw: %s\n", std::string(loaded.status().message()).c_str());
+      return 2;
+    }
+    config = *std::move(loaded);
+    if (!listen.empty()) {
+      config.mutable_server()->clear_listen();
+      config.mutable_server()->add_listen(listen);
+    }
+  }
+
+  absl::StatusOr<std::unique_ptr<fpgw::server::Gateway>> gateway =
+      fpgw::server::Gateway::Start(config);
+  if (!gateway.ok()) {
+    Log(LogLevel::kError, "fpgw could not start",
+        {{"error", std::string(gateway.status().message())}});
+    return 1;
+  }
+  Log(LogLevel::kInfo, "serving",
+      {{"listen", absl::StrJoin((*gateway)->listening(), ",")},
+       {"mode", sandbox ? "sandbox" : "config"},
+       {"services", "fpgw.v1.EvaluationService,fpgw.v1.AdminService,grpc.health.v1.Health"}});
+
+  const int signal_number = WaitForSignal(signals);
+  const auto& grace_proto = config.server().drain_grace_period();
+  const absl::Duration grace =
+      absl::Seconds(grace_proto.seconds()) + absl::Nanoseconds(grace_proto.nanos());
+  Log(LogLevel::kInfo, "shutdown signal received", {{"signal", strsignal(signal_number)}});
+  (*gateway)->Drain(grace);
+  gateway->reset();
+  if (sandbox) sandbox->Stop();
+  Log(LogLevel::kInfo, "stopped");
+  return 0;
+}
+
+int RunSandbox() {
+  const sigset_t signals = BlockShutdownSignals();
+  fpgw::sandbox::SandboxOptions options;
+  std::string listen = FlagOrEnv(absl::GetFlag(FLAGS_listen), "FPGW_LISTEN");
+  if (listen.empty()) listen = "127.0.0.1:8443";
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || !absl::SimpleAtoi(listen.substr(colon + 1), &options.port)) {
+    std::fprintf(stderr, "fpgw sandbox: --listen must be host:port\n");
+    return 2;
+  }
+  options.host = listen.substr(0, colon);
+  options.state_dir = absl::GetFlag(FLAGS_state_dir);
+  options.seed = absl::GetFlag(FLAGS_seed);
+  std::string key = FlagOrEnv("", kSandboxKeyEnv);
+  if (key.empty()) key = RandomKey();
+  options.fingerprint_v4_secret_key = key;
+  absl::StatusOr<std::unique_ptr<fpgw::sandbox::Sandbox>> sandbox =
+      fpgw::sandbox::Sandbox::Start(options);
+  if (!sandbox.ok()) {
+    std::fprintf(stderr, "fpgw sandbox: %s\n", sandbox.status().ToString().c_str());
+    return 1;
+  }
+  // The key is a sandbox-only credential; it is written beside the CA for clients to read.
+  const std::string key_path =
+      absl::StrCat((*sandbox)->ca_cert_path().substr(0, (*sandbox)->ca_cert_path().rfind('/')),
+                   "/fingerprint_v4.key");
+  std::ofstream(key_path) << key << "\n";
+  Log(LogLevel::kInfo, "sandbox serving",
+      {{"base_url", (*sandbox)->base_url()},
+       {"ca_cert", (*sandbox)->ca_cert_path()},
+       {"fingerprint_v4_key_file", key_path}});
+  WaitForSignal(signals);
+  (*sandbox)->Stop();
+  return 0;
+}
+
+int CheckConfig(const std::vector<char*>& args) {
+  if (args.size() != 3) {
+    std::fprintf(stderr, "usage: fpgw check-config FILE\n");
+    return 2;
+  }
+  absl::StatusOr<fpgw::config::v1::Config> config = fpgw::config::LoadConfigFile(args[2]);
+  if (!config.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(config.status().message()).c_str());
+    return 1;
+  }
+  int integrations = 0;
+  for (const auto& tenant : config->tenants()) integrations += tenant.integrations_size();
+  std::printf("%s: OK (%d tenant(s), %d integration(s))\n", args[2], config->tenants_size(),
+              integrations);
+  return 0;
+}
+
+absl::StatusOr<std::string> ReadPayload(const std::string& path) {
+  std::string data;
+  std::istream* in = &std::cin;
+  std::ifstream file;
+  if (path != "-") {
+    file.open(path, std::ios::binary);
+    if (!file) return absl::NotFoundError(absl::StrCat(path, " cannot be opened"));
+    in = &file;
+  }
+  char buffer[1 << 16];
+  while (in->read(buffer, sizeof(buffer)) || in->gcount() > 0) {
+    data.append(buffer, static_cast<size_t>(in->gcount()));
+    if (data.size() > kMaxPayloadBytes)
+      return absl::OutOfRangeError("the payload is larger than 64 MiB");
+  }
+  return data;
+}
+
+int Normalize(const std::vector<char*>& args) {
+  if (args.size() > 3) {
+    std::fprintf(stderr, "usage: fpgw normalize [--kind=K] [--full] [FILE|-]\n");
+    return 2;
+  }
+  absl::StatusOr<std::string> payload = ReadPayload(args.size() == 3 ? args[2] : "-");
+  if (!payload.ok()) {
+    std::fprintf(stderr, "fpgw normalize: %s\n", std::string(payload.status().message()).c_str());
+    return 1;
+  }
+  std::string kind = absl::GetFlag(FLAGS_kind);
+  if (kind == "auto") {
+    absl::StatusOr<rapidjson::Document> doc = fpgw::vendors::fingerprint_v4::ParseJson(*payload);
+    if (!doc.ok()) {
+      std::fprintf(stderr, "fpgw normalize: %s\n", std::string(doc.status().message()).c_str());
+      return 1;
+    }
+    if (doc->IsObject() && doc->HasMember("events")) {
+      kind = "fingerprint-v4-search";
+    } else if (doc->IsObject() && doc->HasMember("event_id")) {
+      kind = "fingerprint-v4-event";
+    } else if (doc->IsObject() && doc->HasMember("products")) {
+      std::fprintf(stderr,
+                   "fpgw normalize: this looks like a Fingerprint v3 event, which arrives with the "
+                   "v3 adapter\n");
+      return 1;
+    } else {
+      std::fprintf(stderr, "fpgw normalize: cannot tell the payload kind; pass --kind\n");
+      return 1;
+    }
+  }
+  fpgw::vendors::fingerprint_v4::MapOptions options;
+  options.include_raw = absl::GetFlag(FLAGS_full);
+  options.integration = "normalize";
+  google::protobuf::util::JsonPrintOptions print;
+  print.add_whitespace = true;
+  std::string json;
+  absl::Status status;
+  if (kind == "fingerprint-v4-event" || kind == "fingerprint-v4-webhook") {
+    options.payload_kind = kind == "fingerprint-v4-event" ? fpgw::v1::PAYLOAD_KIND_LOOKUP
+                                                          : fpgw::v1::PAYLOAD_KIND_WEBHOOK;
+    absl::StatusOr<fpgw::v1::Evaluation> evaluation =
+        fpgw::vendors::fingerprint_v4::NormalizeEvent(*payload, options);
+    if (!evaluation.ok()) {
+      status = evaluation.status();
+    } else {
+      google::protobuf::util::MessageToJsonString(*evaluation, &json, print);
+    }
+  } else if (kind == "fingerprint-v4-search") {
+    absl::StatusOr<fpgw::vendors::fingerprint_v4::SearchResult> result =
+        fpgw::vendors::fingerprint_v4::NormalizeSearch(*payload, options);
+    if (!result.ok()) {
+      status = result.status();
+    } else {
+      fpgw::v1::SearchEvaluationsResponse response;
+      for (auto& evaluation : result->evaluations)
+        *response.add_evaluations() = std::move(evaluation);
+      google::protobuf::util::MessageToJsonString(response, &json, print);
+    }
+  } else {
+    std::fprintf(stderr, "fpgw normalize: unknown --kind %s\n", kind.c_str());
+    return 2;
+  }
+  if (!status.ok()) {
+    std::fprintf(stderr, "fpgw normalize: %s\n", std::string(status.message()).c_str());
+    return 1;
+  }
+  std::fwrite(json.data(), 1, json.size(), stdout);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "fpgw: gRPC fingerprint gateway.\n"
+      "  fpgw [--config=FILE] [--listen=ADDR]   serve (no config: sandbox mode)\n"
+      "  fpgw sandbox [--listen=HOST:PORT]      run only the vendor sandbox\n"
+      "  fpgw check-config FILE                 validate a config file\n"
+      "  fpgw normalize [--kind=K] [FILE|-]     normalise a saved vendor payload");
+  std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  LogLevel level = LogLevel::kInfo;
+  const std::string level_text = FlagOrEnv(absl::GetFlag(FLAGS_log_level), "FPGW_LOG_LEVEL");
+  if (!level_text.empty() && !fpgw::telemetry::ParseLogLevel(level_text, &level)) {
+    std::fprintf(stderr, "fpgw: unknown log level %s\n", level_text.c_str());
+    return 2;
+  }
+  fpgw::telemetry::SetLogLevel(level);
+  const std::string command = args.size() > 1 ? args[1] : "";
+  if (command.empty()) return Serve();
+  if (command == "serve") return Serve();
+  if (command == "sandbox") return RunSandbox();
+  if (command == "check-config") return CheckConfig(args);
+  if (command == "normalize") return Normalize(args);
+  std::fprintf(stderr, "fpgw: unknown command %s (see --help)\n", command.c_str());
+  return 2;
+}

@@ -1,0 +1,21 @@
+// Validation of caller-supplied identifiers before they reach a vendor URL: tokens, device ids and
+// event ids are bounded, printable, and free of characters that could change a URL's meaning.
+#ifndef FPGW_SERVER_REQUEST_CHECKS_H_
+#define FPGW_SERVER_REQUEST_CHECKS_H_
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+
+namespace fpgw::server {
+
+// Longest token accepted (cside session tokens are JWT-like and the longest of the three vendors').
+inline constexpr size_t kMaxTokenLength = 1024;
+
+// OK when `value` is 1..kMaxTokenLength printable ASCII characters (0x21..0x7E) other than
+// `/ ? # % \` and not "." or ".."; otherwise INVALID_ARGUMENT naming `field` (never echoing the
+// value, which may be hostile).
+absl::Status CheckToken(absl::string_view field, absl::string_view value);
+
+}  // namespace fpgw::server
+
+#endif  // FPGW_SERVER_REQUEST_CHECKS_H_

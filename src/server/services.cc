@@ -1,0 +1,231 @@
+// RPC handlers.
+#include "server/services.h"
+
+#include <memory>
+
+#include "absl/time/time.h"
+#include "common/error.h"
+#include "server/grpc_status.h"
+#include "server/request_checks.h"
+
+namespace fpgw::server {
+namespace {
+
+// A unary call in flight: owns the link between gRPC cancellation and the vendor request, and
+// deletes itself when gRPC is done with it.
+class UnaryCall final : public grpc::ServerUnaryReactor {
+ public:
+  explicit UnaryCall(grpc::CallbackServerContext* context) {
+    const auto deadline = context->deadline();
+    if (deadline != std::chrono::system_clock::time_point::max()) {
+      call_.deadline = absl::FromChrono(deadline);
+    }
+  }
+
+  vendors::CallContext& call() { return call_; }
+  void Complete(const absl::Status& status) { Finish(ToGrpcStatus(status)); }
+
+  void OnCancel() override { call_.cancellation->Cancel(); }
+  void OnDone() override { delete this; }
+
+ private:
+  vendors::CallContext call_;
+};
+
+absl::Status Draining() {
+  return MakeError(absl::StatusCode::kUnavailable, fpgw::v1::ERROR_REASON_DRAINING,
+                   "fpgw is shutting down; retry on another replica", {}, absl::Milliseconds(100));
+}
+
+bool WantsRaw(fpgw::v1::EvaluationView view) { return view == fpgw::v1::EVALUATION_VIEW_FULL; }
+
+absl::Status CheckPageSize(int page_size) {
+  if (page_size < 0) return InvalidField("page_size", "must not be negative");
+  return absl::OkStatus();
+}
+
+// Starts a call: checks draining and the request, then resolves the integration. Returns false
+// when the call is already finished with an error.
+bool Begin(ServiceState* state, grpc::CallbackServerContext* context, UnaryCall* call,
+           const std::string& integration, IntegrationHandle* handle,
+           const absl::Status& request_check) {
+  absl::Status status = state->draining.load() ? Draining() : request_check;
+  if (status.ok()) {
+    absl::StatusOr<IntegrationHandle> resolved = state->tenants->Resolve(*context, integration);
+    if (resolved.ok()) {
+      *handle = *resolved;
+      return true;
+    }
+    status = resolved.status();
+  }
+  call->Complete(status);
+  return false;
+}
+
+grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
+                                    const absl::Status& status) {
+  auto* call = new UnaryCall(context);
+  call->Complete(status);
+  return call;
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* EvaluationServiceImpl::Evaluate(grpc::CallbackServerContext* context,
+                                                          const fpgw::v1::EvaluateRequest* request,
+                                                          fpgw::v1::EvaluateResponse* response) {
+  IntegrationHandle handle;
+  auto* call = new UnaryCall(context);
+  if (!Begin(state_, context, call, request->integration(), &handle,
+             CheckToken("token", request->token()))) {
+    return call;
+  }
+  call->call().include_raw = WantsRaw(request->view());
+  handle.adapter->Evaluate(*request, call->call(),
+                           [call, response](absl::StatusOr<fpgw::v1::Evaluation> evaluation) {
+                             if (evaluation.ok())
+                               *response->mutable_evaluation() = std::move(*evaluation);
+                             call->Complete(evaluation.status());
+                           });
+  return call;
+}
+
+grpc::ServerUnaryReactor* EvaluationServiceImpl::UnsealResult(grpc::CallbackServerContext* context,
+                                                              const fpgw::v1::UnsealResultRequest*,
+                                                              fpgw::v1::UnsealResultResponse*) {
+  return FinishNow(
+      context, Unimplemented("UnsealResult", "sealed client results arrive with a later release"));
+}
+
+grpc::ServerUnaryReactor* EvaluationServiceImpl::ListDeviceEvaluations(
+    grpc::CallbackServerContext* context, const fpgw::v1::ListDeviceEvaluationsRequest* request,
+    fpgw::v1::ListDeviceEvaluationsResponse* response) {
+  absl::Status check = CheckToken("device", request->device());
+  if (check.ok()) check = CheckPageSize(request->page_size());
+  IntegrationHandle handle;
+  auto* call = new UnaryCall(context);
+  if (!Begin(state_, context, call, request->integration(), &handle, check)) return call;
+  std::string cursor;
+  if (!request->page_token().empty()) {
+    absl::StatusOr<std::string> opened = state_->page_tokens->Open(
+        request->page_token(), handle.tenant, "ListDeviceEvaluations", *request);
+    if (!opened.ok()) {
+      call->Complete(opened.status());
+      return call;
+    }
+    cursor = *std::move(opened);
+  }
+  call->call().include_raw = WantsRaw(request->view());
+  const PageTokenCodec* tokens = state_->page_tokens;
+  handle.adapter->ListDevice(
+      request->device(), request->page_size(), cursor, call->call(),
+      [call, request, response, tokens,
+       tenant = handle.tenant](absl::StatusOr<vendors::EvaluationPage> page) {
+        if (page.ok()) {
+          for (auto& evaluation : page->evaluations)
+            *response->add_evaluations() = std::move(evaluation);
+          response->set_device_id(page->device_id);
+          if (!page->next_cursor.empty()) {
+            response->set_next_page_token(
+                tokens->Issue(tenant, "ListDeviceEvaluations", *request, page->next_cursor));
+          }
+        }
+        call->Complete(page.status());
+      });
+  return call;
+}
+
+grpc::ServerUnaryReactor* EvaluationServiceImpl::SearchEvaluations(
+    grpc::CallbackServerContext* context, const fpgw::v1::SearchEvaluationsRequest* request,
+    fpgw::v1::SearchEvaluationsResponse* response) {
+  absl::Status check = CheckPageSize(request->page_size());
+  if (check.ok() && !request->filter().visitor_id().empty()) {
+    check = CheckToken("filter.visitor_id", request->filter().visitor_id());
+  }
+  if (check.ok() && request->filter().linked_id().size() > 256) {
+    check = InvalidField("filter.linked_id", "longer than 256 characters");
+  }
+  IntegrationHandle handle;
+  auto* call = new UnaryCall(context);
+  if (!Begin(state_, context, call, request->integration(), &handle, check)) return call;
+  std::string cursor;
+  if (!request->page_token().empty()) {
+    absl::StatusOr<std::string> opened = state_->page_tokens->Open(
+        request->page_token(), handle.tenant, "SearchEvaluations", *request);
+    if (!opened.ok()) {
+      call->Complete(opened.status());
+      return call;
+    }
+    cursor = *std::move(opened);
+  }
+  call->call().include_raw = WantsRaw(request->view());
+  const PageTokenCodec* tokens = state_->page_tokens;
+  handle.adapter->Search(request->filter(), request->page_size(), cursor, call->call(),
+                         [call, request, response, tokens,
+                          tenant = handle.tenant](absl::StatusOr<vendors::EvaluationPage> page) {
+                           if (page.ok()) {
+                             for (auto& evaluation : page->evaluations)
+                               *response->add_evaluations() = std::move(evaluation);
+                             if (!page->next_cursor.empty()) {
+                               response->set_next_page_token(tokens->Issue(
+                                   tenant, "SearchEvaluations", *request, page->next_cursor));
+                             }
+                           }
+                           call->Complete(page.status());
+                         });
+  return call;
+}
+
+grpc::ServerUnaryReactor* EvaluationServiceImpl::ListRelatedDevices(
+    grpc::CallbackServerContext* context, const fpgw::v1::ListRelatedDevicesRequest*,
+    fpgw::v1::ListRelatedDevicesResponse*) {
+  return FinishNow(context,
+                   Unimplemented("ListRelatedDevices",
+                                 "Fingerprint v3 related visitors arrive with the v3 adapter"));
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::SetRule(grpc::CallbackServerContext* context,
+                                                    const fpgw::v1::SetRuleRequest*,
+                                                    fpgw::v1::SetRuleResponse*) {
+  (void)state_;
+  return FinishNow(context,
+                   Unimplemented("SetRule", "Stytch rules arrive with the Stytch adapter"));
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::ListRules(grpc::CallbackServerContext* context,
+                                                      const fpgw::v1::ListRulesRequest*,
+                                                      fpgw::v1::ListRulesResponse*) {
+  return FinishNow(context,
+                   Unimplemented("ListRules", "Stytch rules arrive with the Stytch adapter"));
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::SetVerdictReasonOverride(
+    grpc::CallbackServerContext* context, const fpgw::v1::SetVerdictReasonOverrideRequest*,
+    fpgw::v1::SetVerdictReasonOverrideResponse*) {
+  return FinishNow(context, Unimplemented("SetVerdictReasonOverride",
+                                          "Stytch verdict reasons arrive with the Stytch adapter"));
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::ListVerdictReasons(
+    grpc::CallbackServerContext* context, const fpgw::v1::ListVerdictReasonsRequest*,
+    fpgw::v1::ListVerdictReasonsResponse*) {
+  return FinishNow(context, Unimplemented("ListVerdictReasons",
+                                          "Stytch verdict reasons arrive with the Stytch adapter"));
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::UpdateEvent(grpc::CallbackServerContext* context,
+                                                        const fpgw::v1::UpdateEventRequest*,
+                                                        fpgw::v1::UpdateEventResponse*) {
+  return FinishNow(context, Unimplemented("UpdateEvent",
+                                          "Fingerprint event updates arrive with a later release"));
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::DeleteDeviceData(
+    grpc::CallbackServerContext* context, const fpgw::v1::DeleteDeviceDataRequest*,
+    fpgw::v1::DeleteDeviceDataResponse*) {
+  return FinishNow(context,
+                   Unimplemented("DeleteDeviceData",
+                                 "Fingerprint visitor deletion arrives with a later release"));
+}
+
+}  // namespace fpgw::server

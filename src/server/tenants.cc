@@ -1,0 +1,67 @@
+// Tenant and integration resolution.
+#include "server/tenants.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/error.h"
+#include "vendors/registry.h"
+
+namespace fpgw::server {
+
+Tenants::Tenants(const fpgw::config::v1::Config& config, std::shared_ptr<http::HttpClient> client,
+                 std::shared_ptr<const credentials::CredentialStore> store)
+    : tenant_header_(absl::AsciiStrToLower(config.server().tenant_header())) {
+  for (const auto& tenant : config.tenants()) {
+    auto& integrations = tenants_[tenant.name()];
+    for (const auto& integration : tenant.integrations()) {
+      Entry& entry = integrations[integration.name()];
+      entry.config = integration;
+      entry.adapter = vendors::CreateAdapter(integration, client, store);
+    }
+  }
+}
+
+absl::StatusOr<IntegrationHandle> Tenants::Resolve(const grpc::CallbackServerContext& context,
+                                                   const std::string& integration) const {
+  const std::map<std::string, Entry>* integrations = nullptr;
+  std::string tenant;
+  if (tenant_header_.empty()) {
+    // Validation guarantees exactly one tenant when no header is configured.
+    tenant = tenants_.begin()->first;
+    integrations = &tenants_.begin()->second;
+  } else {
+    const auto& metadata = context.client_metadata();
+    auto it = metadata.find(tenant_header_);
+    if (it == metadata.end()) {
+      return MakeError(
+          absl::StatusCode::kUnauthenticated, fpgw::v1::ERROR_REASON_CALLER_NOT_AUTHORIZED,
+          absl::StrCat("the ", tenant_header_, " metadata naming the caller's tenant is missing"));
+    }
+    tenant = std::string(it->second.data(), it->second.size());
+    auto found = tenants_.find(tenant);
+    if (found == tenants_.end()) {
+      return MakeError(absl::StatusCode::kUnauthenticated,
+                       fpgw::v1::ERROR_REASON_CALLER_NOT_AUTHORIZED,
+                       "the caller's tenant is not configured");
+    }
+    integrations = &found->second;
+  }
+  const Entry* entry = nullptr;
+  if (integration.empty()) {
+    if (integrations->size() != 1) {
+      return InvalidField("integration", "required: the tenant has several integrations");
+    }
+    entry = &integrations->begin()->second;
+  } else {
+    auto it = integrations->find(integration);
+    if (it == integrations->end()) {
+      return MakeError(absl::StatusCode::kNotFound, fpgw::v1::ERROR_REASON_UNKNOWN_INTEGRATION,
+                       "integration: the tenant has no integration of that name",
+                       {{"field", "integration"}});
+    }
+    entry = &it->second;
+  }
+  return IntegrationHandle{tenant, &entry->config, entry->adapter.get()};
+}
+
+}  // namespace fpgw::server

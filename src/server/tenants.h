@@ -1,0 +1,51 @@
+// Tenants and their integrations, built once from the config: resolves a call to its tenant (the
+// only tenant, or the one a trusted mesh named in the tenant header) and a request's integration
+// name to the adapter serving it. A tenant's calls reach only that tenant's integrations.
+#ifndef FPGW_SERVER_TENANTS_H_
+#define FPGW_SERVER_TENANTS_H_
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "credentials/credential_store.h"
+#include "fpgw/config/v1/config.pb.h"
+#include "grpcpp/server_context.h"
+#include "http/http_client.h"
+#include "vendors/common/adapter.h"
+
+namespace fpgw::server {
+
+// One resolved integration.
+struct IntegrationHandle {
+  std::string tenant;
+  const fpgw::config::v1::Integration* config = nullptr;
+  vendors::VendorAdapter* adapter = nullptr;
+};
+
+// Immutable after construction; thread-safe.
+class Tenants final {
+ public:
+  Tenants(const fpgw::config::v1::Config& config, std::shared_ptr<http::HttpClient> client,
+          std::shared_ptr<const credentials::CredentialStore> store);
+
+  // The caller's tenant and the integration named `integration` (or the tenant's only one when
+  // empty). Errors: INVALID_ARGUMENT when the name is needed but missing; NOT_FOUND
+  // (UNKNOWN_INTEGRATION) for an unknown name; UNAUTHENTICATED when the tenant header is required
+  // and missing or names no tenant.
+  absl::StatusOr<IntegrationHandle> Resolve(const grpc::CallbackServerContext& context,
+                                            const std::string& integration) const;
+
+ private:
+  struct Entry {
+    fpgw::config::v1::Integration config;
+    std::unique_ptr<vendors::VendorAdapter> adapter;
+  };
+  std::string tenant_header_;
+  std::map<std::string, std::map<std::string, Entry>> tenants_;
+};
+
+}  // namespace fpgw::server
+
+#endif  // FPGW_SERVER_TENANTS_H_

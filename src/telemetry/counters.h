@@ -1,0 +1,40 @@
+// Process-wide counters with one label set each (e.g. the schema-drift counter, labelled by vendor
+// and JSON path). A stand-in until the Prometheus exporter arrives: Debian 12 has no
+// prometheus-cpp package (docs/decisions/0004-metrics-counters.md). Names follow Prometheus
+// conventions so the exporter can publish them unchanged.
+#ifndef FPGW_TELEMETRY_COUNTERS_H_
+#define FPGW_TELEMETRY_COUNTERS_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+
+namespace fpgw::telemetry {
+
+// A family of counters keyed by a label string. Thread-safe.
+class CounterFamily final {
+ public:
+  explicit CounterFamily(std::string name) : name_(std::move(name)) {}
+
+  void Increment(const std::string& labels, uint64_t by = 1);
+  uint64_t Value(const std::string& labels) const;
+  uint64_t Total() const;
+  std::map<std::string, uint64_t> Snapshot() const;
+  const std::string& name() const { return name_; }
+
+ private:
+  const std::string name_;
+  mutable absl::Mutex mu_;
+  std::map<std::string, uint64_t> values_ ABSL_GUARDED_BY(mu_);
+};
+
+// Counts vendor fields whose value did not match the vendor's schema; labels
+// `vendor="...",path="..."`.
+CounterFamily& SchemaDriftCounter();
+
+}  // namespace fpgw::telemetry
+
+#endif  // FPGW_TELEMETRY_COUNTERS_H_

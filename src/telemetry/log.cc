@@ -1,0 +1,68 @@
+// JSON-lines logger on stderr.
+#include "telemetry/log.h"
+
+#include <atomic>
+#include <cstdio>
+
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "rapidjson/stringbuffer.h"
+#include "rapidjson/writer.h"
+
+namespace fpgw::telemetry {
+namespace {
+std::atomic<int> g_level{static_cast<int>(LogLevel::kInfo)};
+absl::Mutex g_write_mu;
+
+const char* LevelName(LogLevel level) {
+  switch (level) {
+    case LogLevel::kDebug:
+      return "debug";
+    case LogLevel::kInfo:
+      return "info";
+    case LogLevel::kWarning:
+      return "warning";
+    case LogLevel::kError:
+      return "error";
+  }
+  return "info";
+}
+}  // namespace
+
+void SetLogLevel(LogLevel level) { g_level.store(static_cast<int>(level)); }
+
+bool ParseLogLevel(absl::string_view text, LogLevel* out) {
+  for (LogLevel l : {LogLevel::kDebug, LogLevel::kInfo, LogLevel::kWarning, LogLevel::kError}) {
+    if (text == LevelName(l)) {
+      *out = l;
+      return true;
+    }
+  }
+  return false;
+}
+
+void Log(LogLevel level, absl::string_view message, const LogFields& fields) {
+  if (static_cast<int>(level) < g_level.load()) return;
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  writer.StartObject();
+  const std::string now =
+      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone());
+  writer.Key("time");
+  writer.String(now.data(), static_cast<rapidjson::SizeType>(now.size()));
+  writer.Key("level");
+  writer.String(LevelName(level));
+  writer.Key("msg");
+  writer.String(message.data(), static_cast<rapidjson::SizeType>(message.size()));
+  for (const auto& [key, value] : fields) {
+    writer.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+    writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+  }
+  writer.EndObject();
+  absl::MutexLock lock(&g_write_mu);
+  std::fprintf(stderr, "%s\n", buffer.GetString());
+  std::fflush(stderr);
+}
+
+}  // namespace fpgw::telemetry

@@ -1,0 +1,60 @@
+// Default (UNIMPLEMENTED) adapter capabilities and CallCancellation.
+#include "vendors/common/adapter.h"
+
+#include "common/error.h"
+
+namespace fpgw::vendors {
+
+void CallCancellation::Bind(absl::AnyInvocable<void()> cancel) {
+  bool run_now = false;
+  {
+    absl::MutexLock lock(&mu_);
+    if (cancelled_) {
+      run_now = true;
+    } else {
+      cancel_ = std::move(cancel);
+    }
+  }
+  if (run_now && cancel) cancel();
+}
+
+void CallCancellation::Unbind() {
+  absl::MutexLock lock(&mu_);
+  cancel_ = nullptr;
+}
+
+void CallCancellation::Cancel() {
+  absl::AnyInvocable<void()> cancel;
+  {
+    absl::MutexLock lock(&mu_);
+    if (cancelled_) return;
+    cancelled_ = true;
+    cancel = std::move(cancel_);
+  }
+  if (cancel) cancel();
+}
+
+bool CallCancellation::cancelled() const {
+  absl::MutexLock lock(&mu_);
+  return cancelled_;
+}
+
+void VendorAdapter::Evaluate(const fpgw::v1::EvaluateRequest&, const CallContext&,
+                             Done<fpgw::v1::Evaluation> done) {
+  std::move(done)(
+      Unimplemented("Evaluate", "this integration's vendor adapter does not offer it yet"));
+}
+
+void VendorAdapter::Search(const fpgw::v1::SearchFilter&, int, const std::string&,
+                           const CallContext&, Done<EvaluationPage> done) {
+  std::move(done)(
+      Unimplemented("SearchEvaluations", "this integration's vendor has no event search"));
+}
+
+void VendorAdapter::ListDevice(const std::string&, int, const std::string&, const CallContext&,
+                               Done<EvaluationPage> done) {
+  std::move(done)(Unimplemented("ListDeviceEvaluations",
+                                "this integration's vendor adapter does not offer it yet"));
+}
+
+}  // namespace fpgw::vendors

@@ -1,0 +1,152 @@
+// Drift-tolerant JSON field access and JSON → protobuf Struct conversion.
+#include "vendors/common/json_reader.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+
+namespace fpgw::vendors {
+
+JsonObject::JsonObject(const Json* value, std::string path, fpgw::v1::Evaluation* evaluation)
+    : value_(value != nullptr && value->IsObject() ? value : nullptr),
+      path_(std::move(path)),
+      evaluation_(evaluation) {}
+
+const Json* JsonObject::Member(const char* key) const {
+  if (value_ == nullptr) return nullptr;
+  auto it = value_->FindMember(key);
+  if (it == value_->MemberEnd() || it->value.IsNull()) return nullptr;
+  return &it->value;
+}
+
+void JsonObject::Drift(const char* key, const char* expected) const {
+  if (evaluation_ == nullptr) return;
+  fpgw::v1::FieldDrift* drift = evaluation_->add_drift();
+  drift->set_path(absl::StrCat(path_, ".", key));
+  drift->set_expected(expected);
+  evaluation_->set_partial(true);
+}
+
+std::optional<std::string> JsonObject::String(const char* key) const {
+  const Json* v = Member(key);
+  if (v == nullptr) return std::nullopt;
+  if (!v->IsString()) {
+    Drift(key, "string");
+    return std::nullopt;
+  }
+  return std::string(v->GetString(), v->GetStringLength());
+}
+
+std::optional<bool> JsonObject::Bool(const char* key) const {
+  const Json* v = Member(key);
+  if (v == nullptr) return std::nullopt;
+  if (!v->IsBool()) {
+    Drift(key, "boolean");
+    return std::nullopt;
+  }
+  return v->GetBool();
+}
+
+std::optional<double> JsonObject::Number(const char* key) const {
+  const Json* v = Member(key);
+  if (v == nullptr) return std::nullopt;
+  if (!v->IsNumber()) {
+    Drift(key, "number");
+    return std::nullopt;
+  }
+  return v->GetDouble();
+}
+
+std::optional<int64_t> JsonObject::Int(const char* key) const {
+  const Json* v = Member(key);
+  if (v == nullptr) return std::nullopt;
+  if (!v->IsInt64()) {
+    Drift(key, "integer");
+    return std::nullopt;
+  }
+  return v->GetInt64();
+}
+
+JsonObject JsonObject::Object(const char* key) const {
+  const Json* v = Member(key);
+  if (v != nullptr && !v->IsObject()) {
+    Drift(key, "object");
+    v = nullptr;
+  }
+  return JsonObject(v, absl::StrCat(path_, ".", key), evaluation_);
+}
+
+const Json* JsonObject::Array(const char* key) const {
+  const Json* v = Member(key);
+  if (v != nullptr && !v->IsArray()) {
+    Drift(key, "array");
+    return nullptr;
+  }
+  return v;
+}
+
+const Json* JsonObject::Raw(const char* key) const { return Member(key); }
+
+fpgw::v1::Tristate ToTristate(std::optional<bool> value) {
+  if (!value.has_value()) return fpgw::v1::TRISTATE_UNSPECIFIED;
+  return *value ? fpgw::v1::TRISTATE_TRUE : fpgw::v1::TRISTATE_FALSE;
+}
+
+fpgw::v1::ConfidenceLevel ReadConfidence(const JsonObject& obj, const char* key) {
+  std::optional<std::string> text = obj.String(key);
+  if (!text.has_value()) return fpgw::v1::CONFIDENCE_LEVEL_UNSPECIFIED;
+  if (*text == "low") return fpgw::v1::CONFIDENCE_LEVEL_LOW;
+  if (*text == "medium") return fpgw::v1::CONFIDENCE_LEVEL_MEDIUM;
+  if (*text == "high") return fpgw::v1::CONFIDENCE_LEVEL_HIGH;
+  obj.Drift(key, "one of low, medium, high");
+  return fpgw::v1::CONFIDENCE_LEVEL_UNSPECIFIED;
+}
+
+void SetTimestampMillis(int64_t millis, google::protobuf::Timestamp* out) {
+  int64_t secs = millis / 1000;
+  int64_t rem = millis % 1000;
+  if (rem < 0) {
+    rem += 1000;
+    secs -= 1;
+  }
+  out->set_seconds(secs);
+  out->set_nanos(static_cast<int32_t>(rem * 1000000));
+}
+
+bool SetTimestampRfc3339(absl::string_view text, google::protobuf::Timestamp* out) {
+  absl::Time t;
+  std::string err;
+  if (!absl::ParseTime(absl::RFC3339_full, text, &t, &err)) return false;
+  const int64_t nanos = absl::ToUnixNanos(t);
+  out->set_seconds(absl::ToUnixSeconds(t));
+  out->set_nanos(static_cast<int32_t>(nanos - absl::ToUnixSeconds(t) * 1000000000));
+  return true;
+}
+
+void JsonToValue(const Json& json, google::protobuf::Value* out, int max_depth) {
+  if (json.IsNull() || max_depth <= 0) {
+    out->set_null_value(google::protobuf::NULL_VALUE);
+  } else if (json.IsBool()) {
+    out->set_bool_value(json.GetBool());
+  } else if (json.IsNumber()) {
+    out->set_number_value(json.GetDouble());
+  } else if (json.IsString()) {
+    out->set_string_value(std::string(json.GetString(), json.GetStringLength()));
+  } else if (json.IsArray()) {
+    auto* list = out->mutable_list_value();
+    for (const Json& item : json.GetArray()) JsonToValue(item, list->add_values(), max_depth - 1);
+  } else if (json.IsObject()) {
+    JsonToStruct(json, out->mutable_struct_value(), max_depth - 1);
+  }
+}
+
+void JsonToStruct(const Json& json, google::protobuf::Struct* out, int max_depth) {
+  if (!json.IsObject() || max_depth <= 0) return;
+  auto* fields = out->mutable_fields();
+  for (const auto& member : json.GetObject()) {
+    JsonToValue(member.value,
+                &(*fields)[std::string(member.name.GetString(), member.name.GetStringLength())],
+                max_depth - 1);
+  }
+}
+
+}  // namespace fpgw::vendors

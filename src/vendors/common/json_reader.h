@@ -1,0 +1,72 @@
+// Typed, drift-tolerant reading of vendor JSON (RapidJSON DOM). A field that is absent or null is
+// unknown (std::nullopt); a field whose value has the wrong type is also unknown, and is recorded
+// as schema drift in the Evaluation (path + expected type), so one bad field yields a partial
+// evaluation instead of a failure. Mapping code is pure: no I/O, no globals.
+#ifndef FPGW_VENDORS_COMMON_JSON_READER_H_
+#define FPGW_VENDORS_COMMON_JSON_READER_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "fpgw/v1/evaluation.pb.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "rapidjson/document.h"
+
+namespace fpgw::vendors {
+
+using Json = rapidjson::Value;
+
+// A JSON object being read at `path`; records drift into `evaluation`.
+class JsonObject final {
+ public:
+  // `value` may be null (an absent object): every read then yields nullopt.
+  JsonObject(const Json* value, std::string path, fpgw::v1::Evaluation* evaluation);
+
+  bool present() const { return value_ != nullptr; }
+  const std::string& path() const { return path_; }
+
+  std::optional<std::string> String(const char* key) const;
+  std::optional<bool> Bool(const char* key) const;
+  std::optional<double> Number(const char* key) const;
+  std::optional<int64_t> Int(const char* key) const;
+  // A nested object; drift if the value is not an object.
+  JsonObject Object(const char* key) const;
+  // A nested array, or nullptr; drift if the value is not an array.
+  const Json* Array(const char* key) const;
+  // The raw value, or nullptr when absent or null.
+  const Json* Raw(const char* key) const;
+
+  // Records drift at `path.key`.
+  void Drift(const char* key, const char* expected) const;
+
+ private:
+  const Json* Member(const char* key) const;
+
+  const Json* value_;
+  std::string path_;
+  fpgw::v1::Evaluation* evaluation_;
+};
+
+// Tristate from an optional bool.
+fpgw::v1::Tristate ToTristate(std::optional<bool> value);
+
+// "low" / "medium" / "high" → ConfidenceLevel; anything else is drift at `obj.path.key`.
+fpgw::v1::ConfidenceLevel ReadConfidence(const JsonObject& obj, const char* key);
+
+// Sets `out` from Unix milliseconds.
+void SetTimestampMillis(int64_t millis, google::protobuf::Timestamp* out);
+
+// Sets `out` from an RFC 3339 string; false if it does not parse.
+bool SetTimestampRfc3339(absl::string_view text, google::protobuf::Timestamp* out);
+
+// Converts a JSON value to a protobuf Value / Struct (numbers become doubles). Nesting deeper than
+// `max_depth` is cut off (replaced by null) so a hostile payload cannot exhaust the stack.
+void JsonToValue(const Json& json, google::protobuf::Value* out, int max_depth = 64);
+void JsonToStruct(const Json& json, google::protobuf::Struct* out, int max_depth = 64);
+
+}  // namespace fpgw::vendors
+
+#endif  // FPGW_VENDORS_COMMON_JSON_READER_H_
