@@ -1,0 +1,329 @@
+// Fingerprint v4 mapping on the project's own fixtures (tests/testdata/fingerprint_v4), and the
+// conformance run over every v4 example the vendor publishes (FPGW_VENDOR_REFERENCE_DIR).
+#include "vendors/fingerprint_v4/mapper.h"
+
+#include <dirent.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/error.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "vendors/common/vendor_errors.h"
+
+namespace fpgw::vendors::fingerprint_v4 {
+namespace {
+
+using ::testing::Contains;
+using ::testing::Field;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string Fixture(const std::string& name) {
+  const char* dir = std::getenv("FPGW_TESTDATA");
+  return ReadFile(absl::StrCat(dir == nullptr ? "tests/testdata" : dir, "/fingerprint_v4/", name));
+}
+
+std::vector<std::string> DriftPaths(const fpgw::v1::Evaluation& e) {
+  std::vector<std::string> paths;
+  for (const auto& d : e.drift()) paths.push_back(d.path());
+  return paths;
+}
+
+TEST(FingerprintV4Mapper, MapsEveryGroupOfAFullEvent) {
+  MapOptions options;
+  options.region = "eu";
+  options.integration = "fp";
+  absl::StatusOr<fpgw::v1::Evaluation> e =
+      NormalizeEvent(Fixture("event_mobile_vpn.json"), options);
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_FALSE(e->partial());
+  EXPECT_TRUE(e->drift().empty());
+
+  EXPECT_EQ(e->source().vendor(), fpgw::v1::VENDOR_FINGERPRINT);
+  EXPECT_EQ(e->source().api_version(), "v4");
+  EXPECT_EQ(e->source().region(), "eu");
+  EXPECT_EQ(e->source().integration(), "fp");
+  EXPECT_EQ(e->source().status(), fpgw::v1::EVALUATION_STATUS_COMPLETED);
+  EXPECT_EQ(e->source().vendor_request_id(), "1760000000123.aBcDeF");
+  EXPECT_EQ(e->source().event_time().seconds(), 1760000000);
+  EXPECT_EQ(e->source().event_time().nanos(), 123000000);
+
+  const auto& id = e->identity();
+  EXPECT_EQ(id.device_id(), "vis0000000000000A1b2");
+  EXPECT_EQ(id.event_id(), "1760000000123.aBcDeF");
+  EXPECT_EQ(id.linked_id(), "account-8812");
+  EXPECT_EQ(id.environment_id(), "env_test_01");
+  EXPECT_DOUBLE_EQ(id.confidence(), 0.61);
+  EXPECT_EQ(id.confidence_version(), "2.0");
+  EXPECT_EQ(id.returning_visitor(), fpgw::v1::TRISTATE_TRUE);
+  EXPECT_EQ(id.first_seen_time().seconds(), 1750000000);
+  EXPECT_EQ(id.last_seen_time().seconds(), 1759999990);
+  EXPECT_EQ(id.high_recall_id().device_id(), "hr_vis0000000000000A1b2");
+  EXPECT_EQ(id.high_recall_id().returning(), fpgw::v1::TRISTATE_FALSE);
+  EXPECT_EQ(id.proximity().precision_radius_meters(), 450);
+  EXPECT_EQ(id.tags().fields().at("order").string_value(), "A-77");
+  EXPECT_DOUBLE_EQ(id.tags().fields().at("amount").number_value(), 12.5);
+
+  const auto& verdict = e->verdict();
+  EXPECT_EQ(verdict.action(), fpgw::v1::ACTION_BLOCK);
+  EXPECT_EQ(verdict.origin(), fpgw::v1::VERDICT_ORIGIN_VENDOR_RULE);
+  EXPECT_EQ(verdict.ruleset_id(), "rs_checkout");
+  EXPECT_EQ(verdict.rule_id(), "r_vpn");
+  EXPECT_EQ(verdict.block_status_code(), 403);
+  ASSERT_EQ(verdict.headers_size(), 1);
+  EXPECT_EQ(verdict.headers(0).name(), "x-blocked");
+  EXPECT_EQ(verdict.block_body(), "blocked");
+
+  const auto& s = e->signals();
+  EXPECT_EQ(s.bot().result(), fpgw::v1::BOT_RESULT_BAD);
+  EXPECT_EQ(s.bot().type(), "headless_chrome");
+  EXPECT_EQ(s.bot().confidence(), fpgw::v1::CONFIDENCE_LEVEL_MEDIUM);
+  EXPECT_EQ(s.bot().identity(), "spoofed");
+  EXPECT_EQ(s.suspect_score(), 23);
+  EXPECT_EQ(s.suspect(), fpgw::v1::TRISTATE_TRUE);
+  EXPECT_EQ(s.vpn().signal().detected(), fpgw::v1::TRISTATE_TRUE);
+  EXPECT_EQ(s.vpn().signal().confidence(), fpgw::v1::CONFIDENCE_LEVEL_HIGH);
+  EXPECT_DOUBLE_EQ(s.vpn().signal().score(), 0.93);
+  EXPECT_EQ(s.vpn().origin_country(), "US");
+  EXPECT_THAT(s.vpn().methods(),
+              ::testing::ElementsAre("timezone_mismatch", "public_vpn", "ml_prediction"));
+  EXPECT_EQ(s.proxy().signal().detected(), fpgw::v1::TRISTATE_FALSE);
+  EXPECT_EQ(s.tor().detected(), fpgw::v1::TRISTATE_FALSE);
+  EXPECT_EQ(s.ip_blocklist_attack_source().detected(), fpgw::v1::TRISTATE_TRUE);
+  EXPECT_EQ(s.datacenter().detected(), fpgw::v1::TRISTATE_TRUE);
+  EXPECT_EQ(s.incognito().detected(), fpgw::v1::TRISTATE_TRUE);
+  EXPECT_EQ(s.tampering().signal().detected(), fpgw::v1::TRISTATE_FALSE);
+  EXPECT_DOUBLE_EQ(s.tampering().anomaly_score(), 0.12);
+  EXPECT_EQ(s.emulator().detected(), fpgw::v1::TRISTATE_TRUE);
+  EXPECT_EQ(s.active_call().detected(), fpgw::v1::TRISTATE_TRUE);
+  EXPECT_EQ(s.rare_device_percentile_bucket(), "p99-p99.5");
+  EXPECT_EQ(s.factory_reset_time().seconds(), 1740000000);
+  EXPECT_EQ(s.velocity().at("distinct_ip").last_24_hours(), 9);
+  EXPECT_FALSE(s.velocity().at("events").has_last_24_hours());
+  ASSERT_EQ(s.labels_size(), 1);
+  EXPECT_EQ(s.labels(0).prediction(), fpgw::v1::TRISTATE_TRUE);
+  // Not reported by the vendor: unknown, never false.
+  EXPECT_EQ(s.jailbroken().detected(), fpgw::v1::TRISTATE_UNSPECIFIED);
+  EXPECT_EQ(s.simulator().detected(), fpgw::v1::TRISTATE_UNSPECIFIED);
+  EXPECT_EQ(s.privacy_settings().detected(), fpgw::v1::TRISTATE_UNSPECIFIED);
+
+  const auto& n = e->network();
+  EXPECT_EQ(n.ip_address(), "203.0.113.9");
+  EXPECT_EQ(n.geolocation().country_code(), "DE");
+  EXPECT_EQ(n.geolocation().city(), "Berlin");
+  EXPECT_EQ(n.geolocation().region(), "Berlin");
+  EXPECT_DOUBLE_EQ(n.geolocation().latitude(), 52.52);
+  EXPECT_EQ(n.geolocation().accuracy_radius_km(), 50);
+  EXPECT_EQ(n.asn().number(), 64500u);
+  EXPECT_EQ(n.asn().type(), "hosting");
+  EXPECT_FALSE(n.has_ipv6());
+
+  const auto& c = e->client();
+  EXPECT_EQ(c.browser_name(), "Chrome Mobile");
+  EXPECT_EQ(c.browser_major_version(), "131");
+  EXPECT_EQ(c.os(), "Android");
+  EXPECT_EQ(c.device(), "Pixel 8");
+  EXPECT_EQ(c.page_url(), "https://shop.test/checkout");
+  EXPECT_EQ(c.referrer(), "https://shop.test/cart");
+  EXPECT_EQ(c.sdk_platform(), "android");
+
+  EXPECT_FALSE(e->has_raw());
+}
+
+TEST(FingerprintV4Mapper, FullViewKeepsEveryFieldIncludingUnknownOnes) {
+  MapOptions options;
+  options.include_raw = true;
+  absl::StatusOr<fpgw::v1::Evaluation> e =
+      NormalizeEvent(Fixture("event_mobile_vpn.json"), options);
+  ASSERT_TRUE(e.ok());
+  EXPECT_TRUE(e->raw().fields().contains("future_field_from_vendor"));
+  EXPECT_EQ(e->raw().fields().at("vpn_origin_country").string_value(), "US");
+}
+
+TEST(FingerprintV4Mapper, TypeMismatchesYieldAPartialEvaluationWithDrift) {
+  absl::StatusOr<fpgw::v1::Evaluation> e =
+      NormalizeEvent(Fixture("event_drift.json"), MapOptions());
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_TRUE(e->partial());
+  const std::vector<std::string> paths = DriftPaths(*e);
+  for (const char* path :
+       {"$.timestamp", "$.identification.visitor_found", "$.incognito", "$.vpn_confidence",
+        "$.suspect_score", "$.bot", "$.ip_info.v4.asn", "$.tags"}) {
+    EXPECT_THAT(paths, Contains(path));
+  }
+  // The rest still maps.
+  EXPECT_EQ(e->identity().device_id(), "vis00000000000drift01");
+  EXPECT_EQ(e->signals().vpn().signal().detected(), fpgw::v1::TRISTATE_TRUE);
+  EXPECT_EQ(e->signals().incognito().detected(), fpgw::v1::TRISTATE_UNSPECIFIED);
+  EXPECT_FALSE(e->signals().has_suspect_score());
+  EXPECT_EQ(e->signals().proxy().signal().detected(), fpgw::v1::TRISTATE_UNSPECIFIED);
+  EXPECT_EQ(e->network().ip_address(), "198.51.100.7");
+}
+
+TEST(FingerprintV4Mapper, PartiallyCompletedIdentificationDropsSmartSignals) {
+  std::string body = Fixture("event_mobile_vpn.json");
+  const std::string from = "\"completed\"";
+  body.replace(body.find(from), from.size(), "\"partially_completed\"");
+  absl::StatusOr<fpgw::v1::Evaluation> e = NormalizeEvent(body, MapOptions());
+  ASSERT_TRUE(e.ok());
+  EXPECT_TRUE(e->partial());
+  EXPECT_FALSE(e->has_signals());
+  ASSERT_EQ(e->signal_failures_size(), 1);
+  EXPECT_EQ(e->signal_failures(0).code(), "partially_completed");
+  EXPECT_EQ(e->identity().device_id(), "vis0000000000000A1b2");
+}
+
+TEST(FingerprintV4Mapper, RejectsBodiesThatAreNotEvents) {
+  for (const std::string& body :
+       {std::string("<html><body>502 Bad Gateway</body></html>"),
+        std::string("{\"event_id\": \"1.a\", \"timestamp\": 17"), std::string(""),
+        std::string("[1,2,3]"), std::string("null"), std::string(200000, '[')}) {
+    EXPECT_FALSE(NormalizeEvent(body, MapOptions()).ok()) << body.substr(0, 40);
+  }
+}
+
+TEST(FingerprintV4Mapper, SearchMapsEveryHitAndThePaginationKey) {
+  const std::string event = Fixture("event_mobile_vpn.json");
+  const std::string body = absl::StrCat("{\"events\": [", event, ",", event,
+                                        ", 5], \"pagination_key\": \"pk_2\", \"total_hits\": 40}");
+  absl::StatusOr<SearchResult> result = NormalizeSearch(body, MapOptions());
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_EQ(result->evaluations.size(), 3u);
+  EXPECT_EQ(result->evaluations[0].source().payload_kind(), fpgw::v1::PAYLOAD_KIND_SEARCH_HIT);
+  EXPECT_EQ(result->evaluations[1].identity().device_id(), "vis0000000000000A1b2");
+  EXPECT_TRUE(result->evaluations[2].partial());
+  EXPECT_EQ(result->pagination_key, "pk_2");
+  EXPECT_EQ(result->total_hits, 40);
+  EXPECT_FALSE(NormalizeSearch("{\"events\": {}}", MapOptions()).ok());
+}
+
+// --- Conformance against the vendor's published examples (read in place, never copied). ---
+
+std::vector<std::string> ReferenceFiles(const std::string& prefix) {
+  std::vector<std::string> files;
+  const char* dir = std::getenv("FPGW_VENDOR_REFERENCE_DIR");
+  if (dir == nullptr || *dir == '\0') return files;
+  DIR* d = opendir(dir);
+  if (d == nullptr) return files;
+  while (dirent* entry = readdir(d)) {
+    const std::string name = entry->d_name;
+    if (absl::StartsWith(name, prefix) && absl::EndsWith(name, ".json")) {
+      files.push_back(absl::StrCat(dir, "/", name));
+    }
+  }
+  closedir(d);
+  return files;
+}
+
+TEST(FingerprintV4Conformance, EveryPublishedEventExampleNormalises) {
+  std::vector<std::string> files;
+  for (const char* prefix :
+       {"fingerprint_v4_get_event_200", "fingerprint_v4_webhook_event",
+        "fingerprint_v4_sealed_result_decrypted_expected", "fingerprint_v4_edge_200"}) {
+    for (auto& f : ReferenceFiles(prefix)) files.push_back(f);
+  }
+  if (files.empty()) GTEST_SKIP() << "FPGW_VENDOR_REFERENCE_DIR not set";
+  for (const std::string& file : files) {
+    SCOPED_TRACE(file);
+    absl::StatusOr<fpgw::v1::Evaluation> e = NormalizeEvent(ReadFile(file), MapOptions());
+    ASSERT_TRUE(e.ok()) << e.status();
+    EXPECT_FALSE(e->identity().event_id().empty());
+    EXPECT_GT(e->source().event_time().seconds(), 0);
+    if (absl::StrContains(file, "field_type_mismatch")) {
+      // The Go SDK's drift fixture: incognito arrives as a number.
+      EXPECT_TRUE(e->partial());
+      EXPECT_THAT(DriftPaths(*e), Contains("$.incognito"));
+    } else if (absl::StrContains(file, "extra_rule_action")) {
+      // An unknown rule action type ("ignore") is tolerated: no action, drift recorded.
+      EXPECT_EQ(e->verdict().action(), fpgw::v1::ACTION_UNSPECIFIED);
+      EXPECT_EQ(e->verdict().ruleset_id(), "rs_NLOjmgNLOjmgZG");
+      EXPECT_THAT(DriftPaths(*e), Contains("$.rule_action.type"));
+    } else {
+      // Automation-intelligence (edge) events carry no device identification.
+      if (!absl::StrContains(file, "edge")) {
+        EXPECT_FALSE(e->identity().device_id().empty());
+      }
+      EXPECT_TRUE(e->drift().empty()) << e->drift(0).path();
+    }
+    if (absl::StrContains(file, "with_ruleset") && !absl::StrContains(file, "extra_rule_action")) {
+      EXPECT_NE(e->verdict().action(), fpgw::v1::ACTION_UNSPECIFIED);
+      EXPECT_FALSE(e->verdict().ruleset_id().empty());
+    }
+  }
+}
+
+TEST(FingerprintV4Conformance, EveryPublishedSearchExampleNormalises) {
+  std::vector<std::string> files = ReferenceFiles("fingerprint_v4_search_events_200");
+  if (files.empty()) GTEST_SKIP() << "FPGW_VENDOR_REFERENCE_DIR not set";
+  for (const std::string& file : files) {
+    absl::StatusOr<SearchResult> result = NormalizeSearch(ReadFile(file), MapOptions());
+    ASSERT_TRUE(result.ok()) << file << ": " << result.status();
+    ASSERT_FALSE(result->evaluations.empty());
+    for (const auto& e : result->evaluations) EXPECT_FALSE(e.identity().device_id().empty());
+  }
+}
+
+TEST(FingerprintV4Conformance, EveryPublishedErrorExampleMapsToItsDocumentedCode) {
+  std::vector<std::string> files = ReferenceFiles("fingerprint_v4_errors_");
+  if (files.empty()) GTEST_SKIP() << "FPGW_VENDOR_REFERENCE_DIR not set";
+  for (const std::string& file : files) {
+    SCOPED_TRACE(file);
+    // The HTTP status is the number after "errors_" in the file name.
+    const std::string name = file.substr(file.rfind('/') + 1);
+    const int http_status =
+        std::atoi(name.substr(std::string("fingerprint_v4_errors_").size(), 3).c_str());
+    absl::StatusOr<ErrorBody> body = ParseErrorBody(ReadFile(file));
+    ASSERT_TRUE(body.ok()) << body.status();
+    const absl::Status status =
+        MapVendorHttpError({"fingerprint", http_status, body->code, std::nullopt});
+    absl::StatusCode want;
+    switch (http_status) {
+      case 400:
+        want = body->code == "request_read_timeout" ? absl::StatusCode::kUnavailable
+                                                    : absl::StatusCode::kInvalidArgument;
+        break;
+      case 403:
+        want = absl::StatusCode::kFailedPrecondition;
+        break;
+      case 404:
+        want = absl::StatusCode::kNotFound;
+        break;
+      case 409:
+      case 500:
+      case 504:
+        want = absl::StatusCode::kUnavailable;
+        break;
+      case 413:
+        want = absl::StatusCode::kInvalidArgument;
+        break;
+      case 429:
+        want = absl::StatusCode::kResourceExhausted;
+        break;
+      default:
+        FAIL() << "unexpected status " << http_status;
+    }
+    EXPECT_EQ(status.code(), want);
+    EXPECT_EQ(MetadataOf(status, "vendor_code"), body->code);
+    EXPECT_NE(ReasonOf(status), fpgw::v1::ERROR_REASON_UNSPECIFIED);
+    const bool retryable =
+        want == absl::StatusCode::kUnavailable || want == absl::StatusCode::kResourceExhausted;
+    EXPECT_EQ(RetryDelayOf(status).has_value(), retryable);
+    // No vendor body text in the caller-facing message.
+    EXPECT_FALSE(absl::StrContains(status.message(), body->message)) << status.message();
+  }
+}
+
+}  // namespace
+}  // namespace fpgw::vendors::fingerprint_v4
