@@ -57,7 +57,9 @@ using RequestId = std::uint64_t;
 //   UNAVAILABLE        DNS, connect, TLS or connection failure (reset, truncated response);
 //   OUT_OF_RANGE       the response body exceeded the client's size cap;
 //   CANCELLED          Cancel() was called or the client is shutting down;
-//   INVALID_ARGUMENT   the request itself is malformed (bad URL or method).
+//   INVALID_ARGUMENT   the request itself is malformed (bad URL, method or header);
+//   FAILED_PRECONDITION the client's TLS set-up is unusable (e.g. an unparsable CA bundle);
+//   INTERNAL           an unexpected local failure (out of memory, libcurl misuse).
 class HttpClient {
  public:
   using Callback = absl::AnyInvocable<void(absl::StatusOr<HttpResponse>) &&>;

@@ -1,0 +1,15 @@
+// Out-of-line pieces of the HttpClient value types.
+#include "http/http_client.h"
+
+#include "absl/strings/match.h"
+
+namespace fpgw::http {
+
+const std::string* HttpResponse::FindHeader(absl::string_view name) const {
+  for (const Header& header : headers) {
+    if (absl::EqualsIgnoreCase(header.name, name)) return &header.value;
+  }
+  return nullptr;
+}
+
+}  // namespace fpgw::http
