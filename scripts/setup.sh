@@ -8,6 +8,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="${1:-$root/build}"
 deps="$root/.deps"
 mkdir -p "$deps"
+# A Go toolchain installed from the Go distribution (newer than Debian's) is preferred.
+[ -d /usr/local/go/bin ] && export PATH="$PATH:/usr/local/go/bin"
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The main job, from a fresh machine: installs and builds (scripts/setup.sh), starts fpgw in its
+# embedded sandbox mode, shows real normalised evaluations through grpcurl, then keeps serving on
+# 127.0.0.1:50051 until Ctrl-C (FPGW_DEMO_EXIT=1 stops after the demo).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+scripts/setup.sh build
+grpcurl="$root/.deps/bin/grpcurl"
+addr="${FPGW_LISTEN:-127.0.0.1:50051}"
+log="$(mktemp)"
+
+build/src/main/fpgw --listen="$addr" 2>"$log" &
+fpgw_pid=$!
+trap 'kill -TERM $fpgw_pid 2>/dev/null; wait $fpgw_pid 2>/dev/null; rm -f "$log"' EXIT
+for _ in $(seq 1 100); do grep -q '"msg":"serving"' "$log" && break; sleep 0.1; done
+cat "$log"
+
+show() {
+  echo
+  echo "\$ grpcurl -plaintext -d '$2' $addr fpgw.v1.EvaluationService/$1"
+  "$grpcurl" -plaintext -d "$2" "$addr" "fpgw.v1.EvaluationService/$1" || true
+}
+show Evaluate '{"token":"1760000000123.demo01","fingerprint":{"ruleset_id":"rs_demo"}}'
+show ListDeviceEvaluations '{"device":"visitorDemo000000001","page_size":2}'
+show Evaluate '{"token":"sandbox-not-found"}'
+
+if [ "${FPGW_DEMO_EXIT:-0}" = 1 ]; then exit 0; fi
+echo
+echo "fpgw is serving on $addr (sandbox mode). Try: $grpcurl -plaintext $addr list   — Ctrl-C to stop."
+wait $fpgw_pid
