@@ -1,0 +1,134 @@
+// The vendor sandbox: a real HTTP/1.1 (TLS by default) server that emulates vendor APIs for tests,
+// benchmarks, the demo and downstream CI. This slice speaks Fingerprint Server API v4 (get event,
+// search events, update event, delete visitor data) with the vendor's auth check, status codes and
+// error bodies, serves deterministic schema-true data, and injects failures per request
+// ("scenarios", see src/sandbox/README.md). It counts the requests it serves so that callers can
+// assert how many vendor calls were made.
+//
+// Usage:
+//   SandboxOptions options;
+//   options.fingerprint_v4_secret_key = "sandbox-secret";
+//   FPGW_ASSIGN_OR_RETURN(std::unique_ptr<Sandbox> sandbox, Sandbox::Start(options));
+//   // Point a client at sandbox->base_url() + "/v4/events/...", trusting
+//   // sandbox->ca_cert_path().
+#ifndef FPGW_SANDBOX_SANDBOX_H_
+#define FPGW_SANDBOX_SANDBOX_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "sandbox/fingerprint_v4_data.h"
+
+struct mg_context;
+struct mg_connection;
+
+namespace fpgw::sandbox {
+
+// Route names used by the request counters and `GET /_sandbox/stats`.
+inline constexpr absl::string_view kRouteFingerprintV4GetEvent = "fingerprint_v4.get_event";
+inline constexpr absl::string_view kRouteFingerprintV4SearchEvents = "fingerprint_v4.search_events";
+inline constexpr absl::string_view kRouteFingerprintV4UpdateEvent = "fingerprint_v4.update_event";
+inline constexpr absl::string_view kRouteFingerprintV4DeleteVisitor =
+    "fingerprint_v4.delete_visitor";
+// Any path the sandbox does not serve.
+inline constexpr absl::string_view kRouteUnknown = "unknown";
+
+// The control header that selects a scenario for one request.
+inline constexpr absl::string_view kScenarioHeader = "X-Sandbox-Scenario";
+
+struct SandboxOptions {
+  // Address to listen on: an IPv4 or IPv6 literal ("127.0.0.1", "::1") or "localhost".
+  std::string host = "127.0.0.1";
+  // TCP port; 0 picks a free one (read it back with Sandbox::port()).
+  int port = 0;
+  // Serve HTTPS with a generated test PKI (Sandbox::ca_cert_path()); false serves plain HTTP.
+  bool tls = true;
+  // Directory for the generated PKI. Empty: a fresh temporary directory that Stop() deletes.
+  std::string state_dir;
+  // The only Fingerprint v4 secret key accepted (`Authorization: Bearer <key>`). Required.
+  std::string fingerprint_v4_secret_key;
+  // Seed of the data generator: same seed and ids, same bytes.
+  uint64_t seed = 1;
+  // Worker threads; each in-flight request (including a slow scenario) occupies one.
+  int num_threads = 8;
+};
+
+// A running sandbox server. Thread-safe: accessors may be called from any thread while requests
+// are served.
+class Sandbox final {
+ public:
+  // Generates the PKI (when TLS is on), binds and starts serving before returning.
+  //
+  // Errors: INVALID_ARGUMENT for a missing secret key, a bad port or thread count;
+  // FAILED_PRECONDITION when civetweb lacks TLS support; UNAVAILABLE when the address cannot be
+  // bound or the state directory cannot be created; INTERNAL when the PKI cannot be generated.
+  static absl::StatusOr<std::unique_ptr<Sandbox>> Start(SandboxOptions options);
+
+  Sandbox(const Sandbox&) = delete;
+  Sandbox& operator=(const Sandbox&) = delete;
+  // Stops serving (see Stop()).
+  ~Sandbox();
+
+  // The bound TCP port.
+  int port() const { return port_; }
+  // "https://127.0.0.1:PORT" (or http://, or a bracketed IPv6 literal); no trailing slash.
+  std::string base_url() const;
+  // PEM file of the CA that signed the server certificate; empty when TLS is off.
+  std::string ca_cert_path() const { return ca_cert_path_; }
+
+  // Requests received on vendor routes (including unknown paths and requests answered with an
+  // error or a failure scenario); `/_sandbox/*` control requests are not counted.
+  uint64_t request_count() const { return requests_total_.load(std::memory_order_relaxed); }
+  // Requests received on one route (a kRoute* name); 0 for a route never hit.
+  uint64_t request_count(absl::string_view route) const;
+  // All per-route counts, by route name.
+  std::map<std::string, uint64_t> request_counts_by_route() const;
+
+  // Stops accepting connections, wakes slow scenarios, waits for in-flight handlers, and deletes
+  // the temporary state directory if the sandbox created it. Idempotent.
+  void Stop();
+
+ private:
+  class RequestHandler;
+
+  explicit Sandbox(SandboxOptions options);
+
+  // civetweb's request callback; `user_data` is the Sandbox.
+  static int HandleRequest(mg_connection* conn, void* user_data);
+  void CountRequest(absl::string_view route);
+  // Sleeps up to `ms` milliseconds; returns false (early) when the sandbox is stopping.
+  bool SleepUnlessStopping(int64_t ms);
+  bool stopping() const { return stopping_.load(std::memory_order_acquire); }
+
+  const SandboxOptions options_;
+  const FingerprintV4Data data_;
+  std::string state_dir_;
+  bool owns_state_dir_ = false;
+  std::string ca_cert_path_;
+  int port_ = 0;
+
+  std::mutex stop_mu_;
+  mg_context* ctx_ = nullptr;  // guarded by stop_mu_ once started
+
+  std::atomic<bool> stopping_{false};
+  std::mutex sleep_mu_;
+  std::condition_variable sleep_cv_;
+
+  std::atomic<uint64_t> requests_total_{0};
+  mutable absl::Mutex counts_mu_;
+  absl::flat_hash_map<std::string, uint64_t> counts_by_route_ ABSL_GUARDED_BY(counts_mu_);
+};
+
+}  // namespace fpgw::sandbox
+
+#endif  // FPGW_SANDBOX_SANDBOX_H_

@@ -1,0 +1,162 @@
+// Conformance of the sandbox's Fingerprint v4 error bodies with the vendor's reference examples:
+// for every `fingerprint_v4_errors_<status>_<name>.json` in FPGW_VENDOR_REFERENCE_DIR, a request
+// that should provoke that error is sent to a live sandbox, and its status, error.code and
+// error.message must equal the reference file's. Skipped when the variable is unset.
+#include <curl/curl.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "gtest/gtest.h"
+#include "rapidjson/document.h"
+#include "sandbox/curl_test_client.h"
+#include "sandbox/sandbox.h"
+
+namespace fpgw::sandbox {
+namespace {
+
+using ::fpgw::sandbox::testing::CurlRequest;
+using ::fpgw::sandbox::testing::CurlResponse;
+using ::fpgw::sandbox::testing::CurlTestClient;
+
+constexpr char kKey[] = "conformance-key";
+constexpr absl::string_view kFilePrefix = "fingerprint_v4_errors_";
+
+// How to provoke one reference error. `key` empty: no Authorization header; "wrong": a key the
+// sandbox does not know; otherwise the valid key.
+struct Trigger {
+  std::string method;
+  std::string path;
+  std::string key = kKey;
+  std::string body;
+  std::vector<std::string> headers;
+};
+
+// Reference errors of endpoints this slice does not emulate yet (POST /v4/edge). A new reference
+// file that is neither triggered nor listed here fails the test, so the list stays honest.
+const std::set<std::string>& NotYetEmulated() {
+  static const auto* names = new std::set<std::string>{
+      "400_edge_ip_required",
+      "400_edge_unknown_field",
+      "400_request_read_timeout",
+  };
+  return *names;
+}
+
+Trigger Make(std::string method, std::string path, std::string key = kKey, std::string body = "",
+             std::vector<std::string> headers = {}) {
+  return Trigger{std::move(method), std::move(path), std::move(key), std::move(body),
+                 std::move(headers)};
+}
+
+std::map<std::string, Trigger> Triggers() {
+  const std::string event = "/v4/events/1708102555327.NLOjmg";
+  std::map<std::string, Trigger> t;
+  t["400_bot_type_invalid"] = Make("GET", "/v4/events?bot=robots");
+  t["400_end_time_invalid"] = Make("GET", "/v4/events?end=later");
+  t["400_event_id_invalid"] = Make("GET", "/v4/events/not%20an%20id");
+  t["400_ip_address_invalid"] = Make("GET", "/v4/events?ip_address=300.1.2.3");
+  t["400_limit_invalid"] = Make("GET", "/v4/events?limit=0");
+  t["400_linked_id_invalid"] = Make("GET", "/v4/events?linked_id=" + std::string(300, 'x'));
+  t["400_pagination_key_invalid"] = Make("GET", "/v4/events?pagination_key=forged");
+  t["400_request_body_invalid"] = Make("PATCH", event, kKey, R"({"unknown":true})");
+  t["400_reverse_invalid"] = Make("GET", "/v4/events?reverse=sideways");
+  t["400_ruleset_not_found"] = Make("GET", event + "?ruleset_id=rs_missing");
+  t["400_start_time_invalid"] = Make("GET", "/v4/events?start=soon");
+  t["400_visitor_id_invalid"] = Make("GET", "/v4/events?visitor_id=not%20valid");
+  t["400_visitor_id_required"] = Make("DELETE", "/v4/visitors/");
+  t["403_feature_not_enabled"] = Make("GET", "/v4/events/sandbox-feature-not-enabled");
+  t["403_secret_api_key_not_found"] = Make("GET", event, "wrong");
+  t["403_secret_api_key_required"] = Make("GET", event, "");
+  t["403_subscription_not_active"] = Make("DELETE", "/v4/visitors/sandbox-subscription-not-active");
+  t["403_wrong_region"] = Make("GET", "/v4/events/sandbox-wrong-region");
+  t["404_event_not_found"] = Make("GET", "/v4/events/sandbox-not-found");
+  t["404_visitor_not_found"] = Make("GET", "/v4/events?visitor_id=sandbox-not-found");
+  t["409_state_not_ready"] =
+      Make("PATCH", "/v4/events/sandbox-state-not-ready", kKey, R"({"suspect":true})");
+  t["413_payload_too_large"] = Make(
+      "PATCH", event, kKey, absl::StrCat(R"({"linked_id":")", std::string(100000, 'x'), R"("})"));
+  t["429_too_many_requests"] = Make("GET", "/v4/events/sandbox-rate-limited");
+  t["429_too_many_search_requests"] =
+      Make("GET", "/v4/events?visitor_id=sandbox-search-rate-limited");
+  t["500_internal_server_error"] = Make("GET", "/v4/events/sandbox-server-error");
+  t["504_search_timeout_exceeded"] =
+      Make("GET", "/v4/events?limit=5", kKey, "", {"X-Sandbox-Scenario: gateway-timeout"});
+  return t;
+}
+
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+TEST(FingerprintV4ConformanceTest, ErrorBodiesMatchTheVendorReference) {
+  const char* dir = std::getenv("FPGW_VENDOR_REFERENCE_DIR");
+  if (dir == nullptr || dir[0] == '\0') GTEST_SKIP() << "FPGW_VENDOR_REFERENCE_DIR is not set";
+
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  SandboxOptions options;
+  options.fingerprint_v4_secret_key = kKey;
+  absl::StatusOr<std::unique_ptr<Sandbox>> sandbox = Sandbox::Start(options);
+  ASSERT_TRUE(sandbox.ok()) << sandbox.status();
+  CurlTestClient client((*sandbox)->ca_cert_path());
+
+  const std::map<std::string, Trigger> triggers = Triggers();
+  int checked = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const std::string file = entry.path().filename().string();
+    if (!absl::StartsWith(file, kFilePrefix) || !absl::EndsWith(file, ".json")) continue;
+    std::string name = file.substr(kFilePrefix.size());
+    name.resize(name.size() - 5);
+    SCOPED_TRACE(file);
+    if (NotYetEmulated().count(name) > 0) continue;
+    auto trigger = triggers.find(name);
+    ASSERT_NE(trigger, triggers.end()) << "no sandbox trigger for reference error " << name;
+
+    rapidjson::Document reference;
+    const std::string text = ReadFile(entry.path());
+    reference.Parse(text.data(), text.size());
+    ASSERT_FALSE(reference.HasParseError());
+    int expected_status = 0;
+    ASSERT_TRUE(absl::SimpleAtoi(name.substr(0, 3), &expected_status));
+
+    CurlRequest request;
+    request.method = trigger->second.method;
+    request.url = (*sandbox)->base_url() + trigger->second.path;
+    request.body = trigger->second.body;
+    request.headers = trigger->second.headers;
+    if (!trigger->second.key.empty()) {
+      request.headers.push_back(absl::StrCat("Authorization: Bearer ",
+                                             trigger->second.key == "wrong" ? "not-a-key" : kKey));
+    }
+    CurlResponse response = client.Perform(request);
+    ASSERT_EQ(response.code, CURLE_OK) << curl_easy_strerror(response.code);
+    EXPECT_EQ(response.status, expected_status);
+    EXPECT_EQ(response.headers["content-type"], "application/json");
+    rapidjson::Document actual;
+    actual.Parse(response.body.data(), response.body.size());
+    ASSERT_FALSE(actual.HasParseError()) << response.body;
+    ASSERT_TRUE(actual.IsObject() && actual.HasMember("error")) << response.body;
+    EXPECT_STREQ(actual["error"]["code"].GetString(), reference["error"]["code"].GetString());
+    EXPECT_STREQ(actual["error"]["message"].GetString(), reference["error"]["message"].GetString());
+    ++checked;
+  }
+  EXPECT_GE(checked, static_cast<int>(triggers.size()));
+}
+
+}  // namespace
+}  // namespace fpgw::sandbox
