@@ -62,6 +62,49 @@ bool Begin(ServiceState* state, grpc::CallbackServerContext* context, UnaryCall*
   return false;
 }
 
+void SetDeviceId(fpgw::v1::ListDeviceEvaluationsResponse* response, const std::string& id) {
+  response->set_device_id(id);
+}
+void SetDeviceId(fpgw::v1::SearchEvaluationsResponse*, const std::string&) {}
+
+// A paginated RPC (AIP-158): opens the caller's page token into the vendor cursor, asks the
+// adapter for one page through `fetch`, and issues the next page token bound to this request.
+template <typename Request, typename Response, typename Fetch>
+grpc::ServerUnaryReactor* RunPaged(ServiceState* state, grpc::CallbackServerContext* context,
+                                   const char* method, const Request* request, Response* response,
+                                   const absl::Status& request_check, Fetch fetch) {
+  IntegrationHandle handle;
+  auto* call = new UnaryCall(context);
+  if (!Begin(state, context, call, request->integration(), &handle, request_check)) return call;
+  std::string cursor;
+  if (!request->page_token().empty()) {
+    absl::StatusOr<std::string> opened =
+        state->page_tokens->Open(request->page_token(), handle.tenant, method, *request);
+    if (!opened.ok()) {
+      call->Complete(opened.status());
+      return call;
+    }
+    cursor = *std::move(opened);
+  }
+  call->call().include_raw = WantsRaw(request->view());
+  const PageTokenCodec* tokens = state->page_tokens;
+  fetch(handle.adapter, cursor, call->call(),
+        [call, method, request, response, tokens,
+         tenant = handle.tenant](absl::StatusOr<vendors::EvaluationPage> page) {
+          if (page.ok()) {
+            for (auto& evaluation : page->evaluations)
+              *response->add_evaluations() = std::move(evaluation);
+            SetDeviceId(response, page->device_id);
+            if (!page->next_cursor.empty()) {
+              response->set_next_page_token(
+                  tokens->Issue(tenant, method, *request, page->next_cursor));
+            }
+          }
+          call->Complete(page.status());
+        });
+  return call;
+}
+
 grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
                                     const absl::Status& status) {
   auto* call = new UnaryCall(context);
@@ -102,37 +145,12 @@ grpc::ServerUnaryReactor* EvaluationServiceImpl::ListDeviceEvaluations(
     fpgw::v1::ListDeviceEvaluationsResponse* response) {
   absl::Status check = CheckToken("device", request->device());
   if (check.ok()) check = CheckPageSize(request->page_size());
-  IntegrationHandle handle;
-  auto* call = new UnaryCall(context);
-  if (!Begin(state_, context, call, request->integration(), &handle, check)) return call;
-  std::string cursor;
-  if (!request->page_token().empty()) {
-    absl::StatusOr<std::string> opened = state_->page_tokens->Open(
-        request->page_token(), handle.tenant, "ListDeviceEvaluations", *request);
-    if (!opened.ok()) {
-      call->Complete(opened.status());
-      return call;
-    }
-    cursor = *std::move(opened);
-  }
-  call->call().include_raw = WantsRaw(request->view());
-  const PageTokenCodec* tokens = state_->page_tokens;
-  handle.adapter->ListDevice(
-      request->device(), request->page_size(), cursor, call->call(),
-      [call, request, response, tokens,
-       tenant = handle.tenant](absl::StatusOr<vendors::EvaluationPage> page) {
-        if (page.ok()) {
-          for (auto& evaluation : page->evaluations)
-            *response->add_evaluations() = std::move(evaluation);
-          response->set_device_id(page->device_id);
-          if (!page->next_cursor.empty()) {
-            response->set_next_page_token(
-                tokens->Issue(tenant, "ListDeviceEvaluations", *request, page->next_cursor));
-          }
-        }
-        call->Complete(page.status());
+  return RunPaged(
+      state_, context, "ListDeviceEvaluations", request, response, check,
+      [request](vendors::VendorAdapter* adapter, const std::string& cursor,
+                const vendors::CallContext& call, vendors::Done<vendors::EvaluationPage> done) {
+        adapter->ListDevice(request->device(), request->page_size(), cursor, call, std::move(done));
       });
-  return call;
 }
 
 grpc::ServerUnaryReactor* EvaluationServiceImpl::SearchEvaluations(
@@ -145,35 +163,12 @@ grpc::ServerUnaryReactor* EvaluationServiceImpl::SearchEvaluations(
   if (check.ok() && request->filter().linked_id().size() > 256) {
     check = InvalidField("filter.linked_id", "longer than 256 characters");
   }
-  IntegrationHandle handle;
-  auto* call = new UnaryCall(context);
-  if (!Begin(state_, context, call, request->integration(), &handle, check)) return call;
-  std::string cursor;
-  if (!request->page_token().empty()) {
-    absl::StatusOr<std::string> opened = state_->page_tokens->Open(
-        request->page_token(), handle.tenant, "SearchEvaluations", *request);
-    if (!opened.ok()) {
-      call->Complete(opened.status());
-      return call;
-    }
-    cursor = *std::move(opened);
-  }
-  call->call().include_raw = WantsRaw(request->view());
-  const PageTokenCodec* tokens = state_->page_tokens;
-  handle.adapter->Search(request->filter(), request->page_size(), cursor, call->call(),
-                         [call, request, response, tokens,
-                          tenant = handle.tenant](absl::StatusOr<vendors::EvaluationPage> page) {
-                           if (page.ok()) {
-                             for (auto& evaluation : page->evaluations)
-                               *response->add_evaluations() = std::move(evaluation);
-                             if (!page->next_cursor.empty()) {
-                               response->set_next_page_token(tokens->Issue(
-                                   tenant, "SearchEvaluations", *request, page->next_cursor));
-                             }
-                           }
-                           call->Complete(page.status());
-                         });
-  return call;
+  return RunPaged(
+      state_, context, "SearchEvaluations", request, response, check,
+      [request](vendors::VendorAdapter* adapter, const std::string& cursor,
+                const vendors::CallContext& call, vendors::Done<vendors::EvaluationPage> done) {
+        adapter->Search(request->filter(), request->page_size(), cursor, call, std::move(done));
+      });
 }
 
 grpc::ServerUnaryReactor* EvaluationServiceImpl::ListRelatedDevices(
