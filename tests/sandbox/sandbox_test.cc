@@ -515,7 +515,8 @@ TEST_F(SandboxTest, SearchReverseTotalHitsGlobalSetAndFilters) {
 
   CurlResponse bad_bots = GetAuthorized("/v4/events?limit=100&bot=bad");
   ASSERT_EQ(bad_bots.status, 200);
-  for (const rapidjson::Value& event : Parse(bad_bots.body)["events"].GetArray()) {
+  rapidjson::Document bad_doc = Parse(bad_bots.body);
+  for (const rapidjson::Value& event : bad_doc["events"].GetArray()) {
     EXPECT_STREQ(event["bot"].GetString(), "bad");
   }
 
@@ -523,7 +524,8 @@ TEST_F(SandboxTest, SearchReverseTotalHitsGlobalSetAndFilters) {
   CurlResponse windowed =
       GetAuthorized(absl::StrCat("/v4/events?limit=100&start=", newest - 3600000));
   ASSERT_EQ(windowed.status, 200);
-  for (const rapidjson::Value& event : Parse(windowed.body)["events"].GetArray()) {
+  rapidjson::Document windowed_doc = Parse(windowed.body);
+  for (const rapidjson::Value& event : windowed_doc["events"].GetArray()) {
     EXPECT_GE(event["timestamp"].GetInt64(), newest - 3600000);
   }
   EXPECT_EQ(GetAuthorized("/v4/events?start=2025-12-31T00:00:00Z&end=2026-01-01T00:00:00Z").status,
