@@ -272,6 +272,8 @@ int Normalize(const std::vector<char*>& args) {
   options.integration = "normalize";
   google::protobuf::util::JsonPrintOptions print;
   print.add_whitespace = true;
+  // The same field names grpcurl prints, so saved outputs compare directly.
+  print.preserve_proto_field_names = true;
   std::string json;
   absl::Status status;
   if (kind == "fingerprint-v4-event" || kind == "fingerprint-v4-webhook") {

@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# End-to-end: drives the built fpgw binary with real clients (grpcurl, grpc-health-probe) on
+# loopback — sandbox mode, config mode against a standalone `fpgw sandbox` over TLS, a Unix
+# socket, graceful drain on SIGTERM, check-config and normalize.
+#
+#   e2e_test.sh FPGW_BINARY TOOLS_BIN_DIR TESTDATA_DIR
+set -uo pipefail
+fpgw="$1"
+tools="$2"
+testdata="$3"
+grpcurl="$tools/grpcurl"
+probe="$tools/grpc-health-probe"
+work="$(mktemp -d)"
+pids=()
+passed=0
+failed=0
+
+cleanup() {
+  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+check() {  # check NAME COMMAND...
+  local name="$1"
+  shift
+  if "$@" >"$work/last.out" 2>&1; then
+    passed=$((passed + 1))
+    echo "ok   $name"
+  else
+    failed=$((failed + 1))
+    echo "FAIL $name"
+    sed 's/^/     /' "$work/last.out" | head -20
+  fi
+}
+
+wait_for_log() {  # wait_for_log FILE PATTERN
+  for _ in $(seq 1 100); do
+    grep -q "$2" "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "timed out waiting for '$2' in $1:"
+  cat "$1"
+  return 1
+}
+
+json_assert() {  # json_assert FILE PYTHON_EXPR (with `d` bound to the parsed JSON)
+  python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert ($2), json.dumps(d)[:800]" "$1"
+}
+
+# --- 1. Sandbox mode: no config. ---------------------------------------------------------------
+"$fpgw" --listen=127.0.0.1:0 >"$work/sandbox_mode.log" 2>&1 &
+gw=$!
+pids+=("$gw")
+wait_for_log "$work/sandbox_mode.log" '"msg":"serving"' || exit 1
+addr=$(grep -o '"listen":"[^"]*"' "$work/sandbox_mode.log" | head -1 | cut -d'"' -f4)
+
+check "first log line announces sandbox mode" bash -c "head -1 '$work/sandbox_mode.log' | grep -q 'SANDBOX MODE'"
+check "grpcurl list shows both services, health and reflection" bash -c "
+  out=\$('$grpcurl' -plaintext '$addr' list) &&
+  grep -qx fpgw.v1.EvaluationService <<<\"\$out\" && grep -qx fpgw.v1.AdminService <<<\"\$out\" &&
+  grep -qx grpc.health.v1.Health <<<\"\$out\""
+check "reflection describes grpc.health.v1 and the Evaluation message" bash -c "
+  '$grpcurl' -plaintext '$addr' describe grpc.health.v1.Health | grep -q Check &&
+  '$grpcurl' -plaintext '$addr' describe fpgw.v1.Evaluation | grep -q signals"
+check "grpc-health-probe reports SERVING" "$probe" -addr "$addr"
+check "grpc-health-probe reports SERVING for EvaluationService" "$probe" -addr "$addr" -service fpgw.v1.EvaluationService
+
+"$grpcurl" -plaintext -d '{"token":"1760000000123.e2eTst","fingerprint":{"ruleset_id":"rs_e2e"}}' \
+  "$addr" fpgw.v1.EvaluationService/Evaluate >"$work/evaluate.json" 2>&1
+check "Evaluate fills identity, verdict, signals, network and client" json_assert "$work/evaluate.json" \
+  "len(d['evaluation']['identity']['device_id'])==20 and d['evaluation']['verdict']['action'] in ('ACTION_ALLOW','ACTION_BLOCK') and 'vpn' in d['evaluation']['signals'] and d['evaluation']['network']['ip_address'] and d['evaluation']['client']['browser_name'] and d['evaluation']['source']['vendor']=='VENDOR_FINGERPRINT'"
+
+check "ListDeviceEvaluations pages through more than one page" bash -c "
+  token=''; pages=0; total=0
+  while :; do
+    '$grpcurl' -plaintext -d \"{\\\"device\\\":\\\"visitorE2e0000000001\\\",\\\"page_size\\\":10,\\\"page_token\\\":\\\"\$token\\\"}\" \
+      '$addr' fpgw.v1.EvaluationService/ListDeviceEvaluations > '$work/page.json' || exit 1
+    n=\$(python3 -c \"import json; print(len(json.load(open('$work/page.json')).get('evaluations',[])))\")
+    total=\$((total + n)); pages=\$((pages + 1))
+    token=\$(python3 -c \"import json; print(json.load(open('$work/page.json')).get('next_page_token',''))\")
+    [ -z \"\$token\" ] && break
+    [ \$pages -gt 10 ] && exit 1
+  done
+  echo pages=\$pages total=\$total; [ \$pages -gt 1 ] && [ \$total -eq 23 ]"
+
+check "a hostile token is INVALID_ARGUMENT naming the field" bash -c "
+  out=\$('$grpcurl' -plaintext -d '{\"token\":\"../../visitors/x\"}' '$addr' fpgw.v1.EvaluationService/Evaluate 2>&1);
+  grep -q 'InvalidArgument' <<<\"\$out\" && grep -q 'token' <<<\"\$out\""
+check "an unknown token is NOT_FOUND with ErrorInfo" bash -c "
+  out=\$('$grpcurl' -plaintext -format-error -d '{\"token\":\"sandbox-not-found\"}' '$addr' fpgw.v1.EvaluationService/Evaluate 2>&1);
+  grep -q '\"code\": 5' <<<\"\$out\" && grep -q 'TOKEN_NOT_FOUND' <<<\"\$out\""
+
+# Graceful drain: an in-flight slow call completes, then the process exits 0.
+"$grpcurl" -plaintext -max-time 20 -d '{"token":"sandbox-slow"}' "$addr" fpgw.v1.EvaluationService/Evaluate \
+  >"$work/inflight.json" 2>&1 &
+inflight=$!
+sleep 0.7
+kill -TERM "$gw"
+wait "$gw"
+gw_status=$?
+wait "$inflight"
+inflight_status=$?
+check "SIGTERM drains and exits 0" test "$gw_status" -eq 0
+check "the in-flight call finished during the drain" test "$inflight_status" -eq 0
+check "the drain was logged" grep -q '"msg":"draining"' "$work/sandbox_mode.log"
+
+# --- 2. Config mode against a standalone sandbox, TCP + Unix socket. -------------------------
+mkdir -p "$work/sandbox" "$work/secrets"
+"$fpgw" sandbox --listen=127.0.0.1:0 --state_dir="$work/sandbox" >"$work/sandbox.log" 2>&1 &
+pids+=("$!")
+wait_for_log "$work/sandbox.log" '"msg":"sandbox serving"' || exit 1
+base_url=$(grep -o '"base_url":"[^"]*"' "$work/sandbox.log" | head -1 | cut -d'"' -f4)
+cp "$work/sandbox/fingerprint_v4.key" "$work/secrets/fingerprint-key"
+key=$(cat "$work/secrets/fingerprint-key")
+cat >"$work/fpgw.yaml" <<EOF
+server:
+  listen: ["127.0.0.1:0", "unix:$work/fpgw.sock"]
+  drain_grace_period: 2s
+http:
+  ca_bundle_path: $work/sandbox/ca.pem
+secret_stores:
+  directory: $work/secrets
+tenants:
+  - name: e2e
+    integrations:
+      - name: fingerprint
+        vendor: fingerprint
+        region: ap
+        base_url: $base_url/v4
+        credential: {file: fingerprint-key}
+EOF
+check "check-config accepts the file" "$fpgw" check-config "$work/fpgw.yaml"
+"$fpgw" --config="$work/fpgw.yaml" >"$work/config_mode.log" 2>&1 &
+gw2=$!
+pids+=("$gw2")
+wait_for_log "$work/config_mode.log" '"msg":"serving"' || exit 1
+"$grpcurl" -unix -plaintext -d '{"token":"1760000000555.unixTs"}' "$work/fpgw.sock" \
+  fpgw.v1.EvaluationService/Evaluate >"$work/unix.json" 2>&1
+check "Evaluate over the Unix socket in config mode" json_assert "$work/unix.json" \
+  "d['evaluation']['source']['region']=='ap' and d['evaluation']['identity']['event_id']=='1760000000555.unixTs'"
+check "grpc-health-probe over the Unix socket" "$probe" -addr "unix://$work/fpgw.sock"
+"$grpcurl" -unix -plaintext -d '{"token":"sandbox-rate-limited"}' "$work/fpgw.sock" fpgw.v1.EvaluationService/Evaluate >/dev/null 2>&1
+kill -TERM "$gw2"
+wait "$gw2"
+check "config-mode server exits 0 on SIGTERM" test $? -eq 0
+check "no log line or error carries the vendor key" bash -c "! grep -qF '$key' '$work/config_mode.log' '$work/unix.json'"
+
+# --- 3. Bad config: refuse to start, naming the field. ------------------------------------------
+printf 'tenants:\n  - name: t\n    integrations:\n      - name: x\n        vendor: fingerprint\n        colour: red\n        credential: {env: K}\n' >"$work/bad.yaml"
+check "check-config names the bad field and fails" bash -c "
+  ! '$fpgw' check-config '$work/bad.yaml' 2>'$work/bad.err' && grep -q 'tenants\\[0\\].integrations\\[0\\].colour: unknown field' '$work/bad.err'"
+check "the server refuses to start on a bad config" bash -c "
+  ! timeout 10 '$fpgw' --config='$work/bad.yaml' 2>'$work/bad2.err' && grep -q 'colour' '$work/bad2.err'"
+
+# --- 4. normalize. --------------------------------------------------------------------------------
+"$fpgw" normalize "$testdata/fingerprint_v4/event_mobile_vpn.json" >"$work/norm.json" 2>&1
+check "normalize prints the Evaluation" json_assert "$work/norm.json" \
+  "d['identity']['device_id']=='vis0000000000000A1b2' and d['signals']['vpn']['signal']['detected']=='TRISTATE_TRUE'"
+check "normalize reads stdin and shows the raw payload with --full" bash -c "
+  '$fpgw' normalize --full - <'$testdata/fingerprint_v4/event_mobile_vpn.json' | grep -q future_field_from_vendor"
+check "normalize refuses an HTML body with a clear error" bash -c "
+  ! echo '<html>502</html>' | '$fpgw' normalize - 2>'$work/html.err' && grep -q 'not valid JSON' '$work/html.err'"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

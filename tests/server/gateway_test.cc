@@ -1,0 +1,375 @@
+// Gateway integration: the real gRPC server and the real vendor sandbox over TLS on loopback,
+// called through the generated stubs. Asserts codes, ErrorInfo reasons and normalised fields.
+#include "server/gateway.h"
+
+#include <cstdlib>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "config/config_loader.h"
+#include "fpgw/v1/admin_service.grpc.pb.h"
+#include "fpgw/v1/evaluation_service.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "gtest/gtest.h"
+#include "sandbox/sandbox.h"
+
+namespace fpgw::server {
+namespace {
+
+constexpr char kKey[] = "test-fingerprint-key-0123456789abcdef";
+constexpr char kKeyEnv[] = "FPGW_GATEWAY_TEST_FP_KEY";
+constexpr char kWrongKeyEnv[] = "FPGW_GATEWAY_TEST_WRONG_KEY";
+constexpr char kWrongKey[] = "wrong-key-that-must-never-leak-42";
+
+struct Details {
+  std::string reason;
+  std::map<std::string, std::string> metadata;
+  bool has_retry = false;
+  int64_t retry_seconds = 0;
+};
+
+Details DetailsOf(const grpc::Status& status) {
+  Details out;
+  google::rpc::Status rpc;
+  if (!rpc.ParseFromString(status.error_details())) return out;
+  for (const auto& any : rpc.details()) {
+    google::rpc::ErrorInfo info;
+    google::rpc::RetryInfo retry;
+    if (any.UnpackTo(&info)) {
+      out.reason = info.reason();
+      out.metadata.insert(info.metadata().begin(), info.metadata().end());
+      EXPECT_EQ(info.domain(), "fpgw");
+    } else if (any.UnpackTo(&retry)) {
+      out.has_retry = true;
+      out.retry_seconds = retry.retry_delay().seconds();
+    }
+  }
+  return out;
+}
+
+class GatewayTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    setenv(kKeyEnv, kKey, 1);
+    setenv(kWrongKeyEnv, kWrongKey, 1);
+    sandbox::SandboxOptions options;
+    options.fingerprint_v4_secret_key = kKey;
+    auto started = sandbox::Sandbox::Start(options);
+    ASSERT_TRUE(started.ok()) << started.status();
+    sandbox_ = started->release();
+
+    const std::string yaml = absl::StrCat(
+        "server:\n  listen: ['127.0.0.1:0']\n  drain_grace_period: 1s\n"
+        "http:\n  ca_bundle_path: '",
+        sandbox_->ca_cert_path(),
+        "'\n  max_response_bytes: 1048576\n"
+        "tenants:\n  - name: acme\n    integrations:\n"
+        "      - name: fp\n        vendor: fingerprint\n        region: eu\n        base_url: '",
+        sandbox_->base_url(), "/v4'\n        credential: {env: ", kKeyEnv,
+        "}\n        timeout: 3s\n"
+        "      - name: fp-wrong-key\n        vendor: fingerprint\n        base_url: '",
+        sandbox_->base_url(), "/v4'\n        credential: {env: ", kWrongKeyEnv,
+        "}\n"
+        "      - name: fp-no-key\n        vendor: fingerprint\n        base_url: '",
+        sandbox_->base_url(),
+        "/v4'\n        credential: {env: FPGW_GATEWAY_TEST_UNSET}\n"
+        "      - name: stytch\n        vendor: stytch\n        credential: {env: ",
+        kKeyEnv, "}\n");
+    fpgw::config::v1::Config config;
+    auto problems = config::ParseConfig(yaml, &config);
+    ASSERT_TRUE(problems.empty()) << config::FormatProblems(problems);
+    auto gateway = Gateway::Start(config);
+    ASSERT_TRUE(gateway.ok()) << gateway.status();
+    gateway_ = gateway->release();
+    channel_ = new std::shared_ptr<grpc::Channel>(
+        grpc::CreateChannel(gateway_->listening().front(), grpc::InsecureChannelCredentials()));
+  }
+
+  static void TearDownTestSuite() {
+    delete channel_;
+    delete gateway_;
+    delete sandbox_;
+  }
+
+  std::unique_ptr<fpgw::v1::EvaluationService::Stub> Stub() {
+    return fpgw::v1::EvaluationService::NewStub(*channel_);
+  }
+
+  grpc::Status Evaluate(const std::string& token, fpgw::v1::EvaluateResponse* response,
+                        const std::string& integration = "fp",
+                        absl::Duration deadline = absl::Seconds(10)) {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + deadline));
+    fpgw::v1::EvaluateRequest request;
+    request.set_integration(integration);
+    request.set_token(token);
+    return Stub()->Evaluate(&context, request, response);
+  }
+
+  static sandbox::Sandbox* sandbox_;
+  static Gateway* gateway_;
+  static std::shared_ptr<grpc::Channel>* channel_;
+};
+
+sandbox::Sandbox* GatewayTest::sandbox_ = nullptr;
+Gateway* GatewayTest::gateway_ = nullptr;
+std::shared_ptr<grpc::Channel>* GatewayTest::channel_ = nullptr;
+
+TEST_F(GatewayTest, EvaluateFillsEveryGroupFromTheSandbox) {
+  grpc::ClientContext context;
+  fpgw::v1::EvaluateRequest request;
+  request.set_integration("fp");
+  request.set_token("1760000000123.gwTest");
+  request.mutable_fingerprint()->set_ruleset_id("rs_checkout");
+  fpgw::v1::EvaluateResponse response;
+  grpc::Status status = Stub()->Evaluate(&context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  const fpgw::v1::Evaluation& e = response.evaluation();
+  EXPECT_EQ(e.source().vendor(), fpgw::v1::VENDOR_FINGERPRINT);
+  EXPECT_EQ(e.source().region(), "eu");
+  EXPECT_EQ(e.source().integration(), "fp");
+  EXPECT_EQ(e.identity().event_id(), "1760000000123.gwTest");
+  EXPECT_EQ(e.identity().device_id().size(), 20u);
+  EXPECT_NE(e.verdict().action(), fpgw::v1::ACTION_UNSPECIFIED);
+  EXPECT_EQ(e.verdict().origin(), fpgw::v1::VERDICT_ORIGIN_VENDOR_RULE);
+  EXPECT_NE(e.signals().vpn().signal().detected(), fpgw::v1::TRISTATE_UNSPECIFIED);
+  EXPECT_NE(e.signals().bot().result(), fpgw::v1::BOT_RESULT_UNSPECIFIED);
+  EXPECT_FALSE(e.network().ip_address().empty());
+  EXPECT_FALSE(e.network().geolocation().country_code().empty());
+  EXPECT_FALSE(e.client().browser_name().empty());
+  EXPECT_FALSE(e.partial());
+  EXPECT_FALSE(e.has_raw());
+}
+
+TEST_F(GatewayTest, FullViewReturnsTheRawPayload) {
+  grpc::ClientContext context;
+  fpgw::v1::EvaluateRequest request;
+  request.set_token("1760000000123.gwFull");
+  request.set_integration("fp");
+  request.set_view(fpgw::v1::EVALUATION_VIEW_FULL);
+  fpgw::v1::EvaluateResponse response;
+  ASSERT_TRUE(Stub()->Evaluate(&context, request, &response).ok());
+  EXPECT_EQ(response.evaluation().raw().fields().at("event_id").string_value(),
+            "1760000000123.gwFull");
+}
+
+TEST_F(GatewayTest, DeviceHistoryPagesThroughEveryEventOnce) {
+  std::set<std::string> seen;
+  std::string token;
+  int pages = 0;
+  do {
+    grpc::ClientContext context;
+    fpgw::v1::ListDeviceEvaluationsRequest request;
+    request.set_integration("fp");
+    request.set_device("visitorHistory000001");
+    request.set_page_size(10);
+    request.set_page_token(token);
+    fpgw::v1::ListDeviceEvaluationsResponse response;
+    grpc::Status status = Stub()->ListDeviceEvaluations(&context, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(response.device_id(), "visitorHistory000001");
+    for (const auto& e : response.evaluations()) {
+      EXPECT_TRUE(seen.insert(e.identity().event_id()).second)
+          << "duplicate " << e.identity().event_id();
+      EXPECT_EQ(e.source().payload_kind(), fpgw::v1::PAYLOAD_KIND_SEARCH_HIT);
+    }
+    token = response.next_page_token();
+    ++pages;
+  } while (!token.empty() && pages < 20);
+  EXPECT_GT(pages, 1);
+  EXPECT_EQ(seen.size(), 23u);
+}
+
+TEST_F(GatewayTest, SearchPagesAndRejectsForgedOrReusedTokens) {
+  fpgw::v1::SearchEvaluationsRequest request;
+  request.set_integration("fp");
+  request.set_page_size(5);
+  request.mutable_filter()->set_visitor_id("visitorSearch0000001");
+  fpgw::v1::SearchEvaluationsResponse first;
+  {
+    grpc::ClientContext context;
+    grpc::Status status = Stub()->SearchEvaluations(&context, request, &first);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  ASSERT_EQ(first.evaluations_size(), 5);
+  ASSERT_FALSE(first.next_page_token().empty());
+
+  // The next page with the same filter works.
+  fpgw::v1::SearchEvaluationsRequest next = request;
+  next.set_page_token(first.next_page_token());
+  {
+    grpc::ClientContext context;
+    fpgw::v1::SearchEvaluationsResponse second;
+    ASSERT_TRUE(Stub()->SearchEvaluations(&context, next, &second).ok());
+    ASSERT_GT(second.evaluations_size(), 0);
+    EXPECT_NE(second.evaluations(0).identity().event_id(),
+              first.evaluations(0).identity().event_id());
+  }
+  // The token with another filter, an edited token, and garbage are all refused.
+  fpgw::v1::SearchEvaluationsRequest other_filter = next;
+  other_filter.mutable_filter()->set_visitor_id("visitorSearch0000002");
+  std::string edited = first.next_page_token();
+  edited[edited.size() / 2] = edited[edited.size() / 2] == 'A' ? 'B' : 'A';
+  fpgw::v1::SearchEvaluationsRequest edited_request = request;
+  edited_request.set_page_token(edited);
+  fpgw::v1::SearchEvaluationsRequest garbage = request;
+  garbage.set_page_token("not-a-token");
+  const uint64_t before = sandbox_->request_count();
+  for (const auto& bad : {other_filter, edited_request, garbage}) {
+    grpc::ClientContext context;
+    fpgw::v1::SearchEvaluationsResponse response;
+    grpc::Status status = Stub()->SearchEvaluations(&context, bad, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(DetailsOf(status).reason, "INVALID_PAGE_TOKEN");
+  }
+  EXPECT_EQ(sandbox_->request_count(), before) << "a refused token reached the vendor";
+}
+
+struct ScenarioCase {
+  const char* token;
+  grpc::StatusCode code;
+  const char* reason;
+  bool retry;
+};
+
+TEST_F(GatewayTest, VendorErrorsMapToCanonicalCodes) {
+  const ScenarioCase cases[] = {
+      {"sandbox-not-found", grpc::StatusCode::NOT_FOUND, "TOKEN_NOT_FOUND", false},
+      {"sandbox-wrong-region", grpc::StatusCode::FAILED_PRECONDITION, "VENDOR_WRONG_REGION", false},
+      {"sandbox-feature-not-enabled", grpc::StatusCode::FAILED_PRECONDITION,
+       "VENDOR_FEATURE_NOT_ENABLED", false},
+      {"sandbox-rate-limited", grpc::StatusCode::RESOURCE_EXHAUSTED, "VENDOR_RATE_LIMITED", true},
+      {"sandbox-server-error", grpc::StatusCode::UNAVAILABLE, "VENDOR_UNAVAILABLE", true},
+      {"sandbox-gateway-timeout", grpc::StatusCode::UNAVAILABLE, "VENDOR_TIMEOUT", true},
+      {"sandbox-bad-request", grpc::StatusCode::INVALID_ARGUMENT, "VENDOR_REJECTED_REQUEST", false},
+      {"sandbox-malformed", grpc::StatusCode::INTERNAL, "VENDOR_RESPONSE_INVALID", false},
+      {"sandbox-html", grpc::StatusCode::INTERNAL, "VENDOR_RESPONSE_INVALID", false},
+      {"sandbox-oversized", grpc::StatusCode::INTERNAL, "VENDOR_RESPONSE_TOO_LARGE", false},
+      {"sandbox-reset", grpc::StatusCode::UNAVAILABLE, "VENDOR_UNAVAILABLE", true},
+  };
+  for (const ScenarioCase& c : cases) {
+    SCOPED_TRACE(c.token);
+    fpgw::v1::EvaluateResponse response;
+    grpc::Status status = Evaluate(c.token, &response);
+    EXPECT_EQ(status.error_code(), c.code) << status.error_message();
+    Details details = DetailsOf(status);
+    EXPECT_EQ(details.reason, c.reason);
+    EXPECT_EQ(details.metadata["vendor"], "fingerprint");
+    EXPECT_EQ(details.has_retry, c.retry);
+  }
+}
+
+TEST_F(GatewayTest, RateLimitCarriesTheVendorsRetryAfter) {
+  fpgw::v1::EvaluateResponse response;
+  grpc::Status status = Evaluate("sandbox-rate-limited", &response);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  const Details details = DetailsOf(status);
+  EXPECT_EQ(details.metadata.at("vendor_code"), "too_many_requests");
+  EXPECT_EQ(details.retry_seconds, 1);
+}
+
+TEST_F(GatewayTest, SchemaDriftGivesAPartialEvaluationNotAnError) {
+  fpgw::v1::EvaluateResponse response;
+  grpc::Status status = Evaluate("sandbox-drift", &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(response.evaluation().partial());
+  EXPECT_GT(response.evaluation().drift_size(), 0);
+}
+
+TEST_F(GatewayTest, SlowVendorHitsTheCallersDeadline) {
+  const absl::Time start = absl::Now();
+  fpgw::v1::EvaluateResponse response;
+  grpc::Status status = Evaluate("sandbox-slow", &response, "fp", absl::Milliseconds(500));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(3)) << "the call outlived its deadline";
+}
+
+TEST_F(GatewayTest, CancellingTheCallEndsItPromptly) {
+  grpc::ClientContext context;
+  fpgw::v1::EvaluateRequest request;
+  request.set_integration("fp");
+  request.set_token("sandbox-slow");
+  fpgw::v1::EvaluateResponse response;
+  std::thread canceller([&context] {
+    absl::SleepFor(absl::Milliseconds(200));
+    context.TryCancel();
+  });
+  const absl::Time start = absl::Now();
+  grpc::Status status = Stub()->Evaluate(&context, request, &response);
+  canceller.join();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::CANCELLED);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(2));
+}
+
+TEST_F(GatewayTest, HostileTokensAreRefusedBeforeAnyVendorCall) {
+  const std::string hostile[] = {"",
+                                 std::string(4096, 'a'),
+                                 "../../v4/visitors",
+                                 "a/b",
+                                 "a?api_key=x",
+                                 "a#frag",
+                                 "a%2F..",
+                                 "a\r\nHost: evil",
+                                 std::string("a\0b", 3),
+                                 "a b",
+                                 "..",
+                                 "caf\xc3\xa9"};
+  const uint64_t before = sandbox_->request_count();
+  for (const std::string& token : hostile) {
+    fpgw::v1::EvaluateResponse response;
+    grpc::Status status = Evaluate(token, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << token.substr(0, 20);
+    Details details = DetailsOf(status);
+    EXPECT_EQ(details.reason, "INVALID_FIELD");
+    EXPECT_EQ(details.metadata["field"], "token");
+  }
+  EXPECT_EQ(sandbox_->request_count(), before);
+}
+
+TEST_F(GatewayTest, RejectedVendorKeyIsFpgwsFailureAndNeverLeaks) {
+  fpgw::v1::EvaluateResponse response;
+  grpc::Status status = Evaluate("1760000000123.keyTst", &response, "fp-wrong-key");
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(DetailsOf(status).reason, "VENDOR_CREDENTIAL_REJECTED");
+  EXPECT_FALSE(absl::StrContains(status.error_message(), kWrongKey));
+  EXPECT_FALSE(absl::StrContains(status.error_details(), kWrongKey));
+
+  status = Evaluate("1760000000123.keyTst", &response, "fp-no-key");
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(DetailsOf(status).reason, "VENDOR_CREDENTIAL_MISSING");
+}
+
+TEST_F(GatewayTest, UnknownIntegrationAndMissingCapabilitiesAreNamed) {
+  fpgw::v1::EvaluateResponse response;
+  grpc::Status status = Evaluate("1760000000123.abc", &response, "nope");
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(DetailsOf(status).reason, "UNKNOWN_INTEGRATION");
+
+  status = Evaluate("026ac93b-8cdf-4fcb-bfa6-36a31cfecac1", &response, "stytch");
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_EQ(DetailsOf(status).metadata["capability"], "Evaluate");
+
+  status = Evaluate("1760000000123.abc", &response, "");
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(DetailsOf(status).metadata["field"], "integration");
+
+  auto admin = fpgw::v1::AdminService::NewStub(*channel_);
+  grpc::ClientContext context;
+  fpgw::v1::DeleteDeviceDataRequest request;
+  fpgw::v1::DeleteDeviceDataResponse admin_response;
+  status = admin->DeleteDeviceData(&context, request, &admin_response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_THAT(status.error_message(), ::testing::HasSubstr("DeleteDeviceData"));
+}
+
+}  // namespace
+}  // namespace fpgw::server
