@@ -1,9 +1,7 @@
-// Page-token signing with OpenSSL HMAC-SHA256 and base64url from Abseil.
+// Page tokens sealed with OpenSSL AES-256-GCM, encoded with Abseil's base64url.
 #include "server/page_token.h"
 
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
@@ -19,8 +17,14 @@
 namespace fpgw::server {
 namespace {
 
-constexpr size_t kMacBytes = 32;
+constexpr int kNonceBytes = 12;
+constexpr int kTagBytes = 16;
 constexpr size_t kMaxTokenBytes = 4096;
+
+struct CipherCtxFree {
+  void operator()(EVP_CIPHER_CTX* ctx) const { EVP_CIPHER_CTX_free(ctx); }
+};
+using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree>;
 
 absl::Status BadToken(absl::string_view why) {
   return MakeError(absl::StatusCode::kInvalidArgument, fpgw::v1::ERROR_REASON_INVALID_PAGE_TOKEN,
@@ -55,13 +59,13 @@ PageTokenCodec PageTokenCodec::WithRandomKey() {
   return PageTokenCodec(credentials::Secret(std::move(key)));
 }
 
-std::string PageTokenCodec::Sign(absl::string_view payload) const {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int mac_len = 0;
-  const absl::string_view key = key_.RevealForWire();
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(payload.data()), payload.size(), mac, &mac_len);
-  return std::string(reinterpret_cast<const char*>(mac), mac_len);
+PageTokenCodec::PageTokenCodec(credentials::Secret key) {
+  // Derive a fixed-size AES-256 key from whatever the operator configured.
+  const absl::string_view raw = key.RevealForWire();
+  std::string derived(SHA256_DIGEST_LENGTH, '\0');
+  SHA256(reinterpret_cast<const unsigned char*>(raw.data()), raw.size(),
+         reinterpret_cast<unsigned char*>(derived.data()));
+  key_ = credentials::Secret(std::move(derived));
 }
 
 std::string PageTokenCodec::Issue(absl::string_view tenant, absl::string_view method,
@@ -73,9 +77,23 @@ std::string PageTokenCodec::Issue(absl::string_view tenant, absl::string_view me
   payload.set_request_digest(RequestDigest(request));
   payload.set_vendor_cursor(std::string(vendor_cursor));
   payload.set_issue_time_seconds(absl::ToUnixSeconds(absl::Now()));
-  std::string bytes = payload.SerializeAsString();
-  bytes += Sign(bytes);
-  return absl::WebSafeBase64Escape(bytes);
+  const std::string plain = payload.SerializeAsString();
+
+  // nonce ‖ ciphertext ‖ tag, AES-256-GCM: the cursor stays opaque and any edit is detected.
+  std::string out(kNonceBytes + plain.size() + kTagBytes, '\0');
+  auto* bytes = reinterpret_cast<unsigned char*>(out.data());
+  RAND_bytes(bytes, kNonceBytes);
+  CipherCtx ctx(EVP_CIPHER_CTX_new());
+  int len = 0;
+  const auto* key = reinterpret_cast<const unsigned char*>(key_.RevealForWire().data());
+  EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key, bytes);
+  EVP_EncryptUpdate(ctx.get(), bytes + kNonceBytes, &len,
+                    reinterpret_cast<const unsigned char*>(plain.data()),
+                    static_cast<int>(plain.size()));
+  EVP_EncryptFinal_ex(ctx.get(), bytes + kNonceBytes + len, &len);
+  EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagBytes,
+                      bytes + kNonceBytes + plain.size());
+  return absl::WebSafeBase64Escape(out);
 }
 
 absl::StatusOr<std::string> PageTokenCodec::Open(absl::string_view token, absl::string_view tenant,
@@ -83,18 +101,24 @@ absl::StatusOr<std::string> PageTokenCodec::Open(absl::string_view token, absl::
                                                  const google::protobuf::Message& request) const {
   if (token.size() > kMaxTokenBytes) return BadToken("too long");
   std::string bytes;
-  if (!absl::WebSafeBase64Unescape(token, &bytes) || bytes.size() <= kMacBytes) {
+  if (!absl::WebSafeBase64Unescape(token, &bytes) || bytes.size() < kNonceBytes + kTagBytes) {
     return BadToken("not a token issued by fpgw");
   }
-  const absl::string_view body(bytes.data(), bytes.size() - kMacBytes);
-  const std::string expected = Sign(body);
-  if (CRYPTO_memcmp(expected.data(), bytes.data() + body.size(), kMacBytes) != 0) {
-    return BadToken("not a token issued by fpgw");
-  }
+  auto* data = reinterpret_cast<unsigned char*>(bytes.data());
+  const size_t cipher_len = bytes.size() - kNonceBytes - kTagBytes;
+  std::string plain(cipher_len, '\0');
+  CipherCtx ctx(EVP_CIPHER_CTX_new());
+  int len = 0;
+  const auto* key = reinterpret_cast<const unsigned char*>(key_.RevealForWire().data());
+  bool ok = EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key, data) == 1 &&
+            EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(plain.data()), &len,
+                              data + kNonceBytes, static_cast<int>(cipher_len)) == 1 &&
+            EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagBytes,
+                                data + kNonceBytes + cipher_len) == 1 &&
+            EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(plain.data()) + len,
+                                &len) == 1;
   fpgw::internal::v1::PageTokenPayload payload;
-  if (!payload.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
-    return BadToken("not a token issued by fpgw");
-  }
+  if (!ok || !payload.ParseFromString(plain)) return BadToken("not a token issued by fpgw");
   if (payload.tenant() != tenant || payload.method() != method) {
     return BadToken("issued for another caller or method");
   }

@@ -1,6 +1,6 @@
-// AIP-158 page tokens: opaque to callers, wrapping the vendor's cursor, signed with HMAC-SHA256
-// and bound to the tenant, the RPC and the request's other fields, so a token cannot be forged,
-// edited, or replayed by another tenant or with other filters.
+// AIP-158 page tokens: opaque to callers, wrapping the vendor's cursor, sealed with AES-256-GCM
+// (so neither readable nor editable) and bound to the tenant, the RPC and the request's other
+// fields, so a token cannot be forged, edited, or replayed by another tenant or with other filters.
 #ifndef FPGW_SERVER_PAGE_TOKEN_H_
 #define FPGW_SERVER_PAGE_TOKEN_H_
 
@@ -16,8 +16,9 @@ namespace fpgw::server {
 // Issues and checks page tokens. Thread-safe (immutable after construction).
 class PageTokenCodec final {
  public:
-  // `key` signs tokens; at least 16 bytes.
-  explicit PageTokenCodec(credentials::Secret key) : key_(std::move(key)) {}
+  // `key` seals tokens (any length; an AES-256 key is derived from it with SHA-256). Replicas
+  // sharing a key accept each other's tokens.
+  explicit PageTokenCodec(credentials::Secret key);
 
   // A codec with a random 32-byte key (tokens then do not survive a restart).
   static PageTokenCodec WithRandomKey();
@@ -36,8 +37,6 @@ class PageTokenCodec final {
                                    const google::protobuf::Message& request) const;
 
  private:
-  std::string Sign(absl::string_view payload) const;
-
   credentials::Secret key_;
 };
 

@@ -21,6 +21,7 @@
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "sandbox/sandbox.h"
+#include "telemetry/counters.h"
 
 namespace fpgw::server {
 namespace {
@@ -278,11 +279,14 @@ TEST_F(GatewayTest, RateLimitCarriesTheVendorsRetryAfter) {
 }
 
 TEST_F(GatewayTest, SchemaDriftGivesAPartialEvaluationNotAnError) {
+  const uint64_t drift_before = telemetry::SchemaDriftCounter().Total();
   fpgw::v1::EvaluateResponse response;
   grpc::Status status = Evaluate("sandbox-drift", &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_TRUE(response.evaluation().partial());
   EXPECT_GT(response.evaluation().drift_size(), 0);
+  EXPECT_EQ(telemetry::SchemaDriftCounter().Total() - drift_before,
+            static_cast<uint64_t>(response.evaluation().drift_size()));
 }
 
 TEST_F(GatewayTest, SlowVendorHitsTheCallersDeadline) {
