@@ -67,6 +67,7 @@ enum class ScenarioKind {
   kGatewayTimeout,
   kBadRequest,
   kStateNotReady,
+  kNotReadyOnce,
   kPayloadTooLarge,
   kSlow,
   kSlowBody,
@@ -101,6 +102,7 @@ constexpr ScenarioName kScenarioNames[] = {
     {"gateway-timeout", ScenarioKind::kGatewayTimeout},
     {"bad-request", ScenarioKind::kBadRequest},
     {"state-not-ready", ScenarioKind::kStateNotReady},
+    {"not-ready-once", ScenarioKind::kNotReadyOnce},
     {"payload-too-large", ScenarioKind::kPayloadTooLarge},
     {"slow-body", ScenarioKind::kSlowBody},
     {"slow", ScenarioKind::kSlow},
@@ -464,6 +466,14 @@ bool Sandbox::RequestHandler::ApplyTerminalScenario(const Scenario& scenario, bo
     case ScenarioKind::kStateNotReady:
       SendError(kStateNotReady);
       return true;
+    case ScenarioKind::kNotReadyOnce:
+      // The vendor's "pending then complete": the first request for this token is refused as not
+      // ready yet, later ones go through.
+      if (sandbox_.NoteAttempt(token) == 1) {
+        SendError(kStateNotReady);
+        return true;
+      }
+      return false;
     case ScenarioKind::kPayloadTooLarge:
       SendError(kPayloadTooLarge);
       return true;
@@ -981,6 +991,11 @@ void Sandbox::Stop() {
 int Sandbox::HandleRequest(mg_connection* conn, void* user_data) {
   RequestHandler handler(*static_cast<Sandbox*>(user_data), conn);
   return handler.Handle();
+}
+
+uint64_t Sandbox::NoteAttempt(absl::string_view token) {
+  absl::MutexLock lock(&counts_mu_);
+  return ++attempts_by_token_[token];
 }
 
 void Sandbox::CountRequest(absl::string_view route) {

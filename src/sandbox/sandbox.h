@@ -106,6 +106,8 @@ class Sandbox final {
   // civetweb's request callback; `user_data` is the Sandbox.
   static int HandleRequest(mg_connection* conn, void* user_data);
   void CountRequest(absl::string_view route);
+  // Counts a request for `token` and returns how many there have been, this one included.
+  uint64_t NoteAttempt(absl::string_view token);
   // Sleeps up to `ms` milliseconds; returns false (early) when the sandbox is stopping.
   bool SleepUnlessStopping(int64_t ms);
   bool stopping() const { return stopping_.load(std::memory_order_acquire); }
@@ -127,6 +129,8 @@ class Sandbox final {
   std::atomic<uint64_t> requests_total_{0};
   mutable absl::Mutex counts_mu_;
   absl::flat_hash_map<std::string, uint64_t> counts_by_route_ ABSL_GUARDED_BY(counts_mu_);
+  // Requests seen per scenario token, for scenarios that change over attempts.
+  absl::flat_hash_map<std::string, uint64_t> attempts_by_token_ ABSL_GUARDED_BY(counts_mu_);
 };
 
 }  // namespace fpgw::sandbox

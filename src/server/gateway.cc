@@ -63,7 +63,12 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(
   } else {
     gateway->page_tokens_ = std::make_unique<PageTokenCodec>(PageTokenCodec::WithRandomKey());
   }
-  gateway->tenants_ = std::make_unique<Tenants>(config, http_client, store);
+  gateway->timers_ = std::make_unique<async::TimerQueue>();
+  vendors::AdapterDeps deps;
+  deps.http = http_client;
+  deps.credentials = store;
+  deps.timers = gateway->timers_.get();
+  gateway->tenants_ = std::make_unique<Tenants>(config, deps);
   gateway->state_.tenants = gateway->tenants_.get();
   gateway->state_.page_tokens = gateway->page_tokens_.get();
   gateway->evaluation_service_ = std::make_unique<EvaluationServiceImpl>(&gateway->state_);

@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "async/timer_queue.h"
 #include "fpgw/config/v1/config.pb.h"
 #include "grpcpp/server.h"
 #include "http/http_client.h"
@@ -43,6 +44,8 @@ class Gateway final {
  private:
   Gateway() = default;
 
+  // Destroyed last: adapters and in-flight retries hold on to these.
+  std::unique_ptr<async::TimerQueue> timers_;
   std::shared_ptr<http::HttpClient> http_client_;
   std::unique_ptr<Tenants> tenants_;
   std::unique_ptr<PageTokenCodec> page_tokens_;

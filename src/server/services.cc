@@ -112,6 +112,18 @@ grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
   return call;
 }
 
+// A unary RPC served by the integration's adapter: `start(handle, call)` must eventually call
+// call->Complete() exactly once.
+template <typename Start>
+grpc::ServerUnaryReactor* RunUnary(ServiceState* state, grpc::CallbackServerContext* context,
+                                   const std::string& integration,
+                                   const absl::Status& request_check, Start start) {
+  IntegrationHandle handle;
+  auto* call = new UnaryCall(context);
+  if (Begin(state, context, call, integration, &handle, request_check)) start(handle, call);
+  return call;
+}
+
 }  // namespace
 
 grpc::ServerUnaryReactor* EvaluationServiceImpl::Evaluate(grpc::CallbackServerContext* context,
@@ -172,55 +184,139 @@ grpc::ServerUnaryReactor* EvaluationServiceImpl::SearchEvaluations(
 }
 
 grpc::ServerUnaryReactor* EvaluationServiceImpl::ListRelatedDevices(
-    grpc::CallbackServerContext* context, const fpgw::v1::ListRelatedDevicesRequest*,
-    fpgw::v1::ListRelatedDevicesResponse*) {
-  return FinishNow(context,
-                   Unimplemented("ListRelatedDevices",
-                                 "Fingerprint v3 related visitors arrive with the v3 adapter"));
+    grpc::CallbackServerContext* context, const fpgw::v1::ListRelatedDevicesRequest* request,
+    fpgw::v1::ListRelatedDevicesResponse* response) {
+  return RunUnary(state_, context, request->integration(),
+                  CheckToken("device_id", request->device_id()),
+                  [request, response](const IntegrationHandle& handle, UnaryCall* call) {
+                    handle.adapter->ListRelatedDevices(
+                        request->device_id(), call->call(),
+                        [call, response](absl::StatusOr<std::vector<std::string>> ids) {
+                          if (ids.ok()) {
+                            for (auto& id : *ids) response->add_device_ids(std::move(id));
+                          }
+                          call->Complete(ids.status());
+                        });
+                  });
 }
 
 grpc::ServerUnaryReactor* AdminServiceImpl::SetRule(grpc::CallbackServerContext* context,
-                                                    const fpgw::v1::SetRuleRequest*,
-                                                    fpgw::v1::SetRuleResponse*) {
-  (void)state_;
-  return FinishNow(context,
-                   Unimplemented("SetRule", "Stytch rules arrive with the Stytch adapter"));
+                                                    const fpgw::v1::SetRuleRequest* request,
+                                                    fpgw::v1::SetRuleResponse* response) {
+  absl::Status check = absl::OkStatus();
+  if (request->rule().identifier_type() == fpgw::v1::RULE_IDENTIFIER_TYPE_UNSPECIFIED) {
+    check = InvalidField("rule.identifier_type", "required");
+  } else if (request->rule().identifier().empty() || request->rule().identifier().size() > 256) {
+    check = InvalidField("rule.identifier", "required, at most 256 characters");
+  } else if (request->expires_in_minutes() < 0) {
+    check = InvalidField("expires_in_minutes", "must not be negative");
+  }
+  return RunUnary(state_, context, request->integration(), check,
+                  [request, response](const IntegrationHandle& handle, UnaryCall* call) {
+                    handle.adapter->SetRule(*request, call->call(),
+                                            [call, response](absl::StatusOr<fpgw::v1::Rule> rule) {
+                                              if (rule.ok())
+                                                *response->mutable_rule() = std::move(*rule);
+                                              call->Complete(rule.status());
+                                            });
+                  });
 }
 
 grpc::ServerUnaryReactor* AdminServiceImpl::ListRules(grpc::CallbackServerContext* context,
-                                                      const fpgw::v1::ListRulesRequest*,
-                                                      fpgw::v1::ListRulesResponse*) {
-  return FinishNow(context,
-                   Unimplemented("ListRules", "Stytch rules arrive with the Stytch adapter"));
+                                                      const fpgw::v1::ListRulesRequest* request,
+                                                      fpgw::v1::ListRulesResponse* response) {
+  ServiceState* state = state_;
+  return RunUnary(
+      state_, context, request->integration(), CheckPageSize(request->page_size()),
+      [state, request, response](const IntegrationHandle& handle, UnaryCall* call) {
+        std::string cursor;
+        const std::string tenant = handle.tenant;
+        if (!request->page_token().empty()) {
+          absl::StatusOr<std::string> opened =
+              state->page_tokens->Open(request->page_token(), tenant, "ListRules", *request);
+          if (!opened.ok()) {
+            call->Complete(opened.status());
+            return;
+          }
+          cursor = *std::move(opened);
+        }
+        const PageTokenCodec* tokens = state->page_tokens;
+        handle.adapter->ListRules(
+            request->page_size(), cursor, call->call(),
+            [call, request, response, tokens, tenant](absl::StatusOr<vendors::RulePage> page) {
+              if (page.ok()) {
+                for (auto& rule : page->rules) *response->add_rules() = std::move(rule);
+                if (!page->next_cursor.empty()) {
+                  response->set_next_page_token(
+                      tokens->Issue(tenant, "ListRules", *request, page->next_cursor));
+                }
+              }
+              call->Complete(page.status());
+            });
+      });
 }
 
 grpc::ServerUnaryReactor* AdminServiceImpl::SetVerdictReasonOverride(
-    grpc::CallbackServerContext* context, const fpgw::v1::SetVerdictReasonOverrideRequest*,
-    fpgw::v1::SetVerdictReasonOverrideResponse*) {
-  return FinishNow(context, Unimplemented("SetVerdictReasonOverride",
-                                          "Stytch verdict reasons arrive with the Stytch adapter"));
+    grpc::CallbackServerContext* context, const fpgw::v1::SetVerdictReasonOverrideRequest* request,
+    fpgw::v1::SetVerdictReasonOverrideResponse* response) {
+  absl::Status check = absl::OkStatus();
+  if (request->verdict_reason().empty() || request->verdict_reason().size() > 128) {
+    check = InvalidField("verdict_reason", "required, at most 128 characters");
+  } else if (request->verdict_reason() == "RULE_MATCH") {
+    check = InvalidField("verdict_reason", "RULE_MATCH cannot be overridden");
+  }
+  return RunUnary(state_, context, request->integration(), check,
+                  [request, response](const IntegrationHandle& handle, UnaryCall* call) {
+                    handle.adapter->SetVerdictReasonOverride(
+                        *request, call->call(),
+                        [call, response](absl::StatusOr<fpgw::v1::VerdictReason> reason) {
+                          if (reason.ok()) *response->mutable_verdict_reason() = std::move(*reason);
+                          call->Complete(reason.status());
+                        });
+                  });
 }
 
 grpc::ServerUnaryReactor* AdminServiceImpl::ListVerdictReasons(
-    grpc::CallbackServerContext* context, const fpgw::v1::ListVerdictReasonsRequest*,
-    fpgw::v1::ListVerdictReasonsResponse*) {
-  return FinishNow(context, Unimplemented("ListVerdictReasons",
-                                          "Stytch verdict reasons arrive with the Stytch adapter"));
+    grpc::CallbackServerContext* context, const fpgw::v1::ListVerdictReasonsRequest* request,
+    fpgw::v1::ListVerdictReasonsResponse* response) {
+  return RunUnary(
+      state_, context, request->integration(), absl::OkStatus(),
+      [request, response](const IntegrationHandle& handle, UnaryCall* call) {
+        handle.adapter->ListVerdictReasons(
+            request->overrides_only(), call->call(),
+            [call, response](absl::StatusOr<std::vector<fpgw::v1::VerdictReason>> reasons) {
+              if (reasons.ok()) {
+                for (auto& r : *reasons) *response->add_verdict_reasons() = std::move(r);
+              }
+              call->Complete(reasons.status());
+            });
+      });
 }
 
 grpc::ServerUnaryReactor* AdminServiceImpl::UpdateEvent(grpc::CallbackServerContext* context,
-                                                        const fpgw::v1::UpdateEventRequest*,
+                                                        const fpgw::v1::UpdateEventRequest* request,
                                                         fpgw::v1::UpdateEventResponse*) {
-  return FinishNow(context, Unimplemented("UpdateEvent",
-                                          "Fingerprint event updates arrive with a later release"));
+  absl::Status check = CheckToken("event_id", request->event_id());
+  if (check.ok() && request->has_linked_id() && request->linked_id().size() > 256) {
+    check = InvalidField("linked_id", "longer than 256 characters");
+  }
+  return RunUnary(state_, context, request->integration(), check,
+                  [request](const IntegrationHandle& handle, UnaryCall* call) {
+                    handle.adapter->UpdateEvent(
+                        *request, call->call(),
+                        [call](absl::Status status) { call->Complete(status); });
+                  });
 }
 
 grpc::ServerUnaryReactor* AdminServiceImpl::DeleteDeviceData(
-    grpc::CallbackServerContext* context, const fpgw::v1::DeleteDeviceDataRequest*,
+    grpc::CallbackServerContext* context, const fpgw::v1::DeleteDeviceDataRequest* request,
     fpgw::v1::DeleteDeviceDataResponse*) {
-  return FinishNow(context,
-                   Unimplemented("DeleteDeviceData",
-                                 "Fingerprint visitor deletion arrives with a later release"));
+  return RunUnary(
+      state_, context, request->integration(), CheckToken("device_id", request->device_id()),
+      [request](const IntegrationHandle& handle, UnaryCall* call) {
+        handle.adapter->DeleteDevice(request->device_id(), call->call(),
+                                     [call](absl::Status status) { call->Complete(status); });
+      });
 }
 
 }  // namespace fpgw::server

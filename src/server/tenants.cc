@@ -8,15 +8,14 @@
 
 namespace fpgw::server {
 
-Tenants::Tenants(const fpgw::config::v1::Config& config, std::shared_ptr<http::HttpClient> client,
-                 std::shared_ptr<const credentials::CredentialStore> store)
+Tenants::Tenants(const fpgw::config::v1::Config& config, const vendors::AdapterDeps& deps)
     : tenant_header_(absl::AsciiStrToLower(config.server().tenant_header())) {
   for (const auto& tenant : config.tenants()) {
     auto& integrations = tenants_[tenant.name()];
     for (const auto& integration : tenant.integrations()) {
       Entry& entry = integrations[integration.name()];
       entry.config = integration;
-      entry.adapter = vendors::CreateAdapter(integration, client, store);
+      entry.adapter = vendors::CreateAdapter(integration, deps);
     }
   }
 }

@@ -9,11 +9,10 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "credentials/credential_store.h"
 #include "fpgw/config/v1/config.pb.h"
 #include "grpcpp/server_context.h"
-#include "http/http_client.h"
 #include "vendors/common/adapter.h"
+#include "vendors/common/vendor_call.h"
 
 namespace fpgw::server {
 
@@ -27,8 +26,7 @@ struct IntegrationHandle {
 // Immutable after construction; thread-safe.
 class Tenants final {
  public:
-  Tenants(const fpgw::config::v1::Config& config, std::shared_ptr<http::HttpClient> client,
-          std::shared_ptr<const credentials::CredentialStore> store);
+  Tenants(const fpgw::config::v1::Config& config, const vendors::AdapterDeps& deps);
 
   // The caller's tenant and the integration named `integration` (or the tenant's only one when
   // empty). Errors: INVALID_ARGUMENT when the name is needed but missing; NOT_FOUND

@@ -1,4 +1,4 @@
-// Vendor registration.
+// Vendor registration: one line per vendor adapter.
 #include "vendors/registry.h"
 
 #include "config/config_loader.h"
@@ -6,15 +6,14 @@
 
 namespace fpgw::vendors {
 
-std::unique_ptr<VendorAdapter> CreateAdapter(
-    const fpgw::config::v1::Integration& integration, std::shared_ptr<http::HttpClient> client,
-    std::shared_ptr<const credentials::CredentialStore> store) {
+std::unique_ptr<VendorAdapter> CreateAdapter(const fpgw::config::v1::Integration& integration,
+                                             const AdapterDeps& deps) {
+  using fpgw::config::v1::VENDOR_FINGERPRINT;
   const std::string version = config::EffectiveApiVersion(integration);
-  if (integration.vendor() == fpgw::config::v1::VENDOR_FINGERPRINT && version == "v4") {
-    return std::make_unique<fingerprint_v4::FingerprintV4Adapter>(integration, std::move(client),
-                                                                  std::move(store));
+  if (integration.vendor() == VENDOR_FINGERPRINT && version == "v4") {
+    return std::make_unique<fingerprint_v4::FingerprintV4Adapter>(integration, deps);
   }
-  // cside, Stytch and Fingerprint v3 adapters arrive with their own folders.
+  // Vendors whose adapter has not landed: every capability answers UNIMPLEMENTED.
   return std::make_unique<VendorAdapter>();
 }
 

@@ -5,18 +5,16 @@
 
 #include <memory>
 
-#include "credentials/credential_store.h"
 #include "fpgw/config/v1/config.pb.h"
-#include "http/http_client.h"
 #include "vendors/common/adapter.h"
+#include "vendors/common/vendor_call.h"
 
 namespace fpgw::vendors {
 
 // Creates the adapter for a validated integration. Vendors whose adapter has not landed get an
 // adapter that answers UNIMPLEMENTED naming the capability.
-std::unique_ptr<VendorAdapter> CreateAdapter(
-    const fpgw::config::v1::Integration& integration, std::shared_ptr<http::HttpClient> client,
-    std::shared_ptr<const credentials::CredentialStore> store);
+std::unique_ptr<VendorAdapter> CreateAdapter(const fpgw::config::v1::Integration& integration,
+                                             const AdapterDeps& deps);
 
 }  // namespace fpgw::vendors
 

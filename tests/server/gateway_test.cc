@@ -369,10 +369,75 @@ TEST_F(GatewayTest, UnknownIntegrationAndMissingCapabilitiesAreNamed) {
   auto admin = fpgw::v1::AdminService::NewStub(*channel_);
   grpc::ClientContext context;
   fpgw::v1::DeleteDeviceDataRequest request;
+  request.set_integration("stytch");
+  request.set_device_id("visitorAdmin00000001");
   fpgw::v1::DeleteDeviceDataResponse admin_response;
   status = admin->DeleteDeviceData(&context, request, &admin_response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
-  EXPECT_THAT(status.error_message(), ::testing::HasSubstr("DeleteDeviceData"));
+  EXPECT_EQ(DetailsOf(status).metadata["capability"], "DeleteDeviceData");
+}
+
+grpc::Status UpdateEvent(fpgw::v1::AdminService::Stub* admin, const std::string& event_id,
+                         absl::Duration deadline = absl::Seconds(10)) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + deadline));
+  fpgw::v1::UpdateEventRequest request;
+  request.set_integration("fp");
+  request.set_event_id(event_id);
+  request.set_linked_id("account-42");
+  request.set_suspect(true);
+  (*request.mutable_tags()->mutable_fields())["order"].set_string_value("A-1");
+  fpgw::v1::UpdateEventResponse response;
+  return admin->UpdateEvent(&context, request, &response);
+}
+
+TEST_F(GatewayTest, UpdateEventPatchesAndRetriesWhileTheEventIsNotMutableYet) {
+  auto admin = fpgw::v1::AdminService::NewStub(*channel_);
+  EXPECT_TRUE(UpdateEvent(admin.get(), "1760000000123.update").ok());
+
+  const uint64_t patches_before = sandbox_->request_count(sandbox::kRouteFingerprintV4UpdateEvent);
+  grpc::Status status = UpdateEvent(admin.get(), "sandbox-not-ready-once-1");
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(sandbox_->request_count(sandbox::kRouteFingerprintV4UpdateEvent) - patches_before, 2u);
+
+  // Never mutable: retried until the deadline nears, then UNAVAILABLE with RetryInfo.
+  const absl::Time start = absl::Now();
+  status = UpdateEvent(admin.get(), "sandbox-state-not-ready", absl::Seconds(1));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(DetailsOf(status).reason, "NOT_READY");
+  EXPECT_TRUE(DetailsOf(status).has_retry);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(3));
+
+  EXPECT_EQ(UpdateEvent(admin.get(), "sandbox-not-found").error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  grpc::ClientContext context;
+  fpgw::v1::UpdateEventRequest empty;
+  empty.set_integration("fp");
+  empty.set_event_id("1760000000123.update");
+  fpgw::v1::UpdateEventResponse response;
+  status = admin->UpdateEvent(&context, empty, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(GatewayTest, DeleteDeviceDataCallsTheVendorAndMapsItsErrors) {
+  auto admin = fpgw::v1::AdminService::NewStub(*channel_);
+  struct Case {
+    const char* device;
+    grpc::StatusCode code;
+  };
+  for (const Case& c : {Case{"visitorDelete0000001", grpc::StatusCode::OK},
+                        Case{"sandbox-not-found", grpc::StatusCode::NOT_FOUND},
+                        Case{"sandbox-rate-limited", grpc::StatusCode::RESOURCE_EXHAUSTED},
+                        Case{"../events", grpc::StatusCode::INVALID_ARGUMENT}}) {
+    grpc::ClientContext context;
+    fpgw::v1::DeleteDeviceDataRequest request;
+    request.set_integration("fp");
+    request.set_device_id(c.device);
+    fpgw::v1::DeleteDeviceDataResponse response;
+    EXPECT_EQ(admin->DeleteDeviceData(&context, request, &response).error_code(), c.code)
+        << c.device;
+  }
 }
 
 }  // namespace

@@ -57,4 +57,43 @@ void VendorAdapter::ListDevice(const std::string&, int, const std::string&, cons
                                 "this integration's vendor adapter does not offer it yet"));
 }
 
+void VendorAdapter::ListRelatedDevices(const std::string&, const CallContext&,
+                                       Done<std::vector<std::string>> done) {
+  std::move(done)(Unimplemented("ListRelatedDevices",
+                                "only Fingerprint v3 integrations offer related visitors"));
+}
+
+void VendorAdapter::UpdateEvent(const fpgw::v1::UpdateEventRequest&, const CallContext&,
+                                DoneStatus done) {
+  std::move(done)(
+      Unimplemented("UpdateEvent", "only Fingerprint integrations offer event updates"));
+}
+
+void VendorAdapter::DeleteDevice(const std::string&, const CallContext&, DoneStatus done) {
+  std::move(done)(Unimplemented("DeleteDeviceData",
+                                "only Fingerprint integrations offer visitor-data deletion"));
+}
+
+void VendorAdapter::SetRule(const fpgw::v1::SetRuleRequest&, const CallContext&,
+                            Done<fpgw::v1::Rule> done) {
+  std::move(done)(Unimplemented("SetRule", "only Stytch integrations offer rules"));
+}
+
+void VendorAdapter::ListRules(int, const std::string&, const CallContext&, Done<RulePage> done) {
+  std::move(done)(Unimplemented("ListRules", "only Stytch integrations offer rules"));
+}
+
+void VendorAdapter::SetVerdictReasonOverride(const fpgw::v1::SetVerdictReasonOverrideRequest&,
+                                             const CallContext&,
+                                             Done<fpgw::v1::VerdictReason> done) {
+  std::move(done)(
+      Unimplemented("SetVerdictReasonOverride", "only Stytch integrations offer verdict reasons"));
+}
+
+void VendorAdapter::ListVerdictReasons(bool, const CallContext&,
+                                       Done<std::vector<fpgw::v1::VerdictReason>> done) {
+  std::move(done)(
+      Unimplemented("ListVerdictReasons", "only Stytch integrations offer verdict reasons"));
+}
+
 }  // namespace fpgw::vendors

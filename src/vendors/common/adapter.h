@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "fpgw/v1/admin_service.pb.h"
 #include "fpgw/v1/evaluation.pb.h"
 #include "fpgw/v1/evaluation_service.pb.h"
 
@@ -53,8 +54,15 @@ struct EvaluationPage {
   std::string device_id;
 };
 
+// One page of Stytch rules and the cursor of the next page (empty on the last).
+struct RulePage {
+  std::vector<fpgw::v1::Rule> rules;
+  std::string next_cursor;
+};
+
 template <typename T>
 using Done = absl::AnyInvocable<void(absl::StatusOr<T>) &&>;
+using DoneStatus = absl::AnyInvocable<void(absl::Status) &&>;
 
 // A vendor integration. Thread-safety: every method may be called concurrently. `done` runs
 // exactly once, on any thread (usually the HTTP event loop); it must not block.
@@ -74,6 +82,35 @@ class VendorAdapter {
   // Lists a device's evaluations, newest first.
   virtual void ListDevice(const std::string& device, int page_size, const std::string& cursor,
                           const CallContext& context, Done<EvaluationPage> done);
+
+  // Lists devices related to `device_id` (Fingerprint v3 related visitors).
+  virtual void ListRelatedDevices(const std::string& device_id, const CallContext& context,
+                                  Done<std::vector<std::string>> done);
+
+  // Updates an event's linked id, tags or suspect flag (Fingerprint).
+  virtual void UpdateEvent(const fpgw::v1::UpdateEventRequest& request, const CallContext& context,
+                           DoneStatus done);
+
+  // Deletes the vendor's data about a device (Fingerprint visitor deletion).
+  virtual void DeleteDevice(const std::string& device_id, const CallContext& context,
+                            DoneStatus done);
+
+  // Sets or clears a rule (Stytch).
+  virtual void SetRule(const fpgw::v1::SetRuleRequest& request, const CallContext& context,
+                       Done<fpgw::v1::Rule> done);
+
+  // Lists rules (Stytch); `cursor` from the previous page, "" for the first.
+  virtual void ListRules(int page_size, const std::string& cursor, const CallContext& context,
+                         Done<RulePage> done);
+
+  // Overrides a verdict reason's action (Stytch).
+  virtual void SetVerdictReasonOverride(const fpgw::v1::SetVerdictReasonOverrideRequest& request,
+                                        const CallContext& context,
+                                        Done<fpgw::v1::VerdictReason> done);
+
+  // Lists verdict reasons (Stytch).
+  virtual void ListVerdictReasons(bool overrides_only, const CallContext& context,
+                                  Done<std::vector<fpgw::v1::VerdictReason>> done);
 };
 
 }  // namespace fpgw::vendors

@@ -149,4 +149,44 @@ void JsonToStruct(const Json& json, google::protobuf::Struct* out, int max_depth
   }
 }
 
+void StructToJson(const google::protobuf::Struct& in, Json* out,
+                  rapidjson::Document::AllocatorType& alloc) {
+  out->SetObject();
+  for (const auto& [key, value] : in.fields()) {
+    Json item;
+    ValueToJson(value, &item, alloc);
+    out->AddMember(Json(key.c_str(), static_cast<rapidjson::SizeType>(key.size()), alloc), item,
+                   alloc);
+  }
+}
+
+void ValueToJson(const google::protobuf::Value& in, Json* out,
+                 rapidjson::Document::AllocatorType& alloc) {
+  switch (in.kind_case()) {
+    case google::protobuf::Value::kBoolValue:
+      out->SetBool(in.bool_value());
+      return;
+    case google::protobuf::Value::kNumberValue:
+      out->SetDouble(in.number_value());
+      return;
+    case google::protobuf::Value::kStringValue:
+      out->SetString(in.string_value().c_str(),
+                     static_cast<rapidjson::SizeType>(in.string_value().size()), alloc);
+      return;
+    case google::protobuf::Value::kStructValue:
+      StructToJson(in.struct_value(), out, alloc);
+      return;
+    case google::protobuf::Value::kListValue:
+      out->SetArray();
+      for (const auto& item : in.list_value().values()) {
+        Json element;
+        ValueToJson(item, &element, alloc);
+        out->PushBack(element, alloc);
+      }
+      return;
+    default:
+      out->SetNull();
+  }
+}
+
 }  // namespace fpgw::vendors

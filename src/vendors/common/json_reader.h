@@ -67,6 +67,12 @@ bool SetTimestampRfc3339(absl::string_view text, google::protobuf::Timestamp* ou
 void JsonToValue(const Json& json, google::protobuf::Value* out, int max_depth = 64);
 void JsonToStruct(const Json& json, google::protobuf::Struct* out, int max_depth = 64);
 
+// Converts a protobuf Struct / Value to JSON (for request bodies built from caller input).
+void StructToJson(const google::protobuf::Struct& in, Json* out,
+                  rapidjson::Document::AllocatorType& alloc);
+void ValueToJson(const google::protobuf::Value& in, Json* out,
+                 rapidjson::Document::AllocatorType& alloc);
+
 }  // namespace fpgw::vendors
 
 #endif  // FPGW_VENDORS_COMMON_JSON_READER_H_

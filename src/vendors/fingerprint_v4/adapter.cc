@@ -7,10 +7,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "async/retry.h"
 #include "common/error.h"
-#include "config/config_loader.h"
 #include "http/url.h"
-#include "telemetry/counters.h"
+#include "rapidjson/stringbuffer.h"
+#include "rapidjson/writer.h"
+#include "vendors/common/json_reader.h"
 #include "vendors/common/vendor_errors.h"
 
 namespace fpgw::vendors::fingerprint_v4 {
@@ -40,11 +42,9 @@ std::string DefaultBaseUrl(fpgw::config::v1::Region region) {
   }
 }
 
-void CountDrift(const fpgw::v1::Evaluation& evaluation) {
-  for (const fpgw::v1::FieldDrift& drift : evaluation.drift()) {
-    telemetry::SchemaDriftCounter().Increment(
-        absl::StrCat("vendor=\"fingerprint_v4\",path=\"", drift.path(), "\""));
-  }
+std::string ReadErrorCode(absl::string_view body) {
+  absl::StatusOr<ErrorBody> error = ParseErrorBody(body);
+  return error.ok() ? error->code : "";
 }
 
 void AddBool(std::vector<std::pair<std::string, std::string>>* params, const char* key, bool has,
@@ -59,80 +59,33 @@ void AddString(std::vector<std::pair<std::string, std::string>>* params, const c
 
 }  // namespace
 
-FingerprintV4Adapter::FingerprintV4Adapter(
-    fpgw::config::v1::Integration integration, std::shared_ptr<http::HttpClient> client,
-    std::shared_ptr<const credentials::CredentialStore> store)
+FingerprintV4Adapter::FingerprintV4Adapter(fpgw::config::v1::Integration integration,
+                                           AdapterDeps deps)
     : integration_(std::move(integration)),
-      client_(std::move(client)),
-      store_(std::move(store)),
+      deps_(std::move(deps)),
       region_(RegionName(integration_.region())),
       base_url_(integration_.base_url().empty() ? DefaultBaseUrl(integration_.region())
-                                                : integration_.base_url()) {
+                                                : integration_.base_url()),
+      timeout_(IntegrationTimeout(integration_)) {
   if (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
-  timeout_ = absl::Seconds(integration_.timeout().seconds()) +
-             absl::Nanoseconds(integration_.timeout().nanos());
 }
 
-absl::StatusOr<credentials::Secret> FingerprintV4Adapter::ResolveKey() const {
-  absl::StatusOr<credentials::Secret> secret =
-      store_->Get(config::SecretRefName(integration_.credential()));
-  if (!secret.ok()) {
-    return MakeError(absl::StatusCode::kFailedPrecondition,
-                     fpgw::v1::ERROR_REASON_VENDOR_CREDENTIAL_MISSING,
-                     absl::StrCat("integration ", integration_.name(),
-                                  " has no usable credential: ", secret.status().message()),
-                     {{"vendor", std::string(kVendor)}});
-  }
-  return secret;
-}
-
-void FingerprintV4Adapter::Get(
-    std::string url, const CallContext& context,
-    absl::AnyInvocable<void(absl::StatusOr<http::HttpResponse>) &&> done) {
-  const absl::Duration remaining = context.deadline - absl::Now();
-  if (remaining <= absl::ZeroDuration()) {
-    std::move(done)(MakeError(absl::StatusCode::kDeadlineExceeded,
-                              fpgw::v1::ERROR_REASON_DEADLINE_EXCEEDED,
-                              "the caller's deadline passed before the vendor call"));
-    return;
-  }
-  absl::StatusOr<credentials::Secret> key = ResolveKey();
+void FingerprintV4Adapter::Send(const char* method, std::string url, std::string body,
+                                const CallContext& context, Done<http::HttpResponse> done) {
+  absl::StatusOr<credentials::Secret> key = ResolveCredential(deps_, kVendor, integration_);
   if (!key.ok()) {
     std::move(done)(key.status());
     return;
   }
   http::HttpRequest request;
-  request.method = "GET";
+  request.method = method;
   request.url = std::move(url);
   request.headers.push_back({"Authorization", absl::StrCat("Bearer ", key->RevealForWire())});
   request.headers.push_back({"Accept", "application/json"});
-  const bool deadline_bound = remaining < timeout_;
-  request.timeout = deadline_bound ? remaining : timeout_;
-
-  auto cancellation = context.cancellation;
-  std::shared_ptr<http::HttpClient> client = client_;
-  const http::RequestId id =
-      client->Start(std::move(request), [cancellation, deadline_bound, done = std::move(done)](
-                                            absl::StatusOr<http::HttpResponse> response) mutable {
-        cancellation->Unbind();
-        if (!response.ok()) {
-          std::move(done)(MapTransportError(kVendor, response.status(), deadline_bound));
-          return;
-        }
-        if (response->status_code < 200 || response->status_code > 299) {
-          VendorHttpError error;
-          error.vendor = std::string(kVendor);
-          error.http_status = response->status_code;
-          if (absl::StatusOr<ErrorBody> body = ParseErrorBody(response->body); body.ok()) {
-            error.vendor_code = body->code;
-          }
-          error.retry_after = ParseRetryAfter(response->FindHeader("retry-after"));
-          std::move(done)(MapVendorHttpError(error));
-          return;
-        }
-        std::move(done)(std::move(response));
-      });
-  context.cancellation->Bind([client, id] { client->Cancel(id); });
+  if (!body.empty()) request.headers.push_back({"Content-Type", "application/json"});
+  request.body = std::move(body);
+  CallVendor(deps_, kVendor, std::move(request), timeout_, &ReadErrorCode, context,
+             std::move(done));
 }
 
 MapOptions FingerprintV4Adapter::Options(const CallContext& context,
@@ -152,7 +105,8 @@ void FingerprintV4Adapter::Evaluate(const fpgw::v1::EvaluateRequest& request,
   AddString(&params, "ruleset_id", request.fingerprint().ruleset_id());
   std::string url = http::WithQuery(
       absl::StrCat(base_url_, "/events/", http::EscapeUrlComponent(request.token())), params);
-  Get(std::move(url), context,
+  Send(
+      "GET", std::move(url), "", context,
       [this, context, done = std::move(done)](absl::StatusOr<http::HttpResponse> response) mutable {
         if (!response.ok()) {
           std::move(done)(response.status());
@@ -164,7 +118,7 @@ void FingerprintV4Adapter::Evaluate(const fpgw::v1::EvaluateRequest& request,
           std::move(done)(InvalidVendorResponse(kVendor, evaluation.status().message()));
           return;
         }
-        CountDrift(*evaluation);
+        CountDrift("fingerprint_v4", *evaluation);
         std::move(done)(std::move(evaluation));
       });
 }
@@ -237,7 +191,8 @@ void FingerprintV4Adapter::Search(const fpgw::v1::SearchFilter& filter, int page
                                   Done<EvaluationPage> done) {
   std::string url =
       http::WithQuery(absl::StrCat(base_url_, "/events"), SearchParams(filter, page_size, cursor));
-  Get(std::move(url), context,
+  Send(
+      "GET", std::move(url), "", context,
       [this, context, done = std::move(done)](absl::StatusOr<http::HttpResponse> response) mutable {
         if (!response.ok()) {
           std::move(done)(response.status());
@@ -251,7 +206,7 @@ void FingerprintV4Adapter::Search(const fpgw::v1::SearchFilter& filter, int page
         }
         EvaluationPage page;
         page.evaluations = std::move(result->evaluations);
-        for (const auto& evaluation : page.evaluations) CountDrift(evaluation);
+        for (const auto& evaluation : page.evaluations) CountDrift("fingerprint_v4", evaluation);
         page.next_cursor = std::move(result->pagination_key);
         std::move(done)(std::move(page));
       });
@@ -268,6 +223,61 @@ void FingerprintV4Adapter::ListDevice(const std::string& device, int page_size,
            if (page.ok()) page->device_id = device;
            std::move(done)(std::move(page));
          });
+}
+
+namespace {
+
+// The PATCH body: only the fields the caller set.
+std::string UpdateBody(const fpgw::v1::UpdateEventRequest& request) {
+  rapidjson::Document doc(rapidjson::kObjectType);
+  auto& alloc = doc.GetAllocator();
+  if (request.has_linked_id()) {
+    doc.AddMember("linked_id", rapidjson::Value(request.linked_id().c_str(), alloc), alloc);
+  }
+  if (request.has_tags()) {
+    rapidjson::Value tags;
+    StructToJson(request.tags(), &tags, alloc);
+    doc.AddMember("tags", tags, alloc);
+  }
+  if (request.has_suspect()) doc.AddMember("suspect", request.suspect(), alloc);
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  doc.Accept(writer);
+  return buffer.GetString();
+}
+
+}  // namespace
+
+void FingerprintV4Adapter::UpdateEvent(const fpgw::v1::UpdateEventRequest& request,
+                                       const CallContext& context, DoneStatus done) {
+  if (!request.has_linked_id() && !request.has_tags() && !request.has_suspect()) {
+    std::move(done)(InvalidField("linked_id", "set at least one of linked_id, tags, suspect"));
+    return;
+  }
+  std::string url =
+      absl::StrCat(base_url_, "/events/", http::EscapeUrlComponent(request.event_id()));
+  std::string body = UpdateBody(request);
+  // The vendor answers 409 state_not_ready right after an event is created: retry with backoff
+  // until it is mutable or the caller's deadline nears.
+  async::Retrier<http::HttpResponse>::Run(
+      deps_.timers, async::BackoffPolicy{}, context.deadline,
+      [this, url, body, context](Done<http::HttpResponse> attempt_done) {
+        Send("PATCH", url, body, context, std::move(attempt_done));
+      },
+      [](const absl::StatusOr<http::HttpResponse>& result) {
+        return ReasonOf(result.status()) == fpgw::v1::ERROR_REASON_NOT_READY;
+      },
+      [done = std::move(done)](absl::StatusOr<http::HttpResponse> result) mutable {
+        std::move(done)(result.status());
+      });
+}
+
+void FingerprintV4Adapter::DeleteDevice(const std::string& device_id, const CallContext& context,
+                                        DoneStatus done) {
+  Send("DELETE", absl::StrCat(base_url_, "/visitors/", http::EscapeUrlComponent(device_id)), "",
+       context, [done = std::move(done)](absl::StatusOr<http::HttpResponse> result) mutable {
+         std::move(done)(result.status());
+       });
 }
 
 }  // namespace fpgw::vendors::fingerprint_v4

@@ -1,0 +1,77 @@
+// The shared vendor-call path.
+#include "vendors/common/vendor_call.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/error.h"
+#include "config/config_loader.h"
+#include "telemetry/counters.h"
+#include "vendors/common/vendor_errors.h"
+
+namespace fpgw::vendors {
+
+void CallVendor(const AdapterDeps& deps, absl::string_view vendor, http::HttpRequest request,
+                absl::Duration integration_timeout, ErrorCodeReader read_error_code,
+                const CallContext& context, Done<http::HttpResponse> done) {
+  const absl::Duration remaining = context.deadline - absl::Now();
+  if (remaining <= absl::ZeroDuration()) {
+    std::move(done)(MakeError(absl::StatusCode::kDeadlineExceeded,
+                              fpgw::v1::ERROR_REASON_DEADLINE_EXCEEDED,
+                              "the caller's deadline passed before the vendor call"));
+    return;
+  }
+  const bool deadline_bound = remaining < integration_timeout;
+  request.timeout = deadline_bound ? remaining : integration_timeout;
+  std::shared_ptr<http::HttpClient> client = deps.http;
+  auto cancellation = context.cancellation;
+  const http::RequestId id = client->Start(
+      std::move(request),
+      [cancellation, deadline_bound, read_error_code, vendor = std::string(vendor),
+       done = std::move(done)](absl::StatusOr<http::HttpResponse> response) mutable {
+        cancellation->Unbind();
+        if (!response.ok()) {
+          std::move(done)(MapTransportError(vendor, response.status(), deadline_bound));
+          return;
+        }
+        if (response->status_code < 200 || response->status_code > 299) {
+          VendorHttpError error;
+          error.vendor = vendor;
+          error.http_status = response->status_code;
+          error.vendor_code = read_error_code(response->body);
+          error.retry_after = ParseRetryAfter(response->FindHeader("retry-after"));
+          std::move(done)(MapVendorHttpError(error));
+          return;
+        }
+        std::move(done)(std::move(response));
+      });
+  context.cancellation->Bind([client, id] { client->Cancel(id); });
+}
+
+absl::StatusOr<credentials::Secret> ResolveCredential(
+    const AdapterDeps& deps, absl::string_view vendor,
+    const fpgw::config::v1::Integration& integration) {
+  const std::string reference = config::SecretRefName(integration.credential());
+  absl::StatusOr<credentials::Secret> secret = deps.credentials->Get(reference);
+  if (!secret.ok()) {
+    return MakeError(absl::StatusCode::kFailedPrecondition,
+                     fpgw::v1::ERROR_REASON_VENDOR_CREDENTIAL_MISSING,
+                     absl::StrCat("integration ", integration.name(),
+                                  " has no usable credential: ", secret.status().message()),
+                     {{"vendor", std::string(vendor)}});
+  }
+  return secret;
+}
+
+absl::Duration IntegrationTimeout(const fpgw::config::v1::Integration& integration) {
+  return absl::Seconds(integration.timeout().seconds()) +
+         absl::Nanoseconds(integration.timeout().nanos());
+}
+
+void CountDrift(absl::string_view vendor, const fpgw::v1::Evaluation& evaluation) {
+  for (const fpgw::v1::FieldDrift& drift : evaluation.drift()) {
+    telemetry::SchemaDriftCounter().Increment(
+        absl::StrCat("vendor=\"", vendor, "\",path=\"", drift.path(), "\""));
+  }
+}
+
+}  // namespace fpgw::vendors

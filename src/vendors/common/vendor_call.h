@@ -1,0 +1,52 @@
+// One vendor HTTP call with the shared rules every adapter follows: the timeout is the smaller of
+// the integration's timeout and the caller's remaining deadline, a cancelled gRPC call cancels the
+// request, transport failures and non-2xx answers go through the one error table
+// (vendor_errors.h). Adapters only build the request and say how to read their error bodies.
+#ifndef FPGW_VENDORS_COMMON_VENDOR_CALL_H_
+#define FPGW_VENDORS_COMMON_VENDOR_CALL_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "async/timer_queue.h"
+#include "credentials/credential_store.h"
+#include "fpgw/config/v1/config.pb.h"
+#include "http/http_client.h"
+#include "vendors/common/adapter.h"
+
+namespace fpgw::vendors {
+
+// What every adapter is built with.
+struct AdapterDeps {
+  std::shared_ptr<http::HttpClient> http;
+  std::shared_ptr<const credentials::CredentialStore> credentials;
+  // For backoff between retries and polls; outlives every adapter.
+  async::TimerQueue* timers = nullptr;
+};
+
+// Reads the vendor's error code out of an error body; "" when there is none.
+using ErrorCodeReader = std::string (*)(absl::string_view body);
+
+// Sends `request` (its timeout is overwritten) and calls `done` with the 2xx response or the mapped
+// error. Never blocks.
+void CallVendor(const AdapterDeps& deps, absl::string_view vendor, http::HttpRequest request,
+                absl::Duration integration_timeout, ErrorCodeReader read_error_code,
+                const CallContext& context, Done<http::HttpResponse> done);
+
+// The integration's credential, or FAILED_PRECONDITION (VENDOR_CREDENTIAL_MISSING) naming the
+// integration and the reference, never the value.
+absl::StatusOr<credentials::Secret> ResolveCredential(
+    const AdapterDeps& deps, absl::string_view vendor,
+    const fpgw::config::v1::Integration& integration);
+
+// The integration's timeout as an absl::Duration.
+absl::Duration IntegrationTimeout(const fpgw::config::v1::Integration& integration);
+
+// Adds one to the schema-drift counter for every drifted field of `evaluation`.
+void CountDrift(absl::string_view vendor, const fpgw::v1::Evaluation& evaluation);
+
+}  // namespace fpgw::vendors
+
+#endif  // FPGW_VENDORS_COMMON_VENDOR_CALL_H_
