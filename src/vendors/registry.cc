@@ -14,7 +14,7 @@ std::unique_ptr<VendorAdapter> CreateAdapter(const fpgw::config::v1::Integration
     return std::make_unique<fingerprint_v4::FingerprintV4Adapter>(integration, deps);
   }
   // Vendors whose adapter has not landed: every capability answers UNIMPLEMENTED.
-  return std::make_unique<VendorAdapter>();
+  return std::make_unique<UnsupportedCapabilities>();
 }
 
 }  // namespace fpgw::vendors

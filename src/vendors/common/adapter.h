@@ -64,53 +64,82 @@ template <typename T>
 using Done = absl::AnyInvocable<void(absl::StatusOr<T>) &&>;
 using DoneStatus = absl::AnyInvocable<void(absl::Status) &&>;
 
-// A vendor integration. Thread-safety: every method may be called concurrently. `done` runs
-// exactly once, on any thread (usually the HTTP event loop); it must not block.
+// A vendor integration: one method per vendor capability the API exposes. Thread-safety: every
+// method may be called concurrently. `done` runs exactly once, on any thread (usually the HTTP
+// event loop); it must not block.
 class VendorAdapter {
  public:
   virtual ~VendorAdapter() = default;
 
   // Evaluates one client-side token.
   virtual void Evaluate(const fpgw::v1::EvaluateRequest& request, const CallContext& context,
-                        Done<fpgw::v1::Evaluation> done);
+                        Done<fpgw::v1::Evaluation> done) = 0;
 
   // Searches events; `cursor` is the vendor cursor from the previous page ("" for the first).
   virtual void Search(const fpgw::v1::SearchFilter& filter, int page_size,
                       const std::string& cursor, const CallContext& context,
-                      Done<EvaluationPage> done);
+                      Done<EvaluationPage> done) = 0;
 
   // Lists a device's evaluations, newest first.
   virtual void ListDevice(const std::string& device, int page_size, const std::string& cursor,
-                          const CallContext& context, Done<EvaluationPage> done);
+                          const CallContext& context, Done<EvaluationPage> done) = 0;
 
   // Lists devices related to `device_id` (Fingerprint v3 related visitors).
   virtual void ListRelatedDevices(const std::string& device_id, const CallContext& context,
-                                  Done<std::vector<std::string>> done);
+                                  Done<std::vector<std::string>> done) = 0;
 
   // Updates an event's linked id, tags or suspect flag (Fingerprint).
   virtual void UpdateEvent(const fpgw::v1::UpdateEventRequest& request, const CallContext& context,
-                           DoneStatus done);
+                           DoneStatus done) = 0;
 
   // Deletes the vendor's data about a device (Fingerprint visitor deletion).
   virtual void DeleteDevice(const std::string& device_id, const CallContext& context,
-                            DoneStatus done);
+                            DoneStatus done) = 0;
 
   // Sets or clears a rule (Stytch).
   virtual void SetRule(const fpgw::v1::SetRuleRequest& request, const CallContext& context,
-                       Done<fpgw::v1::Rule> done);
+                       Done<fpgw::v1::Rule> done) = 0;
 
   // Lists rules (Stytch); `cursor` from the previous page, "" for the first.
   virtual void ListRules(int page_size, const std::string& cursor, const CallContext& context,
-                         Done<RulePage> done);
+                         Done<RulePage> done) = 0;
 
   // Overrides a verdict reason's action (Stytch).
   virtual void SetVerdictReasonOverride(const fpgw::v1::SetVerdictReasonOverrideRequest& request,
                                         const CallContext& context,
-                                        Done<fpgw::v1::VerdictReason> done);
+                                        Done<fpgw::v1::VerdictReason> done) = 0;
 
   // Lists verdict reasons (Stytch).
   virtual void ListVerdictReasons(bool overrides_only, const CallContext& context,
-                                  Done<std::vector<fpgw::v1::VerdictReason>> done);
+                                  Done<std::vector<fpgw::v1::VerdictReason>> done) = 0;
+};
+
+// The base every adapter derives from: each capability answers UNIMPLEMENTED naming itself, so an
+// adapter overrides exactly what its vendor offers. Also the adapter of a vendor whose folder has
+// not landed yet.
+class UnsupportedCapabilities : public VendorAdapter {
+ public:
+  void Evaluate(const fpgw::v1::EvaluateRequest& request, const CallContext& context,
+                Done<fpgw::v1::Evaluation> done) override;
+  void Search(const fpgw::v1::SearchFilter& filter, int page_size, const std::string& cursor,
+              const CallContext& context, Done<EvaluationPage> done) override;
+  void ListDevice(const std::string& device, int page_size, const std::string& cursor,
+                  const CallContext& context, Done<EvaluationPage> done) override;
+  void ListRelatedDevices(const std::string& device_id, const CallContext& context,
+                          Done<std::vector<std::string>> done) override;
+  void UpdateEvent(const fpgw::v1::UpdateEventRequest& request, const CallContext& context,
+                   DoneStatus done) override;
+  void DeleteDevice(const std::string& device_id, const CallContext& context,
+                    DoneStatus done) override;
+  void SetRule(const fpgw::v1::SetRuleRequest& request, const CallContext& context,
+               Done<fpgw::v1::Rule> done) override;
+  void ListRules(int page_size, const std::string& cursor, const CallContext& context,
+                 Done<RulePage> done) override;
+  void SetVerdictReasonOverride(const fpgw::v1::SetVerdictReasonOverrideRequest& request,
+                                const CallContext& context,
+                                Done<fpgw::v1::VerdictReason> done) override;
+  void ListVerdictReasons(bool overrides_only, const CallContext& context,
+                          Done<std::vector<fpgw::v1::VerdictReason>> done) override;
 };
 
 }  // namespace fpgw::vendors

@@ -22,7 +22,7 @@ inline constexpr int kMaxPageSize = 100;
 // The page size the vendor uses when none is given.
 inline constexpr int kDefaultPageSize = 10;
 
-class FingerprintV4Adapter final : public VendorAdapter {
+class FingerprintV4Adapter final : public UnsupportedCapabilities {
  public:
   FingerprintV4Adapter(fpgw::config::v1::Integration integration, AdapterDeps deps);
 
