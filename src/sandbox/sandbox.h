@@ -1,9 +1,10 @@
 // The vendor sandbox: a real HTTP/1.1 (TLS by default) server that emulates vendor APIs for tests,
-// benchmarks, the demo and downstream CI. This slice speaks Fingerprint Server API v4 (get event,
-// search events, update event, delete visitor data) with the vendor's auth check, status codes and
-// error bodies, serves deterministic schema-true data, and injects failures per request
-// ("scenarios", see src/sandbox/README.md). It counts the requests it serves so that callers can
-// assert how many vendor calls were made.
+// benchmarks, the demo and downstream CI. Each vendor's endpoints live in their own routes file
+// (`<vendor>_routes.cc`, registered in sandbox.cc) with the vendor's auth check, status codes and
+// error bodies; they serve deterministic schema-true data and inject failures per request
+// ("scenarios", see src/sandbox/README.md). This file is the core: server lifecycle, TLS, route
+// dispatch, request counters and the stats endpoint. It counts the requests it serves so that
+// callers can assert how many vendor calls were made.
 //
 // Usage:
 //   SandboxOptions options;
@@ -27,19 +28,18 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
-#include "sandbox/fingerprint_v4_data.h"
+#include "sandbox/fingerprint_v4_routes.h"
 
 struct mg_context;
 struct mg_connection;
 
 namespace fpgw::sandbox {
 
-// Route names used by the request counters and `GET /_sandbox/stats`.
-inline constexpr absl::string_view kRouteFingerprintV4GetEvent = "fingerprint_v4.get_event";
-inline constexpr absl::string_view kRouteFingerprintV4SearchEvents = "fingerprint_v4.search_events";
-inline constexpr absl::string_view kRouteFingerprintV4UpdateEvent = "fingerprint_v4.update_event";
-inline constexpr absl::string_view kRouteFingerprintV4DeleteVisitor =
-    "fingerprint_v4.delete_visitor";
+class Exchange;
+class Router;
+
+// Route names used by the request counters and `GET /_sandbox/stats` are declared by each vendor's
+// routes header (kRouteFingerprintV4* in sandbox/fingerprint_v4_routes.h, ...).
 // Any path the sandbox does not serve.
 inline constexpr absl::string_view kRouteUnknown = "unknown";
 
@@ -55,8 +55,19 @@ struct SandboxOptions {
   bool tls = true;
   // Directory for the generated PKI. Empty: a fresh temporary directory that Stop() deletes.
   std::string state_dir;
-  // The only Fingerprint v4 secret key accepted (`Authorization: Bearer <key>`). Required.
+  // Vendor credentials the sandbox accepts. At least one vendor must be configured; a vendor
+  // whose credentials are empty answers every request with 501 `sandbox_vendor_not_configured`.
+  //
+  // The only Fingerprint v4 secret key accepted (`Authorization: Bearer <key>`).
   std::string fingerprint_v4_secret_key;
+  // Fingerprint v3 secret key (`Auth-API-Key` header or `api_key` query parameter).
+  std::string fingerprint_v3_secret_key;
+  // Stytch project id and secret (`Authorization: Basic base64(project_id:secret)`); both or
+  // neither.
+  std::string stytch_project_id;
+  std::string stytch_secret;
+  // cside API key (`Authorization: Bearer <key>`).
+  std::string cside_api_key;
   // Seed of the data generator: same seed and ids, same bytes.
   uint64_t seed = 1;
   // Worker threads; each in-flight request (including a slow scenario) occupies one.
@@ -69,7 +80,8 @@ class Sandbox final {
  public:
   // Generates the PKI (when TLS is on), binds and starts serving before returning.
   //
-  // Errors: INVALID_ARGUMENT for a missing secret key, a bad port or thread count;
+  // Errors: INVALID_ARGUMENT when no vendor is configured, for a Stytch project id without a
+  // secret (or the reverse), a bad port or thread count;
   // FAILED_PRECONDITION when civetweb lacks TLS support; UNAVAILABLE when the address cannot be
   // bound or the state directory cannot be created; INTERNAL when the PKI cannot be generated.
   static absl::StatusOr<std::unique_ptr<Sandbox>> Start(SandboxOptions options);
@@ -99,7 +111,7 @@ class Sandbox final {
   void Stop();
 
  private:
-  class RequestHandler;
+  friend class Exchange;
 
   explicit Sandbox(SandboxOptions options);
 
@@ -113,7 +125,8 @@ class Sandbox final {
   bool stopping() const { return stopping_.load(std::memory_order_acquire); }
 
   const SandboxOptions options_;
-  const FingerprintV4Data data_;
+  // Built before serving starts, immutable afterwards.
+  std::unique_ptr<Router> router_;
   std::string state_dir_;
   bool owns_state_dir_ = false;
   std::string ca_cert_path_;
