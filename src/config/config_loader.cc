@@ -3,6 +3,7 @@
 // YAML parsing itself is yaml-cpp's.
 #include "config/config_loader.h"
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -12,6 +13,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/duration.pb.h"
@@ -26,6 +28,14 @@ using fpgw::config::v1::Config;
 using fpgw::config::v1::Integration;
 
 constexpr size_t kMaxConfigBytes = 1 << 20;
+
+void SetDuration(absl::Duration d, google::protobuf::Duration* out) {
+  const int64_t secs = absl::IDivDuration(d, absl::Seconds(1), &d);
+  out->set_seconds(secs);
+  out->set_nanos(static_cast<int32_t>(absl::ToInt64Nanoseconds(d)));
+}
+constexpr absl::Duration kMaxDuration = absl::Hours(24);
+constexpr int64_t kMaxResponseBytesCap = int64_t{256} << 20;
 
 class YamlToProto {
  public:
@@ -199,9 +209,8 @@ class YamlToProto {
       return Problem(path, "expected a duration such as \"2s\" or \"250ms\"");
     }
     if (d < absl::ZeroDuration()) return Problem(path, "must not be negative");
-    const int64_t secs = absl::IDivDuration(d, absl::Seconds(1), &d);
-    out->set_seconds(secs);
-    out->set_nanos(static_cast<int32_t>(absl::ToInt64Nanoseconds(d)));
+    if (d > kMaxDuration) return Problem(path, "must be at most 24h");
+    SetDuration(d, out);
   }
 
   std::vector<ConfigProblem>* problems_;
@@ -215,9 +224,31 @@ bool ValidName(absl::string_view name) {
   return true;
 }
 
+// Plain http:// is allowed only to a loopback host (a sandbox or a local proxy): the host must be
+// exactly 127.0.0.1, localhost or [::1], optionally followed by a port and a path.
 bool IsLoopbackUrl(absl::string_view url) {
-  return absl::StartsWith(url, "http://127.") || absl::StartsWith(url, "http://localhost:") ||
-         absl::StartsWith(url, "http://[::1]:");
+  if (!absl::ConsumePrefix(&url, "http://")) return false;
+  const absl::string_view authority = url.substr(0, url.find('/'));
+  for (absl::string_view host : {"127.0.0.1", "localhost", "[::1]"}) {
+    absl::string_view rest = authority;
+    if (!absl::ConsumePrefix(&rest, host)) continue;
+    if (rest.empty()) return true;
+    int port = 0;
+    if (absl::ConsumePrefix(&rest, ":") && absl::SimpleAtoi(rest, &port) && port > 0 &&
+        port < 65536) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// True when `address` is a Unix socket or a loopback TCP address: only processes on this host
+// (the application beside a sidecar, or the mesh proxy) can reach it.
+bool IsLocalListener(absl::string_view address) {
+  if (absl::StartsWith(address, "unix:")) return true;
+  const size_t colon = address.rfind(':');
+  const absl::string_view host = address.substr(0, colon);
+  return host == "127.0.0.1" || host == "localhost" || host == "[::1]";
 }
 
 void ValidateSecretRef(const fpgw::config::v1::SecretRef& ref, const std::string& path,
@@ -262,6 +293,12 @@ void Validate(Config* config, std::vector<ConfigProblem>* problems) {
     }
   }
   if (!server->has_drain_grace_period()) server->mutable_drain_grace_period()->set_seconds(10);
+  if (!server->has_drain_delay()) {
+    // Long enough for health watchers and load balancers to see NOT_SERVING, never longer than
+    // the grace period.
+    SetDuration(std::min(absl::Seconds(1), ToDuration(server->drain_grace_period())),
+                server->mutable_drain_delay());
+  }
   if (server->max_receive_message_bytes() < 0) {
     problems->push_back({"server.max_receive_message_bytes", "must not be negative"});
   }
@@ -271,17 +308,35 @@ void Validate(Config* config, std::vector<ConfigProblem>* problems) {
   }
   if (server->max_send_message_bytes() == 0) server->set_max_send_message_bytes(16 << 20);
   if (server->has_page_token_key()) {
-    ValidateSecretRef(server->page_token_key(), "server.page_token_key", *config, false, problems);
+    ValidateSecretRef(server->page_token_key(), "server.page_token_key", *config, true, problems);
   }
   auto* http = config->mutable_http();
   if (http->max_response_bytes() < 0) {
     problems->push_back({"http.max_response_bytes", "must not be negative"});
   }
   if (http->max_response_bytes() == 0) http->set_max_response_bytes(8 << 20);
+  if (http->max_response_bytes() > kMaxResponseBytesCap) {
+    problems->push_back({"http.max_response_bytes", "must be at most 256 MiB"});
+  }
   if (!http->has_connect_timeout()) http->mutable_connect_timeout()->set_seconds(2);
 
   if (config->tenants().empty())
     problems->push_back({"tenants", "at least one tenant is required"});
+  if (!server->tenant_header().empty()) {
+    // The header is trusted as is: only a mesh proxy or a local application may set it, so fpgw
+    // must not be reachable from the network while caller authentication is delegated to it.
+    for (int i = 0; i < server->listen_size(); ++i) {
+      if (!IsLocalListener(server->listen(i))) {
+        problems->push_back({absl::StrCat("server.listen[", i, "]"),
+                             "with server.tenant_header set, listen only on loopback or a Unix "
+                             "socket (behind a mesh proxy that authenticates callers)"});
+      }
+    }
+  }
+  if (server->has_drain_delay() &&
+      ToDuration(server->drain_delay()) > ToDuration(server->drain_grace_period())) {
+    problems->push_back({"server.drain_delay", "must not exceed server.drain_grace_period"});
+  }
   if (config->tenants_size() > 1 && server->tenant_header().empty()) {
     problems->push_back({"server.tenant_header",
                          "several tenants need a tenant_header that names the caller's tenant"});
@@ -331,7 +386,9 @@ void Validate(Config* config, std::vector<ConfigProblem>* problems) {
           !IsLoopbackUrl(in->base_url())) {
         problems->push_back({ipath + ".base_url", "must be an https:// URL"});
       }
-      ValidateSecretRef(in->credential(), ipath + ".credential", *config, true, problems);
+      // A cside integration without a credential uses cside's public /token/v1 endpoints.
+      ValidateSecretRef(in->credential(), ipath + ".credential", *config,
+                        in->vendor() != fpgw::config::v1::VENDOR_CSIDE, problems);
       if (!in->has_timeout()) in->mutable_timeout()->set_seconds(5);
       if (in->timeout().seconds() == 0 && in->timeout().nanos() == 0) {
         problems->push_back({ipath + ".timeout", "must be positive"});
@@ -354,6 +411,10 @@ std::string EffectiveApiVersion(const Integration& integration) {
     default:
       return "";
   }
+}
+
+absl::Duration ToDuration(const google::protobuf::Duration& duration) {
+  return absl::Seconds(duration.seconds()) + absl::Nanoseconds(duration.nanos());
 }
 
 std::string SecretRefName(const fpgw::config::v1::SecretRef& ref) {
@@ -383,7 +444,7 @@ std::vector<ConfigProblem> ParseConfig(absl::string_view yaml, Config* out) {
     return problems;
   }
   YamlToProto(&problems).Message(root, "", out);
-  if (!problems.empty()) return problems;
+  // Semantic checks run even after schema problems, so one run reports every problem.
   Validate(out, &problems);
   return problems;
 }

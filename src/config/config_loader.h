@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "fpgw/config/v1/config.pb.h"
 
 namespace fpgw::config {
@@ -33,6 +34,9 @@ std::string FormatProblems(const std::vector<ConfigProblem>& problems);
 
 // The API version an integration uses, with the vendor's default applied.
 std::string EffectiveApiVersion(const fpgw::config::v1::Integration& integration);
+
+// A proto Duration as an absl::Duration.
+absl::Duration ToDuration(const google::protobuf::Duration& duration);
 
 // "env:NAME" or "file:NAME" for a SecretRef, as credentials::RoutingCredentialStore reads it.
 std::string SecretRefName(const fpgw::config::v1::SecretRef& ref);

@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 
 namespace fpgw::credentials {
 namespace {
@@ -51,6 +52,20 @@ absl::StatusOr<Secret> EnvCredentialStore::Get(absl::string_view name) const {
 
 absl::StatusOr<Secret> FileCredentialStore::Get(absl::string_view name) const {
   if (absl::Status s = CheckName(name); !s.ok()) return s;
+  const absl::Time now = absl::Now();
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = cache_.find(name);
+    if (it != cache_.end() && now - it->second.read_at < refresh_interval_) return it->second.value;
+  }
+  absl::StatusOr<Secret> secret = Read(name);
+  if (!secret.ok()) return secret;
+  absl::MutexLock lock(&mu_);
+  cache_[std::string(name)] = Cached{*secret, now};
+  return secret;
+}
+
+absl::StatusOr<Secret> FileCredentialStore::Read(absl::string_view name) const {
   if (directory_.empty()) {
     return absl::FailedPreconditionError(
         absl::StrCat("secret file ", name, " named but no secret_stores.directory is configured"));

@@ -4,11 +4,15 @@
 #ifndef FPGW_CREDENTIALS_CREDENTIAL_STORE_H_
 #define FPGW_CREDENTIALS_CREDENTIAL_STORE_H_
 
+#include <map>
 #include <memory>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "credentials/secret.h"
 
 namespace fpgw::credentials {
@@ -34,15 +38,27 @@ class EnvCredentialStore final : public CredentialStore {
 
 // Reads secrets from files in one directory, laid out like a Kubernetes secret volume
 // (`<dir>/<name>`, where `<name>` may be a symlink into a `..data` directory swapped atomically
-// on rotation). Each Get() re-reads the file, so rotation is picked up without restart. Trailing
+// on rotation). A value read is reused for `refresh_interval`, then the file is read again, so
+// rotation is picked up without restart and the request path reads no file in between. Trailing
 // newlines are trimmed. Names may not contain '/' or start with '.'.
 class FileCredentialStore final : public CredentialStore {
  public:
-  explicit FileCredentialStore(std::string directory) : directory_(std::move(directory)) {}
+  explicit FileCredentialStore(std::string directory,
+                               absl::Duration refresh_interval = absl::Seconds(2))
+      : directory_(std::move(directory)), refresh_interval_(refresh_interval) {}
   absl::StatusOr<Secret> Get(absl::string_view name) const override;
 
  private:
-  std::string directory_;
+  absl::StatusOr<Secret> Read(absl::string_view name) const;
+
+  struct Cached {
+    Secret value;
+    absl::Time read_at;
+  };
+  const std::string directory_;
+  const absl::Duration refresh_interval_;
+  mutable absl::Mutex mu_;
+  mutable std::map<std::string, Cached, std::less<>> cache_ ABSL_GUARDED_BY(mu_);
 };
 
 // Routes "env:NAME" to an EnvCredentialStore and "file:NAME" to a FileCredentialStore, the two

@@ -27,7 +27,8 @@ Secret& Secret::operator=(Secret&& other) noexcept {
 Secret::~Secret() { Wipe(); }
 
 void Secret::Wipe() {
-  if (!value_.empty()) OPENSSL_cleanse(value_.data(), value_.size());
+  // The whole buffer, not just size(): a moved-from short string keeps its bytes in place.
+  OPENSSL_cleanse(value_.data(), value_.capacity());
   value_.clear();
 }
 

@@ -9,6 +9,7 @@
 // (FPGW_CONFIG), the listen address (FPGW_LISTEN) and the log level (FPGW_LOG_LEVEL).
 #include <openssl/rand.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -63,9 +64,10 @@ std::string FlagOrEnv(const std::string& flag, const char* env) {
   return value == nullptr ? "" : value;
 }
 
+// A fresh sandbox credential; empty when the system has no randomness.
 std::string RandomKey() {
   unsigned char bytes[24];
-  RAND_bytes(bytes, sizeof(bytes));
+  if (RAND_bytes(bytes, sizeof(bytes)) != 1) return "";
   return absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(bytes), sizeof(bytes)));
 }
 
@@ -97,6 +99,10 @@ int Serve() {
         "SANDBOX MODE: no config file given, so fpgw serves the full API on loopback against its "
         "built-in vendor sandbox with generated credentials. Not for production: pass --config.");
     const std::string key = RandomKey();
+    if (key.empty()) {
+      Log(LogLevel::kError, "no randomness available for the sandbox credential");
+      return 1;
+    }
     setenv(kSandboxKeyEnv, key.c_str(), 1);
     fpgw::sandbox::SandboxOptions options;
     options.fingerprint_v4_secret_key = key;
@@ -154,11 +160,9 @@ int Serve() {
        {"services", "fpgw.v1.EvaluationService,fpgw.v1.AdminService,grpc.health.v1.Health"}});
 
   const int signal_number = WaitForSignal(signals);
-  const auto& grace_proto = config.server().drain_grace_period();
-  const absl::Duration grace =
-      absl::Seconds(grace_proto.seconds()) + absl::Nanoseconds(grace_proto.nanos());
   Log(LogLevel::kInfo, "shutdown signal received", {{"signal", strsignal(signal_number)}});
-  (*gateway)->Drain(grace);
+  (*gateway)->Drain(fpgw::config::ToDuration(config.server().drain_grace_period()),
+                    fpgw::config::ToDuration(config.server().drain_delay()));
   gateway->reset();
   if (sandbox) sandbox->Stop();
   Log(LogLevel::kInfo, "stopped");
@@ -180,6 +184,10 @@ int RunSandbox() {
   options.seed = absl::GetFlag(FLAGS_seed);
   std::string key = FlagOrEnv("", kSandboxKeyEnv);
   if (key.empty()) key = RandomKey();
+  if (key.empty()) {
+    std::fprintf(stderr, "fpgw sandbox: no randomness available for the credential\n");
+    return 1;
+  }
   options.fingerprint_v4_secret_key = key;
   absl::StatusOr<std::unique_ptr<fpgw::sandbox::Sandbox>> sandbox =
       fpgw::sandbox::Sandbox::Start(options);
@@ -191,7 +199,12 @@ int RunSandbox() {
   const std::string key_path =
       absl::StrCat((*sandbox)->ca_cert_path().substr(0, (*sandbox)->ca_cert_path().rfind('/')),
                    "/fingerprint_v4.key");
-  std::ofstream(key_path) << key << "\n";
+  {
+    // Owner-only: it is a credential, even if only the sandbox's.
+    const mode_t old_mask = umask(077);
+    std::ofstream(key_path) << key << "\n";
+    umask(old_mask);
+  }
   Log(LogLevel::kInfo, "sandbox serving",
       {{"base_url", (*sandbox)->base_url()},
        {"ca_cert", (*sandbox)->ca_cert_path()},
@@ -216,6 +229,11 @@ int CheckConfig(const std::vector<char*>& args) {
   std::printf("%s: OK (%d tenant(s), %d integration(s))\n", args[2], config->tenants_size(),
               integrations);
   return 0;
+}
+
+absl::Status ToStatus(const google::protobuf::util::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  return absl::InternalError(std::string(status.message()));
 }
 
 absl::StatusOr<std::string> ReadPayload(const std::string& path) {
@@ -284,7 +302,7 @@ int Normalize(const std::vector<char*>& args) {
     if (!evaluation.ok()) {
       status = evaluation.status();
     } else {
-      google::protobuf::util::MessageToJsonString(*evaluation, &json, print);
+      status = ToStatus(google::protobuf::util::MessageToJsonString(*evaluation, &json, print));
     }
   } else if (kind == "fingerprint-v4-search") {
     absl::StatusOr<fpgw::vendors::fingerprint_v4::SearchResult> result =
@@ -295,7 +313,7 @@ int Normalize(const std::vector<char*>& args) {
       fpgw::v1::SearchEvaluationsResponse response;
       for (auto& evaluation : result->evaluations)
         *response.add_evaluations() = std::move(evaluation);
-      google::protobuf::util::MessageToJsonString(response, &json, print);
+      status = ToStatus(google::protobuf::util::MessageToJsonString(response, &json, print));
     }
   } else {
     std::fprintf(stderr, "fpgw normalize: unknown --kind %s\n", kind.c_str());

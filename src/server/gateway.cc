@@ -19,10 +19,6 @@ namespace {
 
 constexpr const char* kServiceNames[] = {"fpgw.v1.EvaluationService", "fpgw.v1.AdminService"};
 
-absl::Duration ToDuration(const google::protobuf::Duration& d) {
-  return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
-}
-
 void SetServing(grpc::Server* server, bool serving) {
   grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
   if (health == nullptr) return;
@@ -39,7 +35,7 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(
     http::CurlHttpClientOptions options;
     options.ca_bundle_path = config.http().ca_bundle_path();
     options.max_response_bytes = static_cast<size_t>(config.http().max_response_bytes());
-    options.connect_timeout = ToDuration(config.http().connect_timeout());
+    options.connect_timeout = config::ToDuration(config.http().connect_timeout());
     absl::StatusOr<std::unique_ptr<http::CurlHttpClient>> client =
         http::CurlHttpClient::Create(std::move(options));
     if (!client.ok()) return client.status();
@@ -61,7 +57,9 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(
     }
     gateway->page_tokens_ = std::make_unique<PageTokenCodec>(*std::move(key));
   } else {
-    gateway->page_tokens_ = std::make_unique<PageTokenCodec>(PageTokenCodec::WithRandomKey());
+    absl::StatusOr<PageTokenCodec> codec = PageTokenCodec::WithRandomKey();
+    if (!codec.ok()) return codec.status();
+    gateway->page_tokens_ = std::make_unique<PageTokenCodec>(*std::move(codec));
   }
   gateway->timers_ = std::make_unique<async::TimerQueue>();
   vendors::AdapterDeps deps;
@@ -71,8 +69,8 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(
   gateway->tenants_ = std::make_unique<Tenants>(config, deps);
   gateway->state_.tenants = gateway->tenants_.get();
   gateway->state_.page_tokens = gateway->page_tokens_.get();
-  gateway->evaluation_service_ = std::make_unique<EvaluationServiceImpl>(&gateway->state_);
-  gateway->admin_service_ = std::make_unique<AdminServiceImpl>(&gateway->state_);
+  gateway->evaluation_service_ = std::make_unique<EvaluationServiceHandler>(&gateway->state_);
+  gateway->admin_service_ = std::make_unique<AdminServiceHandler>(&gateway->state_);
 
   // Reflection describes every service registered here; grpc.health.v1 is described because its
   // schema is linked in (this reference keeps the linker from dropping it).
@@ -112,17 +110,21 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(
   return gateway;
 }
 
-void Gateway::Drain(absl::Duration grace) {
+void Gateway::Drain(absl::Duration grace, absl::Duration delay) {
   if (drained_ || server_ == nullptr) return;
   drained_ = true;
+  const absl::Time start = absl::Now();
+  // First tell health watchers and load balancers, while still serving every call; then stop
+  // accepting calls and give the in-flight ones the rest of the grace period.
   SetServing(server_.get(), false);
-  state_.draining.store(true);
-  telemetry::Log(telemetry::LogLevel::kInfo, "draining",
-                 {{"grace_period", absl::FormatDuration(grace)}});
-  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  telemetry::Log(
+      telemetry::LogLevel::kInfo, "draining",
+      {{"grace_period", absl::FormatDuration(grace)}, {"delay", absl::FormatDuration(delay)}});
+  absl::SleepFor(std::min(delay, grace));
+  server_->Shutdown(absl::ToChronoTime(start + grace));
   server_->Wait();
 }
 
-Gateway::~Gateway() { Drain(absl::ZeroDuration()); }
+Gateway::~Gateway() { Drain(absl::ZeroDuration(), absl::ZeroDuration()); }
 
 }  // namespace fpgw::server

@@ -36,10 +36,10 @@ class Gateway final {
   // resolved.
   const std::vector<std::string>& listening() const { return listening_; }
 
-  // Graceful drain: health turns NOT_SERVING, new calls get UNAVAILABLE (DRAINING), in-flight
-  // calls get until `grace` to finish and are then cancelled. Blocks until the server has stopped.
-  // Idempotent.
-  void Drain(absl::Duration grace);
+  // Graceful drain: health turns NOT_SERVING at once while calls are still served for `delay`;
+  // then new calls are refused and in-flight calls get until `grace` (counted from now) to finish
+  // before they are cancelled. Blocks until the server has stopped. Idempotent.
+  void Drain(absl::Duration grace, absl::Duration delay);
 
  private:
   Gateway() = default;
@@ -50,8 +50,8 @@ class Gateway final {
   std::unique_ptr<Tenants> tenants_;
   std::unique_ptr<PageTokenCodec> page_tokens_;
   ServiceState state_;
-  std::unique_ptr<EvaluationServiceImpl> evaluation_service_;
-  std::unique_ptr<AdminServiceImpl> admin_service_;
+  std::unique_ptr<EvaluationServiceHandler> evaluation_service_;
+  std::unique_ptr<AdminServiceHandler> admin_service_;
   std::unique_ptr<grpc::Server> server_;
   std::vector<std::string> listening_;
   bool drained_ = false;

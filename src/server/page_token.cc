@@ -53,9 +53,11 @@ std::string RequestDigest(const google::protobuf::Message& request) {
   return std::string(reinterpret_cast<const char*>(digest), sizeof(digest));
 }
 
-PageTokenCodec PageTokenCodec::WithRandomKey() {
+absl::StatusOr<PageTokenCodec> PageTokenCodec::WithRandomKey() {
   std::string key(32, '\0');
-  RAND_bytes(reinterpret_cast<unsigned char*>(key.data()), static_cast<int>(key.size()));
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(key.data()), static_cast<int>(key.size())) != 1) {
+    return absl::InternalError("no randomness available for the page-token key");
+  }
   return PageTokenCodec(credentials::Secret(std::move(key)));
 }
 
@@ -68,9 +70,10 @@ PageTokenCodec::PageTokenCodec(credentials::Secret key) {
   key_ = credentials::Secret(std::move(derived));
 }
 
-std::string PageTokenCodec::Issue(absl::string_view tenant, absl::string_view method,
-                                  const google::protobuf::Message& request,
-                                  absl::string_view vendor_cursor) const {
+absl::StatusOr<std::string> PageTokenCodec::Issue(absl::string_view tenant,
+                                                  absl::string_view method,
+                                                  const google::protobuf::Message& request,
+                                                  absl::string_view vendor_cursor) const {
   fpgw::internal::v1::PageTokenPayload payload;
   payload.set_tenant(std::string(tenant));
   payload.set_method(std::string(method));
@@ -82,17 +85,22 @@ std::string PageTokenCodec::Issue(absl::string_view tenant, absl::string_view me
   // nonce ‖ ciphertext ‖ tag, AES-256-GCM: the cursor stays opaque and any edit is detected.
   std::string out(kNonceBytes + plain.size() + kTagBytes, '\0');
   auto* bytes = reinterpret_cast<unsigned char*>(out.data());
-  RAND_bytes(bytes, kNonceBytes);
   CipherCtx ctx(EVP_CIPHER_CTX_new());
   int len = 0;
+  int final_len = 0;
   const auto* key = reinterpret_cast<const unsigned char*>(key_.RevealForWire().data());
-  EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key, bytes);
-  EVP_EncryptUpdate(ctx.get(), bytes + kNonceBytes, &len,
-                    reinterpret_cast<const unsigned char*>(plain.data()),
-                    static_cast<int>(plain.size()));
-  EVP_EncryptFinal_ex(ctx.get(), bytes + kNonceBytes + len, &len);
-  EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagBytes,
-                      bytes + kNonceBytes + plain.size());
+  const bool ok = ctx != nullptr && RAND_bytes(bytes, kNonceBytes) == 1 &&
+                  EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key, bytes) == 1 &&
+                  EVP_EncryptUpdate(ctx.get(), bytes + kNonceBytes, &len,
+                                    reinterpret_cast<const unsigned char*>(plain.data()),
+                                    static_cast<int>(plain.size())) == 1 &&
+                  EVP_EncryptFinal_ex(ctx.get(), bytes + kNonceBytes + len, &final_len) == 1 &&
+                  EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagBytes,
+                                      bytes + kNonceBytes + plain.size()) == 1;
+  if (!ok) {
+    return MakeError(absl::StatusCode::kInternal, fpgw::v1::ERROR_REASON_INTERNAL,
+                     "the next page token could not be sealed");
+  }
   return absl::WebSafeBase64Escape(out);
 }
 

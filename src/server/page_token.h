@@ -20,14 +20,15 @@ class PageTokenCodec final {
   // sharing a key accept each other's tokens.
   explicit PageTokenCodec(credentials::Secret key);
 
-  // A codec with a random 32-byte key (tokens then do not survive a restart).
-  static PageTokenCodec WithRandomKey();
+  // A codec with a random 32-byte key (tokens then do not survive a restart). INTERNAL when the
+  // system has no randomness.
+  static absl::StatusOr<PageTokenCodec> WithRandomKey();
 
   // Issues a token for the next page of `request` (its page_token and page_size fields are
-  // ignored when binding).
-  std::string Issue(absl::string_view tenant, absl::string_view method,
-                    const google::protobuf::Message& request,
-                    absl::string_view vendor_cursor) const;
+  // ignored when binding). INTERNAL when OpenSSL fails.
+  absl::StatusOr<std::string> Issue(absl::string_view tenant, absl::string_view method,
+                                    const google::protobuf::Message& request,
+                                    absl::string_view vendor_cursor) const;
 
   // Checks `token` against the tenant, method and request and returns the vendor cursor.
   // INVALID_ARGUMENT (reason INVALID_PAGE_TOKEN) when it is malformed, not signed by this key, or

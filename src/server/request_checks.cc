@@ -24,4 +24,35 @@ absl::Status CheckToken(absl::string_view field, absl::string_view value) {
   return absl::OkStatus();
 }
 
+absl::Status CheckText(absl::string_view field, absl::string_view value, size_t max_length) {
+  if (value.size() > max_length) {
+    return InvalidField(field, absl::StrCat("longer than ", max_length, " characters"));
+  }
+  for (char c : value) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) return InvalidField(field, "may not contain control characters");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckTextFields(absl::string_view prefix, const google::protobuf::Message& message) {
+  const google::protobuf::Descriptor* desc = message.GetDescriptor();
+  const google::protobuf::Reflection* refl = message.GetReflection();
+  for (int i = 0; i < desc->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* field = desc->field(i);
+    if (field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_STRING) continue;
+    const std::string name = absl::StrCat(prefix, ".", field->name());
+    if (field->is_repeated()) {
+      for (int j = 0; j < refl->FieldSize(message, field); ++j) {
+        if (absl::Status s = CheckText(name, refl->GetRepeatedString(message, field, j)); !s.ok()) {
+          return s;
+        }
+      }
+    } else if (absl::Status s = CheckText(name, refl->GetString(message, field)); !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace fpgw::server

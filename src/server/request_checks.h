@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "google/protobuf/message.h"
 
 namespace fpgw::server {
 
@@ -15,6 +16,18 @@ inline constexpr size_t kMaxTokenLength = 1024;
 // `/ ? # % \` and not "." or ".."; otherwise INVALID_ARGUMENT naming `field` (never echoing the
 // value, which may be hostile).
 absl::Status CheckToken(absl::string_view field, absl::string_view value);
+
+// Longest free-text request field passed to a vendor (linked ids, URLs, filters).
+inline constexpr size_t kMaxTextLength = 256;
+
+// OK when `value` is at most `max_length` bytes without control characters (a URL, a linked id
+// or a filter value; it is percent-encoded on its way to the vendor). INVALID_ARGUMENT naming
+// `field` otherwise.
+absl::Status CheckText(absl::string_view field, absl::string_view value,
+                       size_t max_length = kMaxTextLength);
+
+// CheckText on every string field (and repeated string) of `message`, named `prefix.field`.
+absl::Status CheckTextFields(absl::string_view prefix, const google::protobuf::Message& message);
 
 }  // namespace fpgw::server
 

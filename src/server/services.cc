@@ -32,11 +32,6 @@ class UnaryCall final : public grpc::ServerUnaryReactor {
   vendors::CallContext call_;
 };
 
-absl::Status Draining() {
-  return MakeError(absl::StatusCode::kUnavailable, fpgw::v1::ERROR_REASON_DRAINING,
-                   "fpgw is shutting down; retry on another replica", {}, absl::Milliseconds(100));
-}
-
 bool WantsRaw(fpgw::v1::EvaluationView view) { return view == fpgw::v1::EVALUATION_VIEW_FULL; }
 
 absl::Status CheckPageSize(int page_size) {
@@ -44,12 +39,12 @@ absl::Status CheckPageSize(int page_size) {
   return absl::OkStatus();
 }
 
-// Starts a call: checks draining and the request, then resolves the integration. Returns false
-// when the call is already finished with an error.
+// Starts a call: checks the request, then resolves the integration. Returns false when the call
+// is already finished with an error.
 bool Begin(ServiceState* state, grpc::CallbackServerContext* context, UnaryCall* call,
            const std::string& integration, IntegrationHandle* handle,
            const absl::Status& request_check) {
-  absl::Status status = state->draining.load() ? Draining() : request_check;
+  absl::Status status = request_check;
   if (status.ok()) {
     absl::StatusOr<IntegrationHandle> resolved = state->tenants->Resolve(*context, integration);
     if (resolved.ok()) {
@@ -91,16 +86,19 @@ grpc::ServerUnaryReactor* RunPaged(ServiceState* state, grpc::CallbackServerCont
   fetch(handle.adapter, cursor, call->call(),
         [call, method, request, response, tokens,
          tenant = handle.tenant](absl::StatusOr<vendors::EvaluationPage> page) {
+          absl::Status status = page.status();
           if (page.ok()) {
             for (auto& evaluation : page->evaluations)
               *response->add_evaluations() = std::move(evaluation);
             SetDeviceId(response, page->device_id);
             if (!page->next_cursor.empty()) {
-              response->set_next_page_token(
-                  tokens->Issue(tenant, method, *request, page->next_cursor));
+              absl::StatusOr<std::string> token =
+                  tokens->Issue(tenant, method, *request, page->next_cursor);
+              if (token.ok()) response->set_next_page_token(*std::move(token));
+              status = token.status();
             }
           }
-          call->Complete(page.status());
+          call->Complete(status);
         });
   return call;
 }
@@ -126,13 +124,15 @@ grpc::ServerUnaryReactor* RunUnary(ServiceState* state, grpc::CallbackServerCont
 
 }  // namespace
 
-grpc::ServerUnaryReactor* EvaluationServiceImpl::Evaluate(grpc::CallbackServerContext* context,
-                                                          const fpgw::v1::EvaluateRequest* request,
-                                                          fpgw::v1::EvaluateResponse* response) {
+grpc::ServerUnaryReactor* EvaluationServiceHandler::Evaluate(
+    grpc::CallbackServerContext* context, const fpgw::v1::EvaluateRequest* request,
+    fpgw::v1::EvaluateResponse* response) {
   IntegrationHandle handle;
   auto* call = new UnaryCall(context);
-  if (!Begin(state_, context, call, request->integration(), &handle,
-             CheckToken("token", request->token()))) {
+  absl::Status check = CheckToken("token", request->token());
+  if (check.ok()) check = CheckTextFields("fingerprint", request->fingerprint());
+  if (check.ok()) check = CheckTextFields("stytch", request->stytch());
+  if (!Begin(state_, context, call, request->integration(), &handle, check)) {
     return call;
   }
   call->call().include_raw = WantsRaw(request->view());
@@ -145,14 +145,14 @@ grpc::ServerUnaryReactor* EvaluationServiceImpl::Evaluate(grpc::CallbackServerCo
   return call;
 }
 
-grpc::ServerUnaryReactor* EvaluationServiceImpl::UnsealResult(grpc::CallbackServerContext* context,
-                                                              const fpgw::v1::UnsealResultRequest*,
-                                                              fpgw::v1::UnsealResultResponse*) {
+grpc::ServerUnaryReactor* EvaluationServiceHandler::UnsealResult(
+    grpc::CallbackServerContext* context, const fpgw::v1::UnsealResultRequest*,
+    fpgw::v1::UnsealResultResponse*) {
   return FinishNow(
       context, Unimplemented("UnsealResult", "sealed client results arrive with a later release"));
 }
 
-grpc::ServerUnaryReactor* EvaluationServiceImpl::ListDeviceEvaluations(
+grpc::ServerUnaryReactor* EvaluationServiceHandler::ListDeviceEvaluations(
     grpc::CallbackServerContext* context, const fpgw::v1::ListDeviceEvaluationsRequest* request,
     fpgw::v1::ListDeviceEvaluationsResponse* response) {
   absl::Status check = CheckToken("device", request->device());
@@ -165,16 +165,14 @@ grpc::ServerUnaryReactor* EvaluationServiceImpl::ListDeviceEvaluations(
       });
 }
 
-grpc::ServerUnaryReactor* EvaluationServiceImpl::SearchEvaluations(
+grpc::ServerUnaryReactor* EvaluationServiceHandler::SearchEvaluations(
     grpc::CallbackServerContext* context, const fpgw::v1::SearchEvaluationsRequest* request,
     fpgw::v1::SearchEvaluationsResponse* response) {
   absl::Status check = CheckPageSize(request->page_size());
   if (check.ok() && !request->filter().visitor_id().empty()) {
     check = CheckToken("filter.visitor_id", request->filter().visitor_id());
   }
-  if (check.ok() && request->filter().linked_id().size() > 256) {
-    check = InvalidField("filter.linked_id", "longer than 256 characters");
-  }
+  if (check.ok()) check = CheckTextFields("filter", request->filter());
   return RunPaged(
       state_, context, "SearchEvaluations", request, response, check,
       [request](vendors::VendorAdapter* adapter, const std::string& cursor,
@@ -183,7 +181,7 @@ grpc::ServerUnaryReactor* EvaluationServiceImpl::SearchEvaluations(
       });
 }
 
-grpc::ServerUnaryReactor* EvaluationServiceImpl::ListRelatedDevices(
+grpc::ServerUnaryReactor* EvaluationServiceHandler::ListRelatedDevices(
     grpc::CallbackServerContext* context, const fpgw::v1::ListRelatedDevicesRequest* request,
     fpgw::v1::ListRelatedDevicesResponse* response) {
   return RunUnary(state_, context, request->integration(),
@@ -200,9 +198,9 @@ grpc::ServerUnaryReactor* EvaluationServiceImpl::ListRelatedDevices(
                   });
 }
 
-grpc::ServerUnaryReactor* AdminServiceImpl::SetRule(grpc::CallbackServerContext* context,
-                                                    const fpgw::v1::SetRuleRequest* request,
-                                                    fpgw::v1::SetRuleResponse* response) {
+grpc::ServerUnaryReactor* AdminServiceHandler::SetRule(grpc::CallbackServerContext* context,
+                                                       const fpgw::v1::SetRuleRequest* request,
+                                                       fpgw::v1::SetRuleResponse* response) {
   absl::Status check = absl::OkStatus();
   if (request->rule().identifier_type() == fpgw::v1::RULE_IDENTIFIER_TYPE_UNSPECIFIED) {
     check = InvalidField("rule.identifier_type", "required");
@@ -222,9 +220,9 @@ grpc::ServerUnaryReactor* AdminServiceImpl::SetRule(grpc::CallbackServerContext*
                   });
 }
 
-grpc::ServerUnaryReactor* AdminServiceImpl::ListRules(grpc::CallbackServerContext* context,
-                                                      const fpgw::v1::ListRulesRequest* request,
-                                                      fpgw::v1::ListRulesResponse* response) {
+grpc::ServerUnaryReactor* AdminServiceHandler::ListRules(grpc::CallbackServerContext* context,
+                                                         const fpgw::v1::ListRulesRequest* request,
+                                                         fpgw::v1::ListRulesResponse* response) {
   ServiceState* state = state_;
   return RunUnary(
       state_, context, request->integration(), CheckPageSize(request->page_size()),
@@ -244,19 +242,22 @@ grpc::ServerUnaryReactor* AdminServiceImpl::ListRules(grpc::CallbackServerContex
         handle.adapter->ListRules(
             request->page_size(), cursor, call->call(),
             [call, request, response, tokens, tenant](absl::StatusOr<vendors::RulePage> page) {
+              absl::Status status = page.status();
               if (page.ok()) {
                 for (auto& rule : page->rules) *response->add_rules() = std::move(rule);
                 if (!page->next_cursor.empty()) {
-                  response->set_next_page_token(
-                      tokens->Issue(tenant, "ListRules", *request, page->next_cursor));
+                  absl::StatusOr<std::string> token =
+                      tokens->Issue(tenant, "ListRules", *request, page->next_cursor);
+                  if (token.ok()) response->set_next_page_token(*std::move(token));
+                  status = token.status();
                 }
               }
-              call->Complete(page.status());
+              call->Complete(status);
             });
       });
 }
 
-grpc::ServerUnaryReactor* AdminServiceImpl::SetVerdictReasonOverride(
+grpc::ServerUnaryReactor* AdminServiceHandler::SetVerdictReasonOverride(
     grpc::CallbackServerContext* context, const fpgw::v1::SetVerdictReasonOverrideRequest* request,
     fpgw::v1::SetVerdictReasonOverrideResponse* response) {
   absl::Status check = absl::OkStatus();
@@ -276,7 +277,7 @@ grpc::ServerUnaryReactor* AdminServiceImpl::SetVerdictReasonOverride(
                   });
 }
 
-grpc::ServerUnaryReactor* AdminServiceImpl::ListVerdictReasons(
+grpc::ServerUnaryReactor* AdminServiceHandler::ListVerdictReasons(
     grpc::CallbackServerContext* context, const fpgw::v1::ListVerdictReasonsRequest* request,
     fpgw::v1::ListVerdictReasonsResponse* response) {
   return RunUnary(
@@ -293,9 +294,9 @@ grpc::ServerUnaryReactor* AdminServiceImpl::ListVerdictReasons(
       });
 }
 
-grpc::ServerUnaryReactor* AdminServiceImpl::UpdateEvent(grpc::CallbackServerContext* context,
-                                                        const fpgw::v1::UpdateEventRequest* request,
-                                                        fpgw::v1::UpdateEventResponse*) {
+grpc::ServerUnaryReactor* AdminServiceHandler::UpdateEvent(
+    grpc::CallbackServerContext* context, const fpgw::v1::UpdateEventRequest* request,
+    fpgw::v1::UpdateEventResponse*) {
   absl::Status check = CheckToken("event_id", request->event_id());
   if (check.ok() && request->has_linked_id() && request->linked_id().size() > 256) {
     check = InvalidField("linked_id", "longer than 256 characters");
@@ -308,7 +309,7 @@ grpc::ServerUnaryReactor* AdminServiceImpl::UpdateEvent(grpc::CallbackServerCont
                   });
 }
 
-grpc::ServerUnaryReactor* AdminServiceImpl::DeleteDeviceData(
+grpc::ServerUnaryReactor* AdminServiceHandler::DeleteDeviceData(
     grpc::CallbackServerContext* context, const fpgw::v1::DeleteDeviceDataRequest* request,
     fpgw::v1::DeleteDeviceDataResponse*) {
   return RunUnary(

@@ -5,8 +5,6 @@
 #ifndef FPGW_SERVER_SERVICES_H_
 #define FPGW_SERVER_SERVICES_H_
 
-#include <atomic>
-
 #include "fpgw/v1/admin_service.grpc.pb.h"
 #include "fpgw/v1/evaluation_service.grpc.pb.h"
 #include "server/page_token.h"
@@ -14,17 +12,15 @@
 
 namespace fpgw::server {
 
-// Shared state of the services. `draining` flips when shutdown starts: new calls then get
-// UNAVAILABLE (DRAINING) so that clients retry on another replica.
+// Shared state of the services.
 struct ServiceState {
   const Tenants* tenants = nullptr;
   const PageTokenCodec* page_tokens = nullptr;
-  std::atomic<bool> draining{false};
 };
 
-class EvaluationServiceImpl final : public fpgw::v1::EvaluationService::CallbackService {
+class EvaluationServiceHandler final : public fpgw::v1::EvaluationService::CallbackService {
  public:
-  explicit EvaluationServiceImpl(ServiceState* state) : state_(state) {}
+  explicit EvaluationServiceHandler(ServiceState* state) : state_(state) {}
 
   grpc::ServerUnaryReactor* Evaluate(grpc::CallbackServerContext* context,
                                      const fpgw::v1::EvaluateRequest* request,
@@ -46,9 +42,9 @@ class EvaluationServiceImpl final : public fpgw::v1::EvaluationService::Callback
   ServiceState* state_;
 };
 
-class AdminServiceImpl final : public fpgw::v1::AdminService::CallbackService {
+class AdminServiceHandler final : public fpgw::v1::AdminService::CallbackService {
  public:
-  explicit AdminServiceImpl(ServiceState* state) : state_(state) {}
+  explicit AdminServiceHandler(ServiceState* state) : state_(state) {}
 
   grpc::ServerUnaryReactor* SetRule(grpc::CallbackServerContext* context,
                                     const fpgw::v1::SetRuleRequest* request,

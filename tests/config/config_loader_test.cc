@@ -84,7 +84,7 @@ tenants:
     integrations:
       - {name: x, vendor: fingerprint, api_version: v9, credential: {env: K}}
       - {name: x, vendor: stytch, region: eu, base_url: "http://evil.test", credential: {file: k}}
-      - {name: y, vendor: cside}
+      - {name: y, vendor: stytch}
   - name: a
     integrations: []
 )",
@@ -99,6 +99,29 @@ tenants:
   }
 }
 
+TEST(ConfigLoader, CsideCredentialIsOptionalOtherVendorsNeedOne) {
+  fpgw::config::v1::Config config;
+  const auto problems = ParseConfig(R"(
+tenants:
+  - name: acme
+    integrations:
+      - {name: cside-public, vendor: cside, cside: {pending_policy: CSIDE_PENDING_POLICY_RETURN_PENDING}}
+      - {name: cside-keyed, vendor: cside, credential: {env: CSIDE_KEY}, cside: {poll_initial_delay: 50ms}}
+      - {name: fp, vendor: fingerprint}
+      - {name: st, vendor: stytch}
+)",
+                                    &config);
+  EXPECT_THAT(Paths(problems),
+              ::testing::UnorderedElementsAre("tenants[0].integrations[2].credential",
+                                              "tenants[0].integrations[3].credential"))
+      << FormatProblems(problems);
+  const auto& public_cside = config.tenants(0).integrations(0);
+  EXPECT_FALSE(public_cside.has_credential());
+  EXPECT_EQ(public_cside.cside().pending_policy(),
+            fpgw::config::v1::CSIDE_PENDING_POLICY_RETURN_PENDING);
+  EXPECT_EQ(config.tenants(0).integrations(1).cside().poll_initial_delay().nanos(), 50000000);
+}
+
 TEST(ConfigLoader, RejectsBrokenYamlAndEmptyFiles) {
   fpgw::config::v1::Config config;
   EXPECT_FALSE(ParseConfig("tenants: [unclosed", &config).empty());
@@ -109,6 +132,70 @@ TEST(ConfigLoader, RejectsBrokenYamlAndEmptyFiles) {
 
 TEST(ConfigLoader, MissingFileIsNotFound) {
   EXPECT_EQ(LoadConfigFile("/nonexistent/fpgw.yaml").status().code(), absl::StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace fpgw::config
+
+namespace fpgw::config {
+namespace {
+
+TEST(ConfigLoader, GuardsAgainstUnsafeOrUnboundedSettings) {
+  fpgw::config::v1::Config config;
+  const auto problems = ParseConfig(R"(
+server:
+  listen: ["0.0.0.0:50051"]
+  tenant_header: x-fpgw-tenant
+  drain_grace_period: 2s
+  drain_delay: 5s
+  page_token_key: {}
+http:
+  max_response_bytes: 1073741824
+tenants:
+  - name: a
+    integrations:
+      - {name: fp, vendor: fingerprint, base_url: "http://127.evil.example/v4", credential: {env: K}, timeout: inf}
+      - {name: fp2, vendor: fingerprint, base_url: "http://localhost.evil/v4", credential: {env: K}, timeout: 25h}
+      - {name: fp3, vendor: fingerprint, base_url: "http://127.0.0.1:8443/v4", credential: {env: K}}
+)",
+                                    &config);
+  const auto paths = Paths(problems);
+  for (const char* path :
+       {"server.listen[0]", "server.drain_delay", "server.page_token_key",
+        "http.max_response_bytes", "tenants[0].integrations[0].base_url",
+        "tenants[0].integrations[0].timeout", "tenants[0].integrations[1].base_url",
+        "tenants[0].integrations[1].timeout"}) {
+    EXPECT_THAT(paths, Contains(path)) << FormatProblems(problems);
+  }
+  EXPECT_THAT(paths, ::testing::Not(Contains("tenants[0].integrations[2].base_url")));
+}
+
+TEST(ConfigLoader, TenantHeaderIsAcceptedBehindLocalListenersAndDrainDelayDefaults) {
+  fpgw::config::v1::Config config;
+  const auto problems = ParseConfig(R"(
+server:
+  listen: ["127.0.0.1:50051", "unix:/run/fpgw.sock"]
+  tenant_header: x-fpgw-tenant
+tenants:
+  - {name: a, integrations: [{name: fp, vendor: fingerprint, credential: {env: K}}]}
+  - {name: b, integrations: [{name: fp, vendor: fingerprint, credential: {env: K}}]}
+)",
+                                    &config);
+  EXPECT_TRUE(problems.empty()) << FormatProblems(problems);
+  EXPECT_EQ(ToDuration(config.server().drain_delay()), absl::Seconds(1));
+}
+
+TEST(ConfigLoader, ReportsSchemaAndSemanticProblemsInOneRun) {
+  fpgw::config::v1::Config config;
+  const auto problems = ParseConfig(R"(
+server:
+  colour: blue
+tenants:
+  - {name: "bad name!", integrations: [{name: fp, vendor: fingerprint, credential: {env: K}}]}
+)",
+                                    &config);
+  EXPECT_THAT(Paths(problems), Contains("server.colour"));
+  EXPECT_THAT(Paths(problems), Contains("tenants[0].name"));
 }
 
 }  // namespace

@@ -63,11 +63,21 @@ TEST_F(FileStoreTest, FollowsKubernetesStyleRotation) {
   Write("..v2/key", "second");
   std::filesystem::create_directory_symlink("..v1", dir_ + "/..data");
   std::filesystem::create_symlink("..data/key", dir_ + "/key");
-  FileCredentialStore store(dir_);
+  FileCredentialStore store(dir_, absl::ZeroDuration());
   ASSERT_EQ(store.Get("key")->RevealForWire(), "first");
   std::filesystem::create_directory_symlink("..v2", dir_ + "/..data_tmp");
   std::filesystem::rename(dir_ + "/..data_tmp", dir_ + "/..data");
   EXPECT_EQ(store.Get("key")->RevealForWire(), "second");
+}
+
+TEST_F(FileStoreTest, ReusesAValueWithinTheRefreshInterval) {
+  Write("key", "first");
+  FileCredentialStore store(dir_, absl::Hours(1));
+  ASSERT_EQ(store.Get("key")->RevealForWire(), "first");
+  Write("key", "second");
+  EXPECT_EQ(store.Get("key")->RevealForWire(), "first");
+  FileCredentialStore fresh(dir_, absl::Hours(1));
+  EXPECT_EQ(fresh.Get("key")->RevealForWire(), "second");
 }
 
 TEST_F(FileStoreTest, RefusesPathTricksAndReportsMissingFiles) {

@@ -19,8 +19,8 @@ fpgw::v1::SearchEvaluationsRequest Request(const std::string& visitor) {
 }
 
 TEST(PageTokenCodec, RoundTripsTheVendorCursorAndIgnoresPageSize) {
-  const PageTokenCodec codec = PageTokenCodec::WithRandomKey();
-  const std::string token = codec.Issue("acme", "Search", Request("v1"), "cursor-123");
+  const PageTokenCodec codec = *PageTokenCodec::WithRandomKey();
+  const std::string token = *codec.Issue("acme", "Search", Request("v1"), "cursor-123");
   fpgw::v1::SearchEvaluationsRequest next = Request("v1");
   next.set_page_size(50);
   next.set_page_token(token);
@@ -35,9 +35,9 @@ TEST(PageTokenCodec, RoundTripsTheVendorCursorAndIgnoresPageSize) {
 }
 
 TEST(PageTokenCodec, RefusesTokensNotIssuedForThisCall) {
-  const PageTokenCodec codec = PageTokenCodec::WithRandomKey();
-  const PageTokenCodec other_key = PageTokenCodec::WithRandomKey();
-  const std::string token = codec.Issue("acme", "Search", Request("v1"), "c");
+  const PageTokenCodec codec = *PageTokenCodec::WithRandomKey();
+  const PageTokenCodec other_key = *PageTokenCodec::WithRandomKey();
+  const std::string token = *codec.Issue("acme", "Search", Request("v1"), "c");
   std::string edited = token;
   edited[3] = edited[3] == 'x' ? 'y' : 'x';
   struct Case {
@@ -51,7 +51,7 @@ TEST(PageTokenCodec, RefusesTokensNotIssuedForThisCall) {
       {token, "globex", "Search", "v1"},
       {token, "acme", "List", "v1"},
       {token, "acme", "Search", "v2"},
-      {other_key.Issue("acme", "Search", Request("v1"), "c"), "acme", "Search", "v1"},
+      {*other_key.Issue("acme", "Search", Request("v1"), "c"), "acme", "Search", "v1"},
       {"", "acme", "Search", "v1"},
       {std::string(5000, 'A'), "acme", "Search", "v1"},
       {"!!!", "acme", "Search", "v1"},

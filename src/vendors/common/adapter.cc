@@ -40,58 +40,60 @@ bool CallCancellation::cancelled() const {
 }
 
 void UnsupportedCapabilities::Evaluate(const fpgw::v1::EvaluateRequest&, const CallContext&,
-                             Done<fpgw::v1::Evaluation> done) {
+                                       Done<fpgw::v1::Evaluation> done) {
   std::move(done)(
       Unimplemented("Evaluate", "this integration's vendor adapter does not offer it yet"));
 }
 
 void UnsupportedCapabilities::Search(const fpgw::v1::SearchFilter&, int, const std::string&,
-                           const CallContext&, Done<EvaluationPage> done) {
+                                     const CallContext&, Done<EvaluationPage> done) {
   std::move(done)(
       Unimplemented("SearchEvaluations", "this integration's vendor has no event search"));
 }
 
-void UnsupportedCapabilities::ListDevice(const std::string&, int, const std::string&, const CallContext&,
-                               Done<EvaluationPage> done) {
+void UnsupportedCapabilities::ListDevice(const std::string&, int, const std::string&,
+                                         const CallContext&, Done<EvaluationPage> done) {
   std::move(done)(Unimplemented("ListDeviceEvaluations",
                                 "this integration's vendor adapter does not offer it yet"));
 }
 
 void UnsupportedCapabilities::ListRelatedDevices(const std::string&, const CallContext&,
-                                       Done<std::vector<std::string>> done) {
+                                                 Done<std::vector<std::string>> done) {
   std::move(done)(Unimplemented("ListRelatedDevices",
                                 "only Fingerprint v3 integrations offer related visitors"));
 }
 
 void UnsupportedCapabilities::UpdateEvent(const fpgw::v1::UpdateEventRequest&, const CallContext&,
-                                DoneStatus done) {
+                                          DoneStatus done) {
   std::move(done)(
       Unimplemented("UpdateEvent", "only Fingerprint integrations offer event updates"));
 }
 
-void UnsupportedCapabilities::DeleteDevice(const std::string&, const CallContext&, DoneStatus done) {
+void UnsupportedCapabilities::DeleteDevice(const std::string&, const CallContext&,
+                                           DoneStatus done) {
   std::move(done)(Unimplemented("DeleteDeviceData",
                                 "only Fingerprint integrations offer visitor-data deletion"));
 }
 
 void UnsupportedCapabilities::SetRule(const fpgw::v1::SetRuleRequest&, const CallContext&,
-                            Done<fpgw::v1::Rule> done) {
+                                      Done<fpgw::v1::Rule> done) {
   std::move(done)(Unimplemented("SetRule", "only Stytch integrations offer rules"));
 }
 
-void UnsupportedCapabilities::ListRules(int, const std::string&, const CallContext&, Done<RulePage> done) {
+void UnsupportedCapabilities::ListRules(int, const std::string&, const CallContext&,
+                                        Done<RulePage> done) {
   std::move(done)(Unimplemented("ListRules", "only Stytch integrations offer rules"));
 }
 
-void UnsupportedCapabilities::SetVerdictReasonOverride(const fpgw::v1::SetVerdictReasonOverrideRequest&,
-                                             const CallContext&,
-                                             Done<fpgw::v1::VerdictReason> done) {
+void UnsupportedCapabilities::SetVerdictReasonOverride(
+    const fpgw::v1::SetVerdictReasonOverrideRequest&, const CallContext&,
+    Done<fpgw::v1::VerdictReason> done) {
   std::move(done)(
       Unimplemented("SetVerdictReasonOverride", "only Stytch integrations offer verdict reasons"));
 }
 
 void UnsupportedCapabilities::ListVerdictReasons(bool, const CallContext&,
-                                       Done<std::vector<fpgw::v1::VerdictReason>> done) {
+                                                 Done<std::vector<fpgw::v1::VerdictReason>> done) {
   std::move(done)(
       Unimplemented("ListVerdictReasons", "only Stytch integrations offer verdict reasons"));
 }

@@ -101,24 +101,42 @@ fpgw::v1::ConfidenceLevel ReadConfidence(const JsonObject& obj, const char* key)
   return fpgw::v1::CONFIDENCE_LEVEL_UNSPECIFIED;
 }
 
-void SetTimestampMillis(int64_t millis, google::protobuf::Timestamp* out) {
+// google.protobuf.Timestamp's range: 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z.
+constexpr int64_t kMinTimestampSeconds = -62135596800;
+constexpr int64_t kMaxTimestampSeconds = 253402300799;
+
+bool SetTimestampMillis(int64_t millis, google::protobuf::Timestamp* out) {
   int64_t secs = millis / 1000;
   int64_t rem = millis % 1000;
   if (rem < 0) {
     rem += 1000;
     secs -= 1;
   }
+  if (secs < kMinTimestampSeconds || secs > kMaxTimestampSeconds) return false;
   out->set_seconds(secs);
   out->set_nanos(static_cast<int32_t>(rem * 1000000));
+  return true;
+}
+
+std::optional<google::protobuf::Timestamp> JsonObject::Millis(const char* key) const {
+  std::optional<int64_t> millis = Int(key);
+  if (!millis.has_value()) return std::nullopt;
+  google::protobuf::Timestamp out;
+  if (!SetTimestampMillis(*millis, &out)) {
+    Drift(key, "Unix milliseconds within years 1..9999");
+    return std::nullopt;
+  }
+  return out;
 }
 
 bool SetTimestampRfc3339(absl::string_view text, google::protobuf::Timestamp* out) {
   absl::Time t;
   std::string err;
   if (!absl::ParseTime(absl::RFC3339_full, text, &t, &err)) return false;
-  const int64_t nanos = absl::ToUnixNanos(t);
-  out->set_seconds(absl::ToUnixSeconds(t));
-  out->set_nanos(static_cast<int32_t>(nanos - absl::ToUnixSeconds(t) * 1000000000));
+  const int64_t secs = absl::ToUnixSeconds(t);
+  if (secs < kMinTimestampSeconds || secs > kMaxTimestampSeconds) return false;
+  out->set_seconds(secs);
+  out->set_nanos(static_cast<int32_t>(absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(secs))));
   return true;
 }
 

@@ -38,6 +38,8 @@ class JsonObject final {
   const Json* Array(const char* key) const;
   // The raw value, or nullptr when absent or null.
   const Json* Raw(const char* key) const;
+  // Reads Unix milliseconds as a Timestamp; drift when not an integer or out of Timestamp's range.
+  std::optional<google::protobuf::Timestamp> Millis(const char* key) const;
 
   // Records drift at `path.key`.
   void Drift(const char* key, const char* expected) const;
@@ -56,10 +58,11 @@ fpgw::v1::Tristate ToTristate(std::optional<bool> value);
 // "low" / "medium" / "high" → ConfidenceLevel; anything else is drift at `obj.path.key`.
 fpgw::v1::ConfidenceLevel ReadConfidence(const JsonObject& obj, const char* key);
 
-// Sets `out` from Unix milliseconds.
-void SetTimestampMillis(int64_t millis, google::protobuf::Timestamp* out);
+// Sets `out` from Unix milliseconds; false (and `out` untouched) when outside the years 1..9999
+// that google.protobuf.Timestamp can hold.
+bool SetTimestampMillis(int64_t millis, google::protobuf::Timestamp* out);
 
-// Sets `out` from an RFC 3339 string; false if it does not parse.
+// Sets `out` from an RFC 3339 string; false if it does not parse or is out of Timestamp's range.
 bool SetTimestampRfc3339(absl::string_view text, google::protobuf::Timestamp* out);
 
 // Converts a JSON value to a protobuf Value / Struct (numbers become doubles). Nesting deeper than

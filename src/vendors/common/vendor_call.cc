@@ -1,6 +1,8 @@
 // The shared vendor-call path.
 #include "vendors/common/vendor_call.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/error.h"
@@ -20,17 +22,20 @@ void CallVendor(const AdapterDeps& deps, absl::string_view vendor, http::HttpReq
                               "the caller's deadline passed before the vendor call"));
     return;
   }
-  const bool deadline_bound = remaining < integration_timeout;
-  request.timeout = deadline_bound ? remaining : integration_timeout;
+  request.timeout = std::min(remaining, integration_timeout);
+  const absl::Time deadline = context.deadline;
   std::shared_ptr<http::HttpClient> client = deps.http;
   auto cancellation = context.cancellation;
   const http::RequestId id = client->Start(
       std::move(request),
-      [cancellation, deadline_bound, read_error_code, vendor = std::string(vendor),
+      [cancellation, deadline, read_error_code, vendor = std::string(vendor),
        done = std::move(done)](absl::StatusOr<http::HttpResponse> response) mutable {
         cancellation->Unbind();
         if (!response.ok()) {
-          std::move(done)(MapTransportError(vendor, response.status(), deadline_bound));
+          // Blame the caller's deadline only when it has really passed: a connect timeout or the
+          // integration's own timeout is the vendor's failure.
+          const bool caller_deadline_passed = absl::Now() >= deadline - absl::Milliseconds(5);
+          std::move(done)(MapTransportError(vendor, response.status(), caller_deadline_passed));
           return;
         }
         if (response->status_code < 200 || response->status_code > 299) {

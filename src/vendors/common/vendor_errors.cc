@@ -133,6 +133,24 @@ const Row kRows[] = {
      0,
      {absl::StatusCode::kUnavailable, fpgw::v1::ERROR_REASON_NOT_READY,
       "the vendor says the event is not mutable yet", absl::Seconds(1)}},
+    // Fingerprint v3 spells its rate limit two ways ("429 Too Many Requests" is an ErrorCode value
+    // of its own) and reports internal failures as "Failed".
+    {"TooManyRequests",
+     0,
+     {absl::StatusCode::kResourceExhausted, fpgw::v1::ERROR_REASON_VENDOR_RATE_LIMITED,
+      "the vendor rate-limited fpgw", absl::Seconds(1)}},
+    {"429 Too Many Requests",
+     0,
+     {absl::StatusCode::kResourceExhausted, fpgw::v1::ERROR_REASON_VENDOR_RATE_LIMITED,
+      "the vendor rate-limited fpgw", absl::Seconds(1)}},
+    {"Failed",
+     0,
+     {absl::StatusCode::kUnavailable, fpgw::v1::ERROR_REASON_VENDOR_UNAVAILABLE,
+      "the vendor failed", absl::Seconds(1)}},
+    {"RequestCannotBeParsed",
+     0,
+     {absl::StatusCode::kInvalidArgument, fpgw::v1::ERROR_REASON_VENDOR_REJECTED_REQUEST,
+      "the vendor rejected a request parameter", absl::ZeroDuration()}},
     {"payload_too_large",
      0,
      {absl::StatusCode::kInvalidArgument, fpgw::v1::ERROR_REASON_VENDOR_REJECTED_REQUEST,
@@ -191,6 +209,17 @@ const Outcome kUnexpected = {
     absl::StatusCode::kInternal, fpgw::v1::ERROR_REASON_VENDOR_RESPONSE_INVALID,
     "the vendor answered with an unexpected HTTP status", absl::ZeroDuration()};
 
+bool LooksLikeErrorCode(absl::string_view code) {
+  if (code.empty() || code.size() > 64) return false;
+  for (char c : code) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.' &&
+        c != ' ') {
+      return false;
+    }
+  }
+  return true;
+}
+
 const Outcome& Lookup(int http_status, absl::string_view vendor_code) {
   for (const Row& row : kRows) {
     const bool code_match = row.vendor_code[0] == '\0' || vendor_code == row.vendor_code;
@@ -209,7 +238,9 @@ absl::Status MapVendorHttpError(const VendorHttpError& error) {
   const Outcome& outcome = Lookup(error.http_status, error.vendor_code);
   std::map<std::string, std::string> metadata = {{"vendor", error.vendor},
                                                  {"http_status", absl::StrCat(error.http_status)}};
-  if (!error.vendor_code.empty()) metadata["vendor_code"] = error.vendor_code;
+  // Only something that looks like an error code is passed on: a proxy's page or a vendor's free
+  // text never reaches the caller (DESIGN §2).
+  if (LooksLikeErrorCode(error.vendor_code)) metadata["vendor_code"] = error.vendor_code;
   std::optional<absl::Duration> retry;
   if (outcome.default_retry > absl::ZeroDuration()) {
     retry = error.retry_after.value_or(outcome.default_retry);

@@ -30,8 +30,8 @@ absl::Status MapVendorHttpError(const VendorHttpError& error);
 
 // Maps a transport failure from http/ (DEADLINE_EXCEEDED, UNAVAILABLE, OUT_OF_RANGE, CANCELLED,
 // ...) to an fpgw error. `caller_deadline_bound` says whether the request's timeout was cut to the
-// caller's deadline (then a timeout is the caller's DEADLINE_EXCEEDED, else the vendor's
-// UNAVAILABLE).
+// caller's deadline had passed (then a timeout is the caller's DEADLINE_EXCEEDED, else the
+// vendor's UNAVAILABLE / VENDOR_TIMEOUT).
 absl::Status MapTransportError(absl::string_view vendor, const absl::Status& transport,
                                bool caller_deadline_bound);
 

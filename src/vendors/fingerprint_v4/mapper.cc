@@ -91,7 +91,7 @@ void MapNetwork(const JsonObject& event, Evaluation* evaluation) {
 
 void MapIdentity(const JsonObject& event, Evaluation* evaluation) {
   fpgw::v1::Identity* identity = evaluation->mutable_identity();
-  SetIf(event.String("event_id"), identity->mutable_event_id());
+  identity->set_event_id(evaluation->source().vendor_request_id());
   SetIf(event.String("linked_id"), identity->mutable_linked_id());
   SetIf(event.String("environment_id"), identity->mutable_environment_id());
   if (const Json* tags = event.Raw("tags")) {
@@ -107,8 +107,8 @@ void MapIdentity(const JsonObject& event, Evaluation* evaluation) {
   const JsonObject confidence = id.Object("confidence");
   if (auto score = confidence.Number("score")) identity->set_confidence(*score);
   SetIf(confidence.String("version"), identity->mutable_confidence_version());
-  if (auto t = id.Int("first_seen_at")) SetTimestampMillis(*t, identity->mutable_first_seen_time());
-  if (auto t = id.Int("last_seen_at")) SetTimestampMillis(*t, identity->mutable_last_seen_time());
+  if (auto t = id.Millis("first_seen_at")) *identity->mutable_first_seen_time() = *t;
+  if (auto t = id.Millis("last_seen_at")) *identity->mutable_last_seen_time() = *t;
 
   const JsonObject hr = event.Object("supplementary_id_high_recall");
   if (hr.present()) {
@@ -116,8 +116,8 @@ void MapIdentity(const JsonObject& event, Evaluation* evaluation) {
     SetIf(hr.String("visitor_id"), out->mutable_device_id());
     out->set_returning(ToTristate(hr.Bool("visitor_found")));
     if (auto score = hr.Object("confidence").Number("score")) out->set_confidence(*score);
-    if (auto t = hr.Int("first_seen_at")) SetTimestampMillis(*t, out->mutable_first_seen_time());
-    if (auto t = hr.Int("last_seen_at")) SetTimestampMillis(*t, out->mutable_last_seen_time());
+    if (auto t = hr.Millis("first_seen_at")) *out->mutable_first_seen_time() = *t;
+    if (auto t = hr.Millis("last_seen_at")) *out->mutable_last_seen_time() = *t;
   }
   const JsonObject proximity = event.Object("proximity");
   if (proximity.present()) {
@@ -222,8 +222,7 @@ void MapSignals(const JsonObject& event, Evaluation* evaluation) {
   const JsonObject proxy_details = event.Object("proxy_details");
   SetIf(proxy_details.String("proxy_type"), proxy->mutable_type());
   SetIf(proxy_details.String("provider"), proxy->mutable_provider());
-  if (auto t = proxy_details.Int("last_seen_at"))
-    SetTimestampMillis(*t, proxy->mutable_last_seen_time());
+  if (auto t = proxy_details.Millis("last_seen_at")) *proxy->mutable_last_seen_time() = *t;
 
   const JsonObject blocklist = event.Object("ip_blocklist");
   signals->mutable_tor()->set_detected(ToTristate(blocklist.Bool("tor_node")));
@@ -263,7 +262,12 @@ void MapSignals(const JsonObject& event, Evaluation* evaluation) {
         signals->mutable_rare_device_percentile_bucket());
   // 0 means "never reset" in the vendor's examples: leave the time unknown then.
   if (auto t = event.Int("factory_reset_timestamp"); t.has_value() && *t > 0) {
-    SetTimestampMillis(*t, signals->mutable_factory_reset_time());
+    google::protobuf::Timestamp reset;
+    if (SetTimestampMillis(*t, &reset)) {
+      *signals->mutable_factory_reset_time() = reset;
+    } else {
+      event.Drift("factory_reset_timestamp", "Unix milliseconds within years 1..9999");
+    }
   }
   MapVelocity(event, signals);
   if (const Json* labels = event.Array("labels")) {
@@ -332,13 +336,18 @@ void MapEvent(const Json& event_json, const std::string& path, const MapOptions&
   source->set_status(fpgw::v1::EVALUATION_STATUS_COMPLETED);
   *source->mutable_fetch_time() = google::protobuf::util::TimeUtil::MillisecondsToTimestamp(
       absl::ToUnixMillis(options.fetch_time));
-  if (!event.String("event_id").has_value()) event.Drift("event_id", "string (required)");
-  if (auto ts = event.Int("timestamp")) {
-    SetTimestampMillis(*ts, source->mutable_event_time());
-  } else {
+  // Each field is read once, so a bad value is one drift entry. Required fields that are
+  // absent are drift too; a wrongly typed one is already recorded by the read.
+  if (auto event_id = event.String("event_id")) {
+    source->set_vendor_request_id(*event_id);
+  } else if (event.Raw("event_id") == nullptr) {
+    event.Drift("event_id", "string (required)");
+  }
+  if (auto ts = event.Millis("timestamp")) {
+    *source->mutable_event_time() = *ts;
+  } else if (event.Raw("timestamp") == nullptr) {
     event.Drift("timestamp", "integer (required)");
   }
-  SetIf(event.String("event_id"), source->mutable_vendor_request_id());
 
   MapIdentity(event, evaluation);
   MapClient(event, evaluation);

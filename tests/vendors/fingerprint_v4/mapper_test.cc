@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -172,6 +173,26 @@ TEST(FingerprintV4Mapper, TypeMismatchesYieldAPartialEvaluationWithDrift) {
   EXPECT_EQ(e->network().ip_address(), "198.51.100.7");
 }
 
+TEST(FingerprintV4Mapper, EachBadFieldIsOneDriftEntryAndTimestampsStayInRange) {
+  absl::StatusOr<fpgw::v1::Evaluation> e = NormalizeEvent(
+      R"({"event_id": 17, "timestamp": 9223372036854775807,
+          "identification": {"visitor_id": "v", "first_seen_at": -9223372036854775807}})",
+      MapOptions());
+  ASSERT_TRUE(e.ok()) << e.status();
+  const std::vector<std::string> paths = DriftPaths(*e);
+  EXPECT_EQ(std::count(paths.begin(), paths.end(), "$.event_id"), 1);
+  EXPECT_EQ(std::count(paths.begin(), paths.end(), "$.timestamp"), 1);
+  EXPECT_THAT(paths, Contains("$.identification.first_seen_at"));
+  EXPECT_FALSE(e->source().has_event_time());
+  EXPECT_FALSE(e->identity().has_first_seen_time());
+  EXPECT_FALSE(e->identity().has_last_seen_time()) << "absent fields must stay unset";
+
+  e = NormalizeEvent(R"({"identification": {"visitor_id": "v"}})", MapOptions());
+  ASSERT_TRUE(e.ok());
+  EXPECT_THAT(DriftPaths(*e), Contains("$.event_id"));
+  EXPECT_THAT(DriftPaths(*e), Contains("$.timestamp"));
+}
+
 TEST(FingerprintV4Mapper, PartiallyCompletedIdentificationDropsSmartSignals) {
   std::string body = Fixture("event_mobile_vpn.json");
   const std::string from = "\"completed\"";
@@ -216,6 +237,8 @@ std::vector<std::string> ReferenceFiles(const std::string& prefix) {
   const char* dir = std::getenv("FPGW_VENDOR_REFERENCE_DIR");
   if (dir == nullptr || *dir == '\0') return files;
   DIR* d = opendir(dir);
+  // A folder that is configured but unreadable is a broken setup, not a reason to skip.
+  EXPECT_NE(d, nullptr) << "FPGW_VENDOR_REFERENCE_DIR=" << dir << " cannot be read";
   if (d == nullptr) return files;
   while (dirent* entry = readdir(d)) {
     const std::string name = entry->d_name;
