@@ -2,6 +2,7 @@
 #include "vendors/registry.h"
 
 #include "config/config_loader.h"
+#include "vendors/cside/adapter.h"
 #include "vendors/fingerprint_v4/adapter.h"
 
 namespace fpgw::vendors {
@@ -12,6 +13,9 @@ std::unique_ptr<VendorAdapter> CreateAdapter(const fpgw::config::v1::Integration
   const std::string version = config::EffectiveApiVersion(integration);
   if (integration.vendor() == VENDOR_FINGERPRINT && version == "v4") {
     return std::make_unique<fingerprint_v4::FingerprintV4Adapter>(integration, deps);
+  }
+  if (integration.vendor() == fpgw::config::v1::VENDOR_CSIDE) {
+    return std::make_unique<cside::CsideAdapter>(integration, deps);
   }
   // Vendors whose adapter has not landed: every capability answers UNIMPLEMENTED.
   return std::make_unique<UnsupportedCapabilities>();

@@ -145,8 +145,11 @@ bool TypeMatches(ValueType type, const Json& value) {
       return InRange(value, -90.0, 90.0);
     case ValueType::kLongitude:
       return InRange(value, -180.0, 180.0);
-    case ValueType::kUnixMillis:
-      return value.IsInt64() && value.GetInt64() >= 0;
+    case ValueType::kUnixMillis: {
+      google::protobuf::Timestamp unused;
+      return value.IsInt64() && value.GetInt64() >= 0 &&
+             SetTimestampMillis(value.GetInt64(), &unused);
+    }
     case ValueType::kAsNumber: {
       uint32_t unused = 0;
       return ParseAsNumber(value, &unused);

@@ -198,12 +198,13 @@ TEST(CsideMapper, TypeChangesAreDriftNeverFailures) {
 }
 
 TEST(CsideMapper, OddBodiesNeverCrash) {
-  for (const char* body : {"", "null", "[]", "42", "\"pending\"", "{\"status\":", "<html></html>",
-                           "{\"status\": null, \"fingerprint\": null, \"geo_data\": {}}",
-                           "{\"geo_data\": {\"latitude\": 1e400}}",
-                           "{\"geo_data\": {\"latitude\": 91, \"longitude\": -181}}",
-                           "{\"ip_enrichment\": {\"asn\": 99999999999}}",
-                           "{\"fingerprint\": {\"first_seen_at\": -5}}"}) {
+  for (const char* body :
+       {"", "null", "[]", "42", "\"pending\"", "{\"status\":", "<html></html>",
+        "{\"status\": null, \"fingerprint\": null, \"geo_data\": {}}",
+        "{\"geo_data\": {\"latitude\": 1e400}}",
+        "{\"geo_data\": {\"latitude\": 91, \"longitude\": -181}}",
+        "{\"ip_enrichment\": {\"asn\": 99999999999}}", "{\"fingerprint\": {\"first_seen_at\": -5}}",
+        "{\"fingerprint\": {\"first_seen_at\": 999999999999999999}}"}) {
     SCOPED_TRACE(body);
     absl::StatusOr<fpgw::v1::Evaluation> e = NormalizeVerify(body, Options());
     if (e.ok()) {
