@@ -3,6 +3,7 @@
 
 #include "config/config_loader.h"
 #include "vendors/cside/adapter.h"
+#include "vendors/fingerprint_v3/adapter.h"
 #include "vendors/fingerprint_v4/adapter.h"
 
 namespace fpgw::vendors {
@@ -11,6 +12,9 @@ std::unique_ptr<VendorAdapter> CreateAdapter(const fpgw::config::v1::Integration
                                              const AdapterDeps& deps) {
   using fpgw::config::v1::VENDOR_FINGERPRINT;
   const std::string version = config::EffectiveApiVersion(integration);
+  if (integration.vendor() == VENDOR_FINGERPRINT && version == "v3") {
+    return std::make_unique<fingerprint_v3::FingerprintV3Adapter>(integration, deps);
+  }
   if (integration.vendor() == VENDOR_FINGERPRINT && version == "v4") {
     return std::make_unique<fingerprint_v4::FingerprintV4Adapter>(integration, deps);
   }
