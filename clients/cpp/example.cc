@@ -4,7 +4,8 @@
 //   build/fpgw_example [ADDRESS]
 //
 // ADDRESS defaults to $FPGW_ADDRESS, then 127.0.0.1:50051. The channel uses the retry policy and
-// per-method timeouts of $FPGW_SERVICE_CONFIG (default: ../service_config.json).
+// per-method timeouts of $FPGW_SERVICE_CONFIG (default: clients/service_config.json of this
+// checkout, set at build time).
 #include <google/protobuf/util/time_util.h>
 #include <grpcpp/grpcpp.h>
 
@@ -31,7 +32,7 @@ const char* Env(const char* name, const char* fallback) {
 }
 
 std::shared_ptr<grpc::Channel> OpenChannel(const std::string& address) {
-  std::ifstream in(Env("FPGW_SERVICE_CONFIG", "../service_config.json"));
+  std::ifstream in(Env("FPGW_SERVICE_CONFIG", FPGW_DEFAULT_SERVICE_CONFIG));
   if (!in) throw std::runtime_error("cannot read the service config");
   std::stringstream service_config;
   service_config << in.rdbuf();

@@ -5,8 +5,8 @@
 #
 #   e2e_test.sh FPGW_BINARY REPO_ROOT
 set -uo pipefail
-fpgw="$1"
-root="$2"
+fpgw="$(realpath "$1")"
+root="$(cd "$2" && pwd)"
 here="$root/clients/python"
 source "$root/clients/e2e_lib.sh"
 e2e_init python

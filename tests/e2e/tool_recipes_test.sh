@@ -6,8 +6,8 @@
 #
 #   tool_recipes_test.sh FPGW_BINARY REPO_ROOT
 set -uo pipefail
-fpgw="$1"
-root="$2"
+fpgw="$(realpath "$1")"
+root="$(cd "$2" && pwd)"
 doc="$root/docs/clients.md"
 work="$(mktemp -d)"
 gw=""

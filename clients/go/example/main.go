@@ -5,7 +5,7 @@
 //	go generate .. && go run . [ADDRESS]
 //
 // ADDRESS defaults to $FPGW_ADDRESS, then 127.0.0.1:50051. The channel uses the retry policy and
-// per-method timeouts of $FPGW_SERVICE_CONFIG (default: ../../service_config.json).
+// per-method timeouts of $FPGW_SERVICE_CONFIG (default: ../service_config.json, from clients/go).
 package main
 
 import (
@@ -36,7 +36,7 @@ func main() {
 	}
 	configPath := os.Getenv("FPGW_SERVICE_CONFIG")
 	if configPath == "" {
-		configPath = "../../service_config.json"
+		configPath = "../service_config.json"
 	}
 	serviceConfig, err := os.ReadFile(configPath)
 	if err != nil {
