@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstdint>
 #include <type_traits>
@@ -16,6 +17,10 @@
 #include "absl/strings/string_view.h"
 
 namespace fpgw::http {
+
+// Largest allocation made up front from a response's Content-Length.
+constexpr uint64_t kMaxReserve = 64 * 1024;
+
 namespace {
 
 // Upper bound on curl_multi_poll's wait; wake-ups and libcurl's own timers end it sooner.
@@ -225,7 +230,8 @@ struct CurlHttpClient::Transfer {
           self->body_too_large = true;
           return 0;
         }
-        self->response.body.reserve(static_cast<size_t>(length));
+        // Reserve only a modest head start: the length is the peer's claim, not a promise.
+        self->response.body.reserve(static_cast<size_t>(std::min<uint64_t>(length, kMaxReserve)));
       }
     }
     self->response.headers.push_back(std::move(header));

@@ -1,0 +1,108 @@
+// FingerprintV4Adapter against the real sandbox over TLS, below the gRPC layer, so that deadline,
+// integration timeout and cancellation are observed where they act (a gRPC client would see its
+// own deadline or cancellation whatever the server did).
+#include "vendors/fingerprint_v4/adapter.h"
+
+#include <cstdlib>
+
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "common/error.h"
+#include "gtest/gtest.h"
+#include "http/curl_http_client.h"
+#include "sandbox/sandbox.h"
+
+namespace fpgw::vendors::fingerprint_v4 {
+namespace {
+
+constexpr char kKey[] = "adapter-test-key";
+
+class FingerprintV4AdapterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    setenv("FPGW_ADAPTER_TEST_KEY", kKey, 1);
+    sandbox::SandboxOptions options;
+    options.fingerprint_v4_secret_key = kKey;
+    auto started = sandbox::Sandbox::Start(options);
+    ASSERT_TRUE(started.ok()) << started.status();
+    sandbox_ = *std::move(started);
+    http::CurlHttpClientOptions http_options;
+    http_options.ca_bundle_path = sandbox_->ca_cert_path();
+    auto client = http::CurlHttpClient::Create(http_options);
+    ASSERT_TRUE(client.ok());
+    deps_.http = *std::move(client);
+    deps_.credentials = std::make_shared<credentials::RoutingCredentialStore>("");
+    deps_.timers = &timers_;
+  }
+
+  std::unique_ptr<FingerprintV4Adapter> Adapter(absl::Duration timeout) {
+    fpgw::config::v1::Integration integration;
+    integration.set_name("fp");
+    integration.set_base_url(sandbox_->base_url() + "/v4");
+    integration.mutable_credential()->set_env("FPGW_ADAPTER_TEST_KEY");
+    integration.mutable_timeout()->set_seconds(absl::ToInt64Seconds(timeout));
+    integration.mutable_timeout()->set_nanos(static_cast<int32_t>(
+        absl::ToInt64Nanoseconds(timeout - absl::Seconds(absl::ToInt64Seconds(timeout)))));
+    return std::make_unique<FingerprintV4Adapter>(integration, deps_);
+  }
+
+  // Evaluates `token`; returns the result and how long it took.
+  std::pair<absl::Status, absl::Duration> Evaluate(
+      FingerprintV4Adapter* adapter, const std::string& token, CallContext context,
+      absl::Duration cancel_after = absl::InfiniteDuration()) {
+    fpgw::v1::EvaluateRequest request;
+    request.set_token(token);
+    absl::Notification done;
+    absl::Status status;
+    const absl::Time start = absl::Now();
+    adapter->Evaluate(request, context, [&](absl::StatusOr<fpgw::v1::Evaluation> evaluation) {
+      status = evaluation.status();
+      done.Notify();
+    });
+    if (cancel_after != absl::InfiniteDuration()) {
+      absl::SleepFor(cancel_after);
+      context.cancellation->Cancel();
+    }
+    EXPECT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(20)));
+    return {status, absl::Now() - start};
+  }
+
+  async::TimerQueue timers_;
+  std::unique_ptr<sandbox::Sandbox> sandbox_;
+  AdapterDeps deps_;
+};
+
+TEST_F(FingerprintV4AdapterTest, TheCallersDeadlineCutsTheVendorCallShort) {
+  auto adapter = Adapter(absl::Seconds(10));
+  CallContext context;
+  context.deadline = absl::Now() + absl::Milliseconds(500);
+  auto [status, elapsed] = Evaluate(adapter.get(), "sandbox-slow", context);
+  EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded) << status;
+  EXPECT_EQ(ReasonOf(status), fpgw::v1::ERROR_REASON_DEADLINE_EXCEEDED);
+  EXPECT_LT(elapsed, absl::Milliseconds(1500)) << "the vendor request outlived the deadline";
+}
+
+TEST_F(FingerprintV4AdapterTest, TheIntegrationTimeoutIsTheVendorsFailure) {
+  auto adapter = Adapter(absl::Milliseconds(500));
+  CallContext context;
+  context.deadline = absl::Now() + absl::Seconds(10);
+  auto [status, elapsed] = Evaluate(adapter.get(), "sandbox-slow", context);
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
+  EXPECT_EQ(ReasonOf(status), fpgw::v1::ERROR_REASON_VENDOR_TIMEOUT);
+  EXPECT_TRUE(RetryDelayOf(status).has_value());
+  EXPECT_LT(elapsed, absl::Milliseconds(1500));
+}
+
+TEST_F(FingerprintV4AdapterTest, CancellingTheCallCancelsTheVendorRequest) {
+  auto adapter = Adapter(absl::Seconds(10));
+  CallContext context;
+  context.deadline = absl::Now() + absl::Seconds(10);
+  // The sandbox holds "slow" for 3 s: an answer well before that means the request was cancelled.
+  auto [status, elapsed] =
+      Evaluate(adapter.get(), "sandbox-slow", context, absl::Milliseconds(200));
+  EXPECT_EQ(status.code(), absl::StatusCode::kCancelled) << status;
+  EXPECT_LT(elapsed, absl::Seconds(1));
+}
+
+}  // namespace
+}  // namespace fpgw::vendors::fingerprint_v4
