@@ -23,6 +23,7 @@
 #include "absl/strings/str_cat.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
+#include "sandbox/cside_routes.h"
 #include "sandbox/exchange.h"
 #include "sandbox/fingerprint_v4_routes.h"
 #include "sandbox/router.h"
@@ -37,6 +38,7 @@ constexpr absl::string_view kStatsPath = "/_sandbox/stats";
 // Every vendor's route registration. Adding a vendor: a `<vendor>_routes.cc` and one line here.
 constexpr void (*kRouteRegistrations[])(Router&) = {
     &AddFingerprintV4Routes,
+    &AddCsideRoutes,
 };
 
 // Answers `GET /_sandbox/stats` with the request counters.
