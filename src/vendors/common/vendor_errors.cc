@@ -19,6 +19,9 @@ struct Outcome {
   const char* message;
   // Retry delay to suggest when the vendor gave none; zero = not retryable.
   absl::Duration default_retry;
+  // The vendor's documented guidance for this outcome, passed on as ErrorInfo metadata
+  // "vendor_advice"; nullptr = none.
+  const char* vendor_advice = nullptr;
 };
 
 struct Row {
@@ -56,7 +59,7 @@ const Row kRows[] = {
      0,
      {absl::StatusCode::kNotFound, fpgw::v1::ERROR_REASON_TOKEN_NOT_FOUND,
       "the vendor does not know this telemetry id; the vendor advises treating it as BLOCK",
-      absl::ZeroDuration()}},
+      absl::ZeroDuration(), "treat as BLOCK"}},
     {"ruleset_not_found",
      0,
      {absl::StatusCode::kInvalidArgument, fpgw::v1::ERROR_REASON_RULESET_NOT_FOUND,
@@ -241,6 +244,7 @@ absl::Status MapVendorHttpError(const VendorHttpError& error) {
   // Only something that looks like an error code is passed on: a proxy's page or a vendor's free
   // text never reaches the caller (DESIGN §2).
   if (LooksLikeErrorCode(error.vendor_code)) metadata["vendor_code"] = error.vendor_code;
+  if (outcome.vendor_advice != nullptr) metadata["vendor_advice"] = outcome.vendor_advice;
   std::optional<absl::Duration> retry;
   if (outcome.default_retry > absl::ZeroDuration()) {
     retry = error.retry_after.value_or(outcome.default_retry);
