@@ -62,6 +62,11 @@ void SetDeviceId(fpgw::v1::ListDeviceEvaluationsResponse* response, const std::s
 }
 void SetDeviceId(fpgw::v1::SearchEvaluationsResponse*, const std::string&) {}
 
+void SetTotalSize(fpgw::v1::ListDeviceEvaluationsResponse*, std::optional<int64_t>) {}
+void SetTotalSize(fpgw::v1::SearchEvaluationsResponse* response, std::optional<int64_t> total) {
+  if (total.has_value()) response->set_total_size(*total);
+}
+
 // A paginated RPC (AIP-158): opens the caller's page token into the vendor cursor, asks the
 // adapter for one page through `fetch`, and issues the next page token bound to this request.
 template <typename Request, typename Response, typename Fetch>
@@ -91,6 +96,7 @@ grpc::ServerUnaryReactor* RunPaged(ServiceState* state, grpc::CallbackServerCont
             for (auto& evaluation : page->evaluations)
               *response->add_evaluations() = std::move(evaluation);
             SetDeviceId(response, page->device_id);
+            SetTotalSize(response, page->total_size);
             if (!page->next_cursor.empty()) {
               absl::StatusOr<std::string> token =
                   tokens->Issue(tenant, method, *request, page->next_cursor);
@@ -173,6 +179,9 @@ grpc::ServerUnaryReactor* EvaluationServiceHandler::SearchEvaluations(
     check = CheckToken("filter.visitor_id", request->filter().visitor_id());
   }
   if (check.ok()) check = CheckTextFields("filter", request->filter());
+  if (check.ok() && (request->filter().total_hits() < 0 || request->filter().total_hits() > 1000)) {
+    check = InvalidField("filter.total_hits", "must be between 0 and 1000");
+  }
   return RunPaged(
       state_, context, "SearchEvaluations", request, response, check,
       [request](vendors::VendorAdapter* adapter, const std::string& cursor,

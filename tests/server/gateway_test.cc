@@ -194,6 +194,7 @@ TEST_F(GatewayTest, SearchPagesAndRejectsForgedOrReusedTokens) {
   request.set_integration("fp");
   request.set_page_size(5);
   request.mutable_filter()->set_visitor_id("visitorSearch0000001");
+  request.mutable_filter()->set_total_hits(100);
   fpgw::v1::SearchEvaluationsResponse first;
   {
     grpc::ClientContext context;
@@ -201,6 +202,7 @@ TEST_F(GatewayTest, SearchPagesAndRejectsForgedOrReusedTokens) {
     ASSERT_TRUE(status.ok()) << status.error_message();
   }
   ASSERT_EQ(first.evaluations_size(), 5);
+  EXPECT_EQ(first.total_size(), 23);
   ASSERT_FALSE(first.next_page_token().empty());
 
   // The next page with the same filter works.
@@ -335,9 +337,17 @@ TEST_F(GatewayTest, UnknownIntegrationAndMissingCapabilitiesAreNamed) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(DetailsOf(status).reason, "UNKNOWN_INTEGRATION");
 
-  status = Evaluate("026ac93b-8cdf-4fcb-bfa6-36a31cfecac1", &response, "stytch");
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
-  EXPECT_EQ(DetailsOf(status).metadata["capability"], "Evaluate");
+  {
+    // Fingerprint v4 has no related-visitors endpoint.
+    grpc::ClientContext context;
+    fpgw::v1::ListRelatedDevicesRequest request;
+    request.set_integration("fp");
+    request.set_device_id("visitorRelated000001");
+    fpgw::v1::ListRelatedDevicesResponse related;
+    status = Stub()->ListRelatedDevices(&context, request, &related);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+    EXPECT_EQ(DetailsOf(status).metadata["capability"], "ListRelatedDevices");
+  }
 
   status = Evaluate("1760000000123.abc", &response, "");
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);

@@ -5,6 +5,7 @@
 #define FPGW_VENDORS_COMMON_ADAPTER_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,8 @@ struct EvaluationPage {
   std::vector<fpgw::v1::Evaluation> evaluations;
   std::string next_cursor;
   std::string device_id;
+  // Total matching events, when the vendor counted them.
+  std::optional<int64_t> total_size;
 };
 
 // One page of Stytch rules and the cursor of the next page (empty on the last).

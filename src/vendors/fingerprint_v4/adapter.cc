@@ -183,6 +183,21 @@ std::vector<std::pair<std::string, std::string>> FingerprintV4Adapter::SearchPar
   AddBool(&p, "tor_node", f.has_tor_node(), f.tor_node());
   AddBool(&p, "simulator", f.has_simulator(), f.simulator());
   AddBool(&p, "active_call", f.has_active_call(), f.active_call());
+  AddString(&p, "bot_info", f.bot_info());
+  for (const std::string& v : f.bot_info_category()) p.emplace_back("bot_info_category", v);
+  for (const std::string& v : f.bot_info_identity()) p.emplace_back("bot_info_identity", v);
+  for (const std::string& v : f.bot_info_confidence()) p.emplace_back("bot_info_confidence", v);
+  for (const std::string& v : f.bot_info_provider()) p.emplace_back("bot_info_provider", v);
+  for (const std::string& v : f.bot_info_name()) p.emplace_back("bot_info_name", v);
+  AddString(&p, "bundle_id", f.bundle_id());
+  AddString(&p, "package_name", f.package_name());
+  AddString(&p, "rare_device_percentile_bucket", f.rare_device_percentile_bucket());
+  AddString(&p, "incremental_identification_status", f.incremental_identification_status());
+  AddString(&p, "source", f.source());
+  if (f.has_proximity_precision_radius()) {
+    p.emplace_back("proximity_precision_radius", absl::StrCat(f.proximity_precision_radius()));
+  }
+  if (f.total_hits() > 0) p.emplace_back("total_hits", absl::StrCat(f.total_hits()));
   return p;
 }
 
@@ -208,6 +223,7 @@ void FingerprintV4Adapter::Search(const fpgw::v1::SearchFilter& filter, int page
         page.evaluations = std::move(result->evaluations);
         for (const auto& evaluation : page.evaluations) CountDrift("fingerprint_v4", evaluation);
         page.next_cursor = std::move(result->pagination_key);
+        page.total_size = result->total_hits;
         std::move(done)(std::move(page));
       });
 }
