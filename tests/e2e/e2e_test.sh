@@ -116,7 +116,8 @@ key=$(cat "$work/secrets/fingerprint-key")
 cat >"$work/fpgw.yaml" <<EOF
 server:
   listen: ["127.0.0.1:0", "unix:$work/fpgw.sock"]
-  drain_grace_period: 2s
+  drain_grace_period: 4s
+  drain_delay: 3s
 http:
   ca_bundle_path: $work/sandbox/ca.pem
 secret_stores:
@@ -142,6 +143,10 @@ check "Evaluate over the Unix socket in config mode" json_assert "$work/unix.jso
 check "grpc-health-probe over the Unix socket" "$probe" -addr "unix://$work/fpgw.sock"
 "$grpcurl" -unix -plaintext -d '{"token":"sandbox-rate-limited"}' "$work/fpgw.sock" fpgw.v1.EvaluationService/Evaluate >/dev/null 2>&1
 kill -TERM "$gw2"
+# During the drain delay the server still answers, and health says NOT_SERVING (exit code 4).
+"$probe" -addr "unix://$work/fpgw.sock" >"$work/probe_draining.out" 2>&1
+probe_status=$?
+check "health turns NOT_SERVING at once on SIGTERM" test "$probe_status" -eq 4
 wait "$gw2"
 check "config-mode server exits 0 on SIGTERM" test $? -eq 0
 check "no log line or error carries the vendor key" bash -c "! grep -qF '$key' '$work/config_mode.log' '$work/unix.json'"
