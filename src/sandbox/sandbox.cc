@@ -27,6 +27,7 @@
 #include "sandbox/exchange.h"
 #include "sandbox/fingerprint_v4_routes.h"
 #include "sandbox/router.h"
+#include "sandbox/stytch_routes.h"
 #include "sandbox/test_pki.h"
 
 namespace fpgw::sandbox {
@@ -38,6 +39,7 @@ constexpr absl::string_view kStatsPath = "/_sandbox/stats";
 // Every vendor's route registration. Adding a vendor: a `<vendor>_routes.cc` and one line here.
 constexpr void (*kRouteRegistrations[])(Router&) = {
     &AddFingerprintV4Routes,
+    &AddStytchRoutes,
     &AddCsideRoutes,
 };
 

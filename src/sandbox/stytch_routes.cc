@@ -1,0 +1,751 @@
+#include "sandbox/stytch_routes.h"
+
+#include <openssl/crypto.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "rapidjson/document.h"
+#include "sandbox/exchange.h"
+#include "sandbox/router.h"
+#include "sandbox/stytch_data.h"
+
+namespace fpgw::sandbox {
+namespace {
+
+constexpr size_t kMaxBodyBytes = 64 * 1024;
+constexpr size_t kMaxExternalMetadataChars = 65;
+constexpr int kDefaultLimit = 10;
+constexpr int kMaxLimit = 100;
+constexpr absl::string_view kCursorPrefix = "stytch-rules.";
+constexpr absl::string_view kErrorUrlBase =
+    "https://stytch.com/docs/api-reference/fraud/api/errors/";
+
+// Stytch's own scenarios; the delivery scenarios (slow, reset, ...) come from Exchange.
+constexpr absl::string_view kScenarios[] = {
+    "not-found", "rate-limited", "server-error", "service-unavailable", "unauthorized", "drift",
+    "block",     "challenge",    "allow",
+};
+
+struct IdentifierKind {
+  absl::string_view key;
+  absl::string_view rule_type;
+};
+
+// In the vendor's precedence order (a lookup reports the first matching rule).
+constexpr IdentifierKind kIdentifierKinds[] = {
+    {"visitor_id", "VISITOR_ID"},
+    {"browser_id", "BROWSER_ID"},
+    {"visitor_fingerprint", "VISITOR_FINGERPRINT"},
+    {"browser_fingerprint", "BROWSER_FINGERPRINT"},
+    {"hardware_fingerprint", "HARDWARE_FINGERPRINT"},
+    {"network_fingerprint", "NETWORK_FINGERPRINT"},
+    {"cidr_block", "CIDR_BLOCK"},
+    {"asn", "ASN"},
+    {"country_code", "COUNTRY_CODE"},
+};
+
+bool IsAction(absl::string_view action) {
+  return action == "ALLOW" || action == "CHALLENGE" || action == "BLOCK";
+}
+
+std::optional<absl::string_view> DefaultAction(absl::string_view reason) {
+  for (const StytchReasonDefault& entry : kStytchVerdictReasons) {
+    if (entry.verdict_reason == reason) return entry.default_action;
+  }
+  return std::nullopt;
+}
+
+bool IsExternalMetadataValue(absl::string_view value) {
+  return value.size() <= kMaxExternalMetadataChars &&
+         std::all_of(value.begin(), value.end(), [](char c) {
+           return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' ||
+                  c == '+' || c == '.' || c == '@';
+         });
+}
+
+// Parses "a.b.c.d" into a 32-bit value.
+std::optional<uint32_t> ParseIpv4(absl::string_view text) {
+  uint32_t out = 0;
+  int parts = 0;
+  while (parts < 4) {
+    size_t dot = text.find('.');
+    absl::string_view part = text.substr(0, dot);
+    uint32_t octet = 0;
+    if (part.empty() || part.size() > 3 || !absl::SimpleAtoi(part, &octet) || octet > 255) {
+      return std::nullopt;
+    }
+    out = (out << 8) | octet;
+    ++parts;
+    if (dot == absl::string_view::npos) break;
+    text.remove_prefix(dot + 1);
+  }
+  if (parts != 4) return std::nullopt;
+  return out;
+}
+
+// An IPv4 address or CIDR with a prefix of 16..32 (the vendor's rule limits).
+struct Cidr {
+  uint32_t base = 0;
+  int prefix = 32;
+};
+std::optional<Cidr> ParseCidr(absl::string_view text, bool* bad_prefix) {
+  *bad_prefix = false;
+  Cidr cidr;
+  const size_t slash = text.find('/');
+  std::optional<uint32_t> ip = ParseIpv4(text.substr(0, slash));
+  if (!ip.has_value()) return std::nullopt;
+  if (slash != absl::string_view::npos &&
+      (!absl::SimpleAtoi(text.substr(slash + 1), &cidr.prefix) || cidr.prefix < 16 ||
+       cidr.prefix > 32)) {
+    *bad_prefix = true;
+    return std::nullopt;
+  }
+  const uint32_t mask = cidr.prefix == 32 ? 0xffffffffu : ~((1u << (32 - cidr.prefix)) - 1);
+  cidr.base = *ip & mask;
+  return cidr;
+}
+
+bool CidrContains(absl::string_view cidr_text, absl::string_view ip_text) {
+  bool bad_prefix = false;
+  std::optional<Cidr> cidr = ParseCidr(cidr_text, &bad_prefix);
+  std::optional<uint32_t> ip = ParseIpv4(ip_text);
+  if (!cidr.has_value() || !ip.has_value()) return false;
+  const uint32_t mask = cidr->prefix == 32 ? 0xffffffffu : ~((1u << (32 - cidr->prefix)) - 1);
+  return (*ip & mask) == cidr->base;
+}
+
+rapidjson::Value Str(absl::string_view text, rapidjson::Document::AllocatorType& alloc) {
+  return rapidjson::Value(text.data(), static_cast<rapidjson::SizeType>(text.size()), alloc);
+}
+
+std::string StringMember(const rapidjson::Value& object, const char* key) {
+  auto it = object.FindMember(key);
+  if (it == object.MemberEnd() || !it->value.IsString()) return "";
+  return std::string(it->value.GetString(), it->value.GetStringLength());
+}
+
+// ----------------------------------------------------------------------------------------------
+// The routes and the in-memory state of rules and overrides.
+
+class StytchRoutes final {
+ public:
+  StytchRoutes(uint64_t seed, std::string project_id, std::string secret)
+      : data_(seed), project_id_(std::move(project_id)), secret_(std::move(secret)) {
+    for (StytchRule& rule : data_.SeedRules()) rules_.emplace(next_rule_seq_++, std::move(rule));
+  }
+
+  int Handle(Exchange& ex);
+
+ private:
+  struct Override {
+    std::string action;
+    std::string description;
+    int64_t created_at_ms = 0;
+  };
+
+  int HandleLookup(Exchange& ex, bool post);
+  int HandleSetRule(Exchange& ex);
+  int HandleListRules(Exchange& ex);
+  int HandleOverride(Exchange& ex);
+  int HandleListReasons(Exchange& ex);
+
+  // Sends the Stytch error object.
+  int SendError(Exchange& ex, int status, absl::string_view error_type, absl::string_view message,
+                const std::vector<Header>& extra = {});
+  // Checks `Authorization: Basic base64(project_id:secret)`; sends the error and returns false
+  // when it is wrong.
+  bool Authorized(Exchange& ex);
+  // Reads a JSON object body; sends 400 and returns false when it is not one.
+  bool ReadJsonBody(Exchange& ex, rapidjson::Document* doc);
+  // The scenario for `token`; sends 400 and returns nullopt for an unknown name in the header.
+  std::optional<Scenario> SelectScenario(Exchange& ex, absl::string_view token);
+  // Answers the failure scenarios; true when the exchange is over.
+  bool ApplyTerminalScenario(Exchange& ex, const Scenario& scenario);
+  // Applies stored rules (a matching rule decides) and verdict-reason overrides to `facts`.
+  void ApplyRulesAndOverrides(StytchLookupFacts* facts) const;
+  static void Drift(rapidjson::Document* doc);
+
+  std::string NextRequestId() {
+    return data_.RequestId("call", request_seq_.fetch_add(1, std::memory_order_relaxed));
+  }
+  rapidjson::Value RuleJson(const StytchRule& rule,
+                            rapidjson::Document::AllocatorType& alloc) const;
+  rapidjson::Value ReasonJson(absl::string_view reason, absl::string_view default_action,
+                              const Override* override_entry,
+                              rapidjson::Document::AllocatorType& alloc) const;
+
+  const StytchData data_;
+  const std::string project_id_;
+  const std::string secret_;
+  std::atomic<uint64_t> request_seq_{0};
+
+  mutable absl::Mutex mu_;
+  // Rules by insertion sequence: the list order, and the cursor's anchor.
+  std::map<uint64_t, StytchRule> rules_ ABSL_GUARDED_BY(mu_);
+  uint64_t next_rule_seq_ ABSL_GUARDED_BY(mu_) = 1;
+  std::map<std::string, Override> overrides_ ABSL_GUARDED_BY(mu_);
+};
+
+int StytchRoutes::Handle(Exchange& ex) {
+  const absl::string_view path = ex.path();
+  const absl::string_view method = ex.method();
+  absl::string_view route;
+  absl::string_view allow = "POST";
+  if (path == "/v1/fingerprint/lookup") {
+    route = kRouteStytchLookup;
+    allow = "GET, POST";
+  } else if (path == "/v1/rules/set") {
+    route = kRouteStytchSetRule;
+  } else if (path == "/v1/rules/list") {
+    route = kRouteStytchListRules;
+  } else if (path == "/v1/verdict_reasons/override") {
+    route = kRouteStytchOverrideVerdictReason;
+  } else if (path == "/v1/verdict_reasons/list") {
+    route = kRouteStytchListVerdictReasons;
+  } else {
+    ex.set_route(kRouteUnknown);
+    return SendError(ex, 404, "route_not_found", absl::StrCat("No route found for ", path));
+  }
+  ex.set_route(route);
+  ex.Count();
+  if (method.empty() || !absl::StrContains(allow, method)) return ex.SendMethodNotAllowed(allow);
+  if (!Authorized(ex)) return ex.status();
+
+  if (route == kRouteStytchLookup) return HandleLookup(ex, method == "POST");
+  if (route == kRouteStytchSetRule) return HandleSetRule(ex);
+  if (route == kRouteStytchListRules) return HandleListRules(ex);
+  if (route == kRouteStytchOverrideVerdictReason) return HandleOverride(ex);
+  return HandleListReasons(ex);
+}
+
+int StytchRoutes::SendError(Exchange& ex, int status, absl::string_view error_type,
+                            absl::string_view message, const std::vector<Header>& extra) {
+  rapidjson::Document doc(rapidjson::kObjectType);
+  auto& alloc = doc.GetAllocator();
+  doc.AddMember("status_code", status, alloc);
+  doc.AddMember("request_id", Str(NextRequestId(), alloc), alloc);
+  doc.AddMember("error_type", Str(error_type, alloc), alloc);
+  doc.AddMember("error_message", Str(message, alloc), alloc);
+  doc.AddMember("error_url", Str(absl::StrCat(kErrorUrlBase, status, "#", error_type), alloc),
+                alloc);
+  return ex.Send(status, "application/json", Serialize(doc), extra);
+}
+
+bool StytchRoutes::Authorized(Exchange& ex) {
+  const absl::string_view value =
+      absl::StripAsciiWhitespace(ex.RequestHeader("Authorization").value_or(""));
+  if (value.empty()) {
+    SendError(ex, 401, "unauthorized_credentials",
+              "Unauthorized credentials. Please check your project ID and secret.");
+    return false;
+  }
+  std::string decoded;
+  if (value.size() <= 6 || !absl::StartsWithIgnoreCase(value, "Basic ") ||
+      !absl::Base64Unescape(absl::StripAsciiWhitespace(value.substr(6)), &decoded) ||
+      decoded.find(':') == std::string::npos) {
+    SendError(ex, 400, "invalid_authorization_header",
+              "The Authorization header must be Basic auth with your project ID and secret.");
+    return false;
+  }
+  const std::string expected = absl::StrCat(project_id_, ":", secret_);
+  const bool ok = decoded.size() == expected.size() &&
+                  CRYPTO_memcmp(decoded.data(), expected.data(), expected.size()) == 0;
+  OPENSSL_cleanse(decoded.data(), decoded.size());
+  if (!ok) {
+    SendError(ex, 401, "unauthorized_credentials",
+              "Unauthorized credentials. Please check your project ID and secret.");
+    return false;
+  }
+  return true;
+}
+
+bool StytchRoutes::ReadJsonBody(Exchange& ex, rapidjson::Document* doc) {
+  std::optional<std::string> body = ex.ReadBody(kMaxBodyBytes);
+  if (!body.has_value()) {
+    SendError(ex, 400, "invalid_request_body", "The request body is too large.");
+    return false;
+  }
+  if (body->empty()) body = "{}";
+  doc->Parse(body->data(), body->size());
+  if (doc->HasParseError() || !doc->IsObject()) {
+    SendError(ex, 400, "invalid_request_body", "The request body must be a JSON object.");
+    return false;
+  }
+  return true;
+}
+
+std::optional<Scenario> StytchRoutes::SelectScenario(Exchange& ex, absl::string_view token) {
+  std::optional<Scenario> scenario = ex.SelectScenario(token, kScenarios);
+  if (!scenario.has_value()) {
+    SendError(ex, 400, "bad_request",
+              absl::StrCat("Unknown sandbox scenario \"",
+                           ex.RequestHeader(kScenarioHeader).value_or(""), "\"."));
+  }
+  return scenario;
+}
+
+bool StytchRoutes::ApplyTerminalScenario(Exchange& ex, const Scenario& scenario) {
+  const absl::string_view name = scenario.name;
+  if (name == "not-found") {
+    SendError(ex, 404, "telemetry_id_not_found",
+              "Telemetry ID not found. The telemetry ID may be expired, missing, or invalid.");
+  } else if (name == "rate-limited") {
+    SendError(ex, 429, "too_many_requests",
+              "Too many requests have been made. Implement an exponential backoff of your "
+              "requests.",
+              {{"Retry-After", "1"}});
+  } else if (name == "server-error") {
+    SendError(ex, 500, "internal_server_error",
+              "Oops, something seems to have gone wrong, please try again later.");
+  } else if (name == "service-unavailable") {
+    SendError(ex, 503, "service_unavailable", "Service unavailable. Please try again later.");
+  } else if (name == "unauthorized") {
+    SendError(ex, 401, "unauthorized_credentials",
+              "Unauthorized credentials. Please check your project ID and secret.");
+  } else {
+    return ex.ApplyDelivery(scenario);
+  }
+  return true;
+}
+
+void StytchRoutes::ApplyRulesAndOverrides(StytchLookupFacts* f) const {
+  StytchVerdict& verdict = f->verdict;
+  absl::MutexLock lock(&mu_);
+  const int64_t now_ms = absl::ToUnixMillis(absl::Now());
+  // The first rule in precedence order wins.
+  for (const IdentifierKind& kind : kIdentifierKinds) {
+    for (const auto& [seq, rule] : rules_) {
+      if (rule.key != kind.key) continue;
+      if (rule.expires_at_ms != 0 && rule.expires_at_ms <= now_ms) continue;
+      bool match = false;
+      if (kind.key == "visitor_id") match = !f->visitor_id.empty() && rule.value == f->visitor_id;
+      if (kind.key == "browser_id") match = !f->browser_id.empty() && rule.value == f->browser_id;
+      if (kind.key == "visitor_fingerprint") match = rule.value == f->visitor_fingerprint;
+      if (kind.key == "browser_fingerprint") match = rule.value == f->browser_fingerprint;
+      if (kind.key == "hardware_fingerprint") match = rule.value == f->hardware_fingerprint;
+      if (kind.key == "network_fingerprint") match = rule.value == f->network_fingerprint;
+      if (kind.key == "cidr_block") match = CidrContains(rule.value, f->ip_address);
+      if (kind.key == "asn") match = rule.value == f->asn;
+      if (kind.key == "country_code") match = rule.value == f->country_code;
+      if (!match) continue;
+      verdict.action = rule.action;
+      verdict.reasons.push_back("RULE_MATCH");
+      verdict.rule_match_type = std::string(kind.rule_type);
+      verdict.rule_match_identifier = rule.value;
+      return;
+    }
+  }
+  // No rule: overrides replace the default action of the reasons they name; the strictest wins.
+  auto rank = [](absl::string_view action) {
+    return action == "BLOCK" ? 3 : action == "CHALLENGE" ? 2 : action == "ALLOW" ? 1 : 0;
+  };
+  bool overridden = false;
+  std::string action;
+  for (const std::string& reason : verdict.reasons) {
+    auto it = overrides_.find(reason);
+    std::string reason_action;
+    if (it != overrides_.end()) {
+      verdict.overrides.push_back({reason, it->second.action});
+      reason_action = it->second.action;
+      overridden = true;
+    } else {
+      reason_action = std::string(DefaultAction(reason).value_or(verdict.action));
+    }
+    if (rank(reason_action) > rank(action)) action = reason_action;
+  }
+  if (overridden) verdict.action = action;
+}
+
+void StytchRoutes::Drift(rapidjson::Document* doc) {
+  auto& alloc = doc->GetAllocator();
+  auto set = [&](rapidjson::Value& object, const char* key, rapidjson::Value value) {
+    if (!object.IsObject()) return;
+    auto it = object.FindMember(key);
+    if (it != object.MemberEnd()) {
+      it->value = value;
+    } else {
+      object.AddMember(rapidjson::StringRef(key), value, alloc);
+    }
+  };
+  // Type changes, an out-of-enum value and unknown fields, the way a schema drifts.
+  set(*doc, "status_code", rapidjson::Value("200"));
+  set(*doc, "created_at", rapidjson::Value(static_cast<int64_t>(1767225600)));
+  set(*doc, "sandbox_future_field", rapidjson::Value("introduced later"));
+  auto verdict = doc->FindMember("verdict");
+  if (verdict != doc->MemberEnd()) {
+    set(verdict->value, "action", rapidjson::Value("REVIEW"));
+    set(verdict->value, "is_authentic_device", rapidjson::Value("yes"));
+    set(verdict->value, "sandbox_extra", rapidjson::Value(42));
+  }
+  auto properties = doc->FindMember("properties");
+  if (properties != doc->MemberEnd() && properties->value.IsObject()) {
+    auto network = properties->value.FindMember("network_properties");
+    if (network != properties->value.MemberEnd()) {
+      set(network->value, "is_vpn", rapidjson::Value(1));
+    }
+  }
+}
+
+int StytchRoutes::HandleLookup(Exchange& ex, bool post) {
+  std::string telemetry_id;
+  std::map<std::string, std::string> metadata;
+  bool metadata_ok = true;
+  if (post) {
+    rapidjson::Document body;
+    if (!ReadJsonBody(ex, &body)) return ex.status();
+    telemetry_id = StringMember(body, "telemetry_id");
+    auto meta = body.FindMember("external_metadata");
+    if (meta != body.MemberEnd() && !meta->value.IsNull()) {
+      if (!meta->value.IsObject()) {
+        metadata_ok = false;
+      } else {
+        for (const auto& member : meta->value.GetObject()) {
+          const std::string key(member.name.GetString(), member.name.GetStringLength());
+          if (!member.value.IsString() ||
+              !IsExternalMetadataValue(
+                  absl::string_view(member.value.GetString(), member.value.GetStringLength()))) {
+            metadata_ok = false;
+            break;
+          }
+          metadata[key] = member.value.GetString();
+        }
+      }
+    }
+  } else {
+    telemetry_id = ex.QueryParam("telemetry_id").value_or("");
+  }
+
+  std::optional<Scenario> scenario = SelectScenario(ex, telemetry_id);
+  if (!scenario.has_value()) return ex.status();
+  if (ApplyTerminalScenario(ex, *scenario)) return ex.status();
+  if (!metadata_ok) {
+    return SendError(ex, 400, "invalid_external_metadata",
+                     "External metadata values must be at most 65 characters and contain only "
+                     "alphanumeric characters and _ - + . @");
+  }
+  if (telemetry_id.empty()) {
+    return SendError(ex, 404, "telemetry_id_not_found",
+                     "Telemetry ID not found. The telemetry ID may be expired, missing, or "
+                     "invalid.");
+  }
+
+  StytchLookupFacts facts = data_.Facts(telemetry_id);
+  ApplyRulesAndOverrides(&facts);
+  if (scenario->Is("block")) {
+    facts.verdict.action = "BLOCK";
+    facts.verdict.reasons = {"HEADLESS_BROWSER_AUTOMATION"};
+    facts.verdict.is_authentic_device = false;
+  } else if (scenario->Is("challenge")) {
+    facts.verdict.action = "CHALLENGE";
+    facts.verdict.reasons = {"VIRTUAL_MACHINE"};
+  } else if (scenario->Is("allow")) {
+    facts.verdict.action = "ALLOW";
+    facts.verdict.reasons.clear();
+    facts.verdict.is_authentic_device = true;
+  }
+  rapidjson::Document doc;
+  StytchData::BuildLookup(facts, post, metadata, &doc);
+  if (scenario->Is("drift")) Drift(&doc);
+  return ex.SendJson(*scenario, Serialize(doc));
+}
+
+rapidjson::Value StytchRoutes::RuleJson(const StytchRule& rule,
+                                        rapidjson::Document::AllocatorType& alloc) const {
+  rapidjson::Value out(rapidjson::kObjectType);
+  out.AddMember("rule_type", Str(rule.rule_type, alloc), alloc);
+  out.AddMember(Str(rule.key, alloc), Str(rule.value, alloc), alloc);
+  out.AddMember("action", Str(rule.action, alloc), alloc);
+  if (!rule.description.empty()) {
+    out.AddMember("description", Str(rule.description, alloc), alloc);
+  }
+  out.AddMember("created_at", Str(StytchTime(rule.created_at_ms), alloc), alloc);
+  if (rule.last_updated_at_ms != 0) {
+    out.AddMember("last_updated_at", Str(StytchTime(rule.last_updated_at_ms), alloc), alloc);
+  } else {
+    out.AddMember("last_updated_at", rapidjson::Value(rapidjson::kNullType), alloc);
+  }
+  if (rule.expires_at_ms != 0) {
+    out.AddMember("expires_at", Str(StytchTime(rule.expires_at_ms), alloc), alloc);
+  }
+  return out;
+}
+
+int StytchRoutes::HandleSetRule(Exchange& ex) {
+  rapidjson::Document body;
+  if (!ReadJsonBody(ex, &body)) return ex.status();
+  std::optional<Scenario> scenario = SelectScenario(ex, "");
+  if (!scenario.has_value()) return ex.status();
+  if (ApplyTerminalScenario(ex, *scenario)) return ex.status();
+
+  const std::string action = StringMember(body, "action");
+  if (!IsAction(action) && action != "NONE") {
+    return SendError(ex, 400, "invalid_action_for_rules",
+                     "action must be one of ALLOW, CHALLENGE, BLOCK or NONE.");
+  }
+  const IdentifierKind* kind = nullptr;
+  std::string value;
+  int identifiers = 0;
+  for (const IdentifierKind& candidate : kIdentifierKinds) {
+    auto it = body.FindMember(rapidjson::StringRef(candidate.key.data(), candidate.key.size()));
+    if (it == body.MemberEnd() || it->value.IsNull()) continue;
+    ++identifiers;
+    kind = &candidate;
+    value = it->value.IsString() ? it->value.GetString() : "";
+  }
+  if (identifiers != 1 || value.empty()) {
+    return SendError(ex, 400, "invalid_fingerprint_or_id",
+                     "Exactly one fingerprint, ID, CIDR block, ASN or country code must be set.");
+  }
+  if (kind->key == "cidr_block") {
+    bool bad_prefix = false;
+    if (!ParseCidr(value, &bad_prefix).has_value()) {
+      return bad_prefix ? SendError(ex, 400, "cidr_block_invalid_prefix",
+                                    "CIDR block prefixes must be between 16 and 32.")
+                        : SendError(ex, 400, "invalid_cidr_block",
+                                    "cidr_block must be an IP address or a CIDR block.");
+    }
+  } else if (kind->key == "country_code") {
+    if (value.size() != 2 || !absl::ascii_isupper(static_cast<unsigned char>(value[0])) ||
+        !absl::ascii_isupper(static_cast<unsigned char>(value[1]))) {
+      return SendError(ex, 400, "invalid_country_code",
+                       "country_code must be an ISO 3166-1 alpha-2 code.");
+    }
+    if (action == "ALLOW") {
+      return SendError(ex, 400, "invalid_country_code_allow_rule",
+                       "ALLOW rules cannot be set on a country code.");
+    }
+  } else if (kind->key == "asn") {
+    uint32_t asn = 0;
+    if (!absl::SimpleAtoi(value, &asn) ||
+        !std::all_of(value.begin(), value.end(), absl::ascii_isdigit)) {
+      return SendError(ex, 400, "invalid_asn", "asn must be an integer from 0 to 4294967295.");
+    }
+  }
+  int64_t expires_in_minutes = 0;
+  if (auto it = body.FindMember("expires_in_minutes");
+      it != body.MemberEnd() && !it->value.IsNull()) {
+    if (!it->value.IsInt64() || it->value.GetInt64() <= 0) {
+      return SendError(ex, 400, "invalid_expires_in_minutes",
+                       "expires_in_minutes must be a positive integer.");
+    }
+    expires_in_minutes = it->value.GetInt64();
+  }
+  const std::string description = StringMember(body, "description");
+
+  const int64_t now_ms = absl::ToUnixMillis(absl::Now());
+  int64_t expires_at_ms = 0;
+  {
+    absl::MutexLock lock(&mu_);
+    auto existing = std::find_if(rules_.begin(), rules_.end(), [&](const auto& entry) {
+      return entry.second.key == kind->key && entry.second.value == value;
+    });
+    if (action == "NONE") {
+      if (existing != rules_.end()) rules_.erase(existing);
+    } else {
+      StytchRule* rule = nullptr;
+      if (existing != rules_.end()) {
+        rule = &existing->second;
+        rule->last_updated_at_ms = now_ms;
+      } else {
+        rule = &rules_[next_rule_seq_++];
+        rule->rule_type = std::string(kind->rule_type);
+        rule->key = std::string(kind->key);
+        rule->value = value;
+        rule->created_at_ms = now_ms;
+      }
+      rule->action = action;
+      rule->description = description;
+      rule->expires_at_ms = expires_in_minutes > 0 ? now_ms + expires_in_minutes * 60 * 1000 : 0;
+      expires_at_ms = rule->expires_at_ms;
+    }
+  }
+
+  rapidjson::Document doc(rapidjson::kObjectType);
+  auto& alloc = doc.GetAllocator();
+  doc.AddMember("request_id", Str(NextRequestId(), alloc), alloc);
+  doc.AddMember("status_code", 200, alloc);
+  doc.AddMember("action", Str(action, alloc), alloc);
+  doc.AddMember(Str(kind->key, alloc), Str(value, alloc), alloc);
+  if (expires_at_ms != 0) {
+    doc.AddMember("expires_at", Str(StytchTime(expires_at_ms), alloc), alloc);
+  }
+  return ex.SendJson(*scenario, Serialize(doc));
+}
+
+int StytchRoutes::HandleListRules(Exchange& ex) {
+  rapidjson::Document body;
+  if (!ReadJsonBody(ex, &body)) return ex.status();
+  std::optional<Scenario> scenario = SelectScenario(ex, "");
+  if (!scenario.has_value()) return ex.status();
+  if (ApplyTerminalScenario(ex, *scenario)) return ex.status();
+
+  int limit = kDefaultLimit;
+  if (auto it = body.FindMember("limit"); it != body.MemberEnd() && !it->value.IsNull()) {
+    if (!it->value.IsInt() || it->value.GetInt() < 1 || it->value.GetInt() > kMaxLimit) {
+      return SendError(ex, 400, "invalid_limit", "limit must be between 1 and 100.");
+    }
+    limit = it->value.GetInt();
+  }
+  // The cursor names the last rule of the previous page, so deletions do not shift pages.
+  uint64_t after = 0;
+  if (auto it = body.FindMember("cursor"); it != body.MemberEnd() && !it->value.IsNull()) {
+    std::string decoded;
+    const std::string cursor = it->value.IsString() ? it->value.GetString() : "";
+    if (cursor.empty() || !absl::WebSafeBase64Unescape(cursor, &decoded) ||
+        !absl::StartsWith(decoded, kCursorPrefix) ||
+        !absl::SimpleAtoi(absl::string_view(decoded).substr(kCursorPrefix.size()), &after)) {
+      return SendError(ex, 400, "dfp_rule_invalid_cursor", "The cursor is invalid.");
+    }
+  }
+
+  rapidjson::Document doc(rapidjson::kObjectType);
+  auto& alloc = doc.GetAllocator();
+  doc.AddMember("request_id", Str(NextRequestId(), alloc), alloc);
+  doc.AddMember("status_code", 200, alloc);
+  rapidjson::Value rules(rapidjson::kArrayType);
+  std::string next_cursor;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = rules_.upper_bound(after);
+    uint64_t last = after;
+    for (int n = 0; n < limit && it != rules_.end(); ++n, ++it) {
+      rules.PushBack(RuleJson(it->second, alloc), alloc);
+      last = it->first;
+    }
+    if (it != rules_.end()) {
+      next_cursor = absl::WebSafeBase64Escape(absl::StrCat(kCursorPrefix, last));
+    }
+  }
+  doc.AddMember("rules", rules, alloc);
+  if (next_cursor.empty()) {
+    doc.AddMember("next_cursor", rapidjson::Value(rapidjson::kNullType), alloc);
+  } else {
+    doc.AddMember("next_cursor", Str(next_cursor, alloc), alloc);
+  }
+  return ex.SendJson(*scenario, Serialize(doc));
+}
+
+rapidjson::Value StytchRoutes::ReasonJson(absl::string_view reason,
+                                          absl::string_view default_action,
+                                          const Override* override_entry,
+                                          rapidjson::Document::AllocatorType& alloc) const {
+  rapidjson::Value out(rapidjson::kObjectType);
+  out.AddMember("verdict_reason", Str(reason, alloc), alloc);
+  out.AddMember("default_action", Str(default_action, alloc), alloc);
+  if (override_entry != nullptr) {
+    out.AddMember("override_action", Str(override_entry->action, alloc), alloc);
+    out.AddMember("override_created_at", Str(StytchTime(override_entry->created_at_ms), alloc),
+                  alloc);
+    out.AddMember("override_description", Str(override_entry->description, alloc), alloc);
+  }
+  return out;
+}
+
+int StytchRoutes::HandleOverride(Exchange& ex) {
+  rapidjson::Document body;
+  if (!ReadJsonBody(ex, &body)) return ex.status();
+  std::optional<Scenario> scenario = SelectScenario(ex, "");
+  if (!scenario.has_value()) return ex.status();
+  if (ApplyTerminalScenario(ex, *scenario)) return ex.status();
+
+  const std::string reason = StringMember(body, "verdict_reason");
+  const std::string action = StringMember(body, "override_action");
+  if (reason == "RULE_MATCH") {
+    return SendError(ex, 400, "invalid_verdict_reason",
+                     "The RULE_MATCH verdict reason cannot be overridden.");
+  }
+  std::optional<absl::string_view> default_action = DefaultAction(reason);
+  if (!default_action.has_value()) {
+    return SendError(ex, 400, "invalid_verdict_reason",
+                     "verdict_reason is not a verdict reason that can be overridden.");
+  }
+  if (!IsAction(action) && action != "NONE") {
+    return SendError(ex, 400, "invalid_override_action",
+                     "override_action must be one of ALLOW, CHALLENGE, BLOCK or NONE.");
+  }
+  rapidjson::Document doc(rapidjson::kObjectType);
+  auto& alloc = doc.GetAllocator();
+  doc.AddMember("request_id", Str(NextRequestId(), alloc), alloc);
+  doc.AddMember("status_code", 200, alloc);
+  {
+    absl::MutexLock lock(&mu_);
+    if (action == "NONE") {
+      overrides_.erase(reason);
+      doc.AddMember("verdict_reason_action", ReasonJson(reason, *default_action, nullptr, alloc),
+                    alloc);
+    } else {
+      Override& entry = overrides_[reason];
+      entry.action = action;
+      entry.description = StringMember(body, "override_description");
+      entry.created_at_ms = absl::ToUnixMillis(absl::Now());
+      doc.AddMember("verdict_reason_action", ReasonJson(reason, *default_action, &entry, alloc),
+                    alloc);
+    }
+  }
+  return ex.SendJson(*scenario, Serialize(doc));
+}
+
+int StytchRoutes::HandleListReasons(Exchange& ex) {
+  rapidjson::Document body;
+  if (!ReadJsonBody(ex, &body)) return ex.status();
+  std::optional<Scenario> scenario = SelectScenario(ex, "");
+  if (!scenario.has_value()) return ex.status();
+  if (ApplyTerminalScenario(ex, *scenario)) return ex.status();
+
+  bool overrides_only = false;
+  if (auto it = body.FindMember("overrides_only"); it != body.MemberEnd() && !it->value.IsNull()) {
+    if (!it->value.IsBool()) {
+      return SendError(ex, 400, "invalid_request_body", "overrides_only must be a boolean.");
+    }
+    overrides_only = it->value.GetBool();
+  }
+  rapidjson::Document doc(rapidjson::kObjectType);
+  auto& alloc = doc.GetAllocator();
+  doc.AddMember("request_id", Str(NextRequestId(), alloc), alloc);
+  doc.AddMember("status_code", 200, alloc);
+  rapidjson::Value actions(rapidjson::kArrayType);
+  {
+    absl::MutexLock lock(&mu_);
+    for (const StytchReasonDefault& entry : kStytchVerdictReasons) {
+      auto it = overrides_.find(std::string(entry.verdict_reason));
+      const Override* override_entry = it != overrides_.end() ? &it->second : nullptr;
+      if (overrides_only && override_entry == nullptr) continue;
+      actions.PushBack(
+          ReasonJson(entry.verdict_reason, entry.default_action, override_entry, alloc), alloc);
+    }
+  }
+  doc.AddMember("verdict_reason_actions", actions, alloc);
+  return ex.SendJson(*scenario, Serialize(doc));
+}
+
+}  // namespace
+
+void AddStytchRoutes(Router& router) {
+  const SandboxOptions& options = router.options();
+  if (options.stytch_project_id.empty() || options.stytch_secret.empty()) {
+    router.AddUnconfigured("/v1", kRouteUnknown, "stytch_project_id and stytch_secret");
+    return;
+  }
+  auto routes = std::make_shared<StytchRoutes>(options.seed, options.stytch_project_id,
+                                               options.stytch_secret);
+  router.Add("/v1", kRouteUnknown, [routes](Exchange& ex) { return routes->Handle(ex); });
+}
+
+}  // namespace fpgw::sandbox
