@@ -25,6 +25,7 @@
 #include "rapidjson/writer.h"
 #include "sandbox/cside_routes.h"
 #include "sandbox/exchange.h"
+#include "sandbox/fingerprint_v3_routes.h"
 #include "sandbox/fingerprint_v4_routes.h"
 #include "sandbox/router.h"
 #include "sandbox/stytch_routes.h"
@@ -39,6 +40,7 @@ constexpr absl::string_view kStatsPath = "/_sandbox/stats";
 // Every vendor's route registration. Adding a vendor: a `<vendor>_routes.cc` and one line here.
 constexpr void (*kRouteRegistrations[])(Router&) = {
     &AddFingerprintV4Routes,
+    &AddFingerprintV3Routes,
     &AddStytchRoutes,
     &AddCsideRoutes,
 };
