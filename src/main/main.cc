@@ -30,11 +30,10 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "config/config_loader.h"
-#include "google/protobuf/util/json_util.h"
+#include "main/normalize.h"
 #include "sandbox/sandbox.h"
 #include "server/gateway.h"
 #include "telemetry/log.h"
-#include "vendors/fingerprint_v4/mapper.h"
 
 ABSL_FLAG(std::string, config, "",
           "Config file (YAML). Default: $FPGW_CONFIG; none = sandbox mode.");
@@ -44,8 +43,10 @@ ABSL_FLAG(
 ABSL_FLAG(std::string, log_level, "",
           "debug, info, warning or error. Default: $FPGW_LOG_LEVEL or info.");
 ABSL_FLAG(std::string, kind, "auto",
-          "normalize: payload kind (auto, fingerprint-v4-event, fingerprint-v4-search, "
-          "fingerprint-v4-webhook).");
+          "normalize: payload kind: auto (detect), cside-verify, cside-entries, stytch-lookup, "
+          "fingerprint-v3-event, fingerprint-v3-visits, fingerprint-v3-search, "
+          "fingerprint-v3-webhook, fingerprint-v4-event, fingerprint-v4-search, "
+          "fingerprint-v4-webhook.");
 ABSL_FLAG(bool, full, false, "normalize: include the raw vendor payload (EVALUATION_VIEW_FULL).");
 ABSL_FLAG(std::string, state_dir, "", "sandbox: directory for its CA, certificate and key.");
 ABSL_FLAG(uint64_t, seed, 1, "sandbox: seed of the data generator.");
@@ -231,11 +232,6 @@ int CheckConfig(const std::vector<char*>& args) {
   return 0;
 }
 
-absl::Status ToStatus(const google::protobuf::util::Status& status) {
-  if (status.ok()) return absl::OkStatus();
-  return absl::InternalError(std::string(status.message()));
-}
-
 absl::StatusOr<std::string> ReadPayload(const std::string& path) {
   std::string data;
   std::istream* in = &std::cin;
@@ -260,70 +256,15 @@ int Normalize(const std::vector<char*>& args) {
     return 2;
   }
   absl::StatusOr<std::string> payload = ReadPayload(args.size() == 3 ? args[2] : "-");
+  if (payload.ok()) {
+    payload =
+        fpgw::cli::NormalizeToJson(*payload, absl::GetFlag(FLAGS_kind), absl::GetFlag(FLAGS_full));
+  }
   if (!payload.ok()) {
     std::fprintf(stderr, "fpgw normalize: %s\n", std::string(payload.status().message()).c_str());
     return 1;
   }
-  std::string kind = absl::GetFlag(FLAGS_kind);
-  if (kind == "auto") {
-    absl::StatusOr<rapidjson::Document> doc = fpgw::vendors::fingerprint_v4::ParseJson(*payload);
-    if (!doc.ok()) {
-      std::fprintf(stderr, "fpgw normalize: %s\n", std::string(doc.status().message()).c_str());
-      return 1;
-    }
-    if (doc->IsObject() && doc->HasMember("events")) {
-      kind = "fingerprint-v4-search";
-    } else if (doc->IsObject() && doc->HasMember("event_id")) {
-      kind = "fingerprint-v4-event";
-    } else if (doc->IsObject() && doc->HasMember("products")) {
-      std::fprintf(stderr,
-                   "fpgw normalize: this looks like a Fingerprint v3 event, which arrives with the "
-                   "v3 adapter\n");
-      return 1;
-    } else {
-      std::fprintf(stderr, "fpgw normalize: cannot tell the payload kind; pass --kind\n");
-      return 1;
-    }
-  }
-  fpgw::vendors::fingerprint_v4::MapOptions options;
-  options.include_raw = absl::GetFlag(FLAGS_full);
-  options.integration = "normalize";
-  google::protobuf::util::JsonPrintOptions print;
-  print.add_whitespace = true;
-  // The same field names grpcurl prints, so saved outputs compare directly.
-  print.preserve_proto_field_names = true;
-  std::string json;
-  absl::Status status;
-  if (kind == "fingerprint-v4-event" || kind == "fingerprint-v4-webhook") {
-    options.payload_kind = kind == "fingerprint-v4-event" ? fpgw::v1::PAYLOAD_KIND_LOOKUP
-                                                          : fpgw::v1::PAYLOAD_KIND_WEBHOOK;
-    absl::StatusOr<fpgw::v1::Evaluation> evaluation =
-        fpgw::vendors::fingerprint_v4::NormalizeEvent(*payload, options);
-    if (!evaluation.ok()) {
-      status = evaluation.status();
-    } else {
-      status = ToStatus(google::protobuf::util::MessageToJsonString(*evaluation, &json, print));
-    }
-  } else if (kind == "fingerprint-v4-search") {
-    absl::StatusOr<fpgw::vendors::fingerprint_v4::SearchResult> result =
-        fpgw::vendors::fingerprint_v4::NormalizeSearch(*payload, options);
-    if (!result.ok()) {
-      status = result.status();
-    } else {
-      fpgw::v1::SearchEvaluationsResponse response;
-      for (auto& evaluation : result->evaluations)
-        *response.add_evaluations() = std::move(evaluation);
-      status = ToStatus(google::protobuf::util::MessageToJsonString(response, &json, print));
-    }
-  } else {
-    std::fprintf(stderr, "fpgw normalize: unknown --kind %s\n", kind.c_str());
-    return 2;
-  }
-  if (!status.ok()) {
-    std::fprintf(stderr, "fpgw normalize: %s\n", std::string(status.message()).c_str());
-    return 1;
-  }
-  std::fwrite(json.data(), 1, json.size(), stdout);
+  std::fwrite(payload->data(), 1, payload->size(), stdout);
   return 0;
 }
 
