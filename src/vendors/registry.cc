@@ -5,6 +5,7 @@
 #include "vendors/cside/adapter.h"
 #include "vendors/fingerprint_v3/adapter.h"
 #include "vendors/fingerprint_v4/adapter.h"
+#include "vendors/stytch/adapter.h"
 
 namespace fpgw::vendors {
 
@@ -20,6 +21,9 @@ std::unique_ptr<VendorAdapter> CreateAdapter(const fpgw::config::v1::Integration
   }
   if (integration.vendor() == fpgw::config::v1::VENDOR_CSIDE) {
     return std::make_unique<cside::CsideAdapter>(integration, deps);
+  }
+  if (integration.vendor() == fpgw::config::v1::VENDOR_STYTCH) {
+    return std::make_unique<stytch::StytchAdapter>(integration, deps);
   }
   // Vendors whose adapter has not landed: every capability answers UNIMPLEMENTED.
   return std::make_unique<UnsupportedCapabilities>();
