@@ -17,6 +17,10 @@ Tenants::Tenants(const fpgw::config::v1::Config& config, const vendors::AdapterD
       entry.config = integration;
       entry.adapter = vendors::CreateAdapter(integration, deps);
     }
+    // The first integration listed is the tenant's default, used when a request names none.
+    if (!tenant.integrations().empty()) {
+      default_integration_[tenant.name()] = &integrations.at(tenant.integrations(0).name());
+    }
   }
 }
 
@@ -47,10 +51,7 @@ absl::StatusOr<IntegrationHandle> Tenants::Resolve(const grpc::CallbackServerCon
   }
   const Entry* entry = nullptr;
   if (integration.empty()) {
-    if (integrations->size() != 1) {
-      return InvalidField("integration", "required: the tenant has several integrations");
-    }
-    entry = &integrations->begin()->second;
+    entry = default_integration_.at(tenant);
   } else {
     auto it = integrations->find(integration);
     if (it == integrations->end()) {

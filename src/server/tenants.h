@@ -28,10 +28,10 @@ class Tenants final {
  public:
   Tenants(const fpgw::config::v1::Config& config, const vendors::AdapterDeps& deps);
 
-  // The caller's tenant and the integration named `integration` (or the tenant's only one when
-  // empty). Errors: INVALID_ARGUMENT when the name is needed but missing; NOT_FOUND
-  // (UNKNOWN_INTEGRATION) for an unknown name; UNAUTHENTICATED when the tenant header is required
-  // and missing or names no tenant.
+  // The caller's tenant and the integration named `integration` (or, when empty, the tenant's
+  // default: its first integration in the config). Errors: NOT_FOUND (UNKNOWN_INTEGRATION) for an
+  // unknown name; UNAUTHENTICATED when the tenant header is required and missing or names no
+  // tenant.
   absl::StatusOr<IntegrationHandle> Resolve(const grpc::CallbackServerContext& context,
                                             const std::string& integration) const;
 
@@ -42,6 +42,7 @@ class Tenants final {
   };
   std::string tenant_header_;
   std::map<std::string, std::map<std::string, Entry>> tenants_;
+  std::map<std::string, const Entry*> default_integration_;
 };
 
 }  // namespace fpgw::server

@@ -34,6 +34,15 @@ TEST(PageTokenCodec, RoundTripsTheVendorCursorAndIgnoresPageSize) {
   EXPECT_EQ(decoded.find("acme"), std::string::npos);
 }
 
+TEST(PageTokenCodec, RoundTripsCursorsThatAreNotUtf8) {
+  // Found by page_token_fuzzer: a vendor's opaque cursor is bytes, not text.
+  const PageTokenCodec codec = *PageTokenCodec::WithRandomKey();
+  const std::string cursor("\xca\x00\xff", 3);
+  absl::StatusOr<std::string> token = codec.Issue("acme", "Search", Request("v1"), cursor);
+  ASSERT_TRUE(token.ok());
+  EXPECT_EQ(codec.Open(*token, "acme", "Search", Request("v1")).value_or(""), cursor);
+}
+
 TEST(PageTokenCodec, RefusesTokensNotIssuedForThisCall) {
   const PageTokenCodec codec = *PageTokenCodec::WithRandomKey();
   const PageTokenCodec other_key = *PageTokenCodec::WithRandomKey();
