@@ -17,6 +17,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -57,7 +58,11 @@ using fpgw::telemetry::Log;
 using fpgw::telemetry::LogLevel;
 
 constexpr size_t kMaxPayloadBytes = 64 << 20;
-constexpr const char* kSandboxKeyEnv = "FPGW_SANDBOX_FINGERPRINT_V4_KEY";
+// Sandbox credentials: generated per run unless these environment variables set them.
+constexpr const char* kSandboxFingerprintV4Env = "FPGW_SANDBOX_FINGERPRINT_V4_KEY";
+constexpr const char* kSandboxFingerprintV3Env = "FPGW_SANDBOX_FINGERPRINT_V3_KEY";
+constexpr const char* kSandboxStytchEnv = "FPGW_SANDBOX_STYTCH_CREDENTIAL";
+constexpr const char* kSandboxCsideEnv = "FPGW_SANDBOX_CSIDE_KEY";
 
 std::string FlagOrEnv(const std::string& flag, const char* env) {
   if (!flag.empty()) return flag;
@@ -70,6 +75,52 @@ std::string RandomKey() {
   unsigned char bytes[24];
   if (RAND_bytes(bytes, sizeof(bytes)) != 1) return "";
   return absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(bytes), sizeof(bytes)));
+}
+
+// The sandbox's credential for every vendor, taken from the environment or generated, and
+// exported back to the environment so that the sandbox-mode config can reference them.
+struct SandboxKeys {
+  std::string fingerprint_v4;
+  std::string fingerprint_v3;
+  std::string stytch;  // "project_id:secret"
+  std::string cside;
+};
+
+std::optional<SandboxKeys> MakeSandboxKeys() {
+  auto key = [](const char* env, const std::string& prefix) -> std::string {
+    std::string value = FlagOrEnv("", env);
+    if (value.empty()) {
+      const std::string random = RandomKey();
+      if (random.empty()) return "";
+      value = absl::StrCat(prefix, random);
+    }
+    setenv(env, value.c_str(), 1);
+    return value;
+  };
+  SandboxKeys keys{key(kSandboxFingerprintV4Env, ""), key(kSandboxFingerprintV3Env, ""),
+                   key(kSandboxStytchEnv, "project-test-sandbox:secret-test-"),
+                   key(kSandboxCsideEnv, "cside_tgatv1_")};
+  if (keys.fingerprint_v4.empty() || keys.fingerprint_v3.empty() || keys.stytch.empty() ||
+      keys.cside.empty()) {
+    return std::nullopt;
+  }
+  return keys;
+}
+
+void ApplyKeys(const SandboxKeys& keys, fpgw::sandbox::SandboxOptions* options) {
+  options->fingerprint_v4_secret_key = keys.fingerprint_v4;
+  options->fingerprint_v3_secret_key = keys.fingerprint_v3;
+  const size_t colon = keys.stytch.find(':');
+  options->stytch_project_id = keys.stytch.substr(0, colon);
+  options->stytch_secret = colon == std::string::npos ? "" : keys.stytch.substr(colon + 1);
+  options->cside_api_key = keys.cside;
+}
+
+// Writes `value` to `dir/name`, readable by the owner only.
+void WriteKeyFile(const std::string& dir, const std::string& name, const std::string& value) {
+  const mode_t old_mask = umask(077);
+  std::ofstream(absl::StrCat(dir, "/", name)) << value << "\n";
+  umask(old_mask);
 }
 
 // Blocks SIGTERM and SIGINT in this and every later thread, so that WaitForSignal() receives them.
@@ -99,14 +150,13 @@ int Serve() {
     Log(LogLevel::kWarning,
         "SANDBOX MODE: no config file given, so fpgw serves the full API on loopback against its "
         "built-in vendor sandbox with generated credentials. Not for production: pass --config.");
-    const std::string key = RandomKey();
-    if (key.empty()) {
-      Log(LogLevel::kError, "no randomness available for the sandbox credential");
+    const std::optional<SandboxKeys> keys = MakeSandboxKeys();
+    if (!keys.has_value()) {
+      Log(LogLevel::kError, "no randomness available for the sandbox credentials");
       return 1;
     }
-    setenv(kSandboxKeyEnv, key.c_str(), 1);
     fpgw::sandbox::SandboxOptions options;
-    options.fingerprint_v4_secret_key = key;
+    ApplyKeys(*keys, &options);
     options.seed = absl::GetFlag(FLAGS_seed);
     absl::StatusOr<std::unique_ptr<fpgw::sandbox::Sandbox>> started =
         fpgw::sandbox::Sandbox::Start(options);
@@ -116,17 +166,23 @@ int Serve() {
       return 1;
     }
     sandbox = *std::move(started);
+    // One tenant with an integration per vendor; the first (Fingerprint v4) is the default.
+    const std::string base = sandbox->base_url();
     const std::string yaml = absl::StrCat(
         "server:\n  listen: [\"", listen.empty() ? "127.0.0.1:50051" : listen, "\"]\n",
         "http:\n  ca_bundle_path: \"", sandbox->ca_cert_path(), "\"\n",
         "tenants:\n"
         "  - name: sandbox\n"
-        "    integrations:\n"
-        "      - name: fingerprint-v4\n"
-        "        vendor: fingerprint\n"
-        "        api_version: v4\n"
-        "        base_url: \"",
-        sandbox->base_url(), "/v4\"\n", "        credential: {env: ", kSandboxKeyEnv, "}\n");
+        "    integrations:\n",
+        "      - {name: fingerprint-v4, vendor: fingerprint, api_version: v4, base_url: \"", base,
+        "/v4\", credential: {env: ", kSandboxFingerprintV4Env, "}}\n",
+        "      - {name: fingerprint-v3, vendor: fingerprint, api_version: v3, base_url: \"", base,
+        "\", credential: {env: ", kSandboxFingerprintV3Env, "}}\n",
+        "      - {name: stytch, vendor: stytch, base_url: \"", base,
+        "\", credential: {env: ", kSandboxStytchEnv, "}}\n",
+        "      - {name: cside, vendor: cside, base_url: \"", base,
+        "\", credential: {env: ", kSandboxCsideEnv, "}}\n",
+        "      - {name: cside-public, vendor: cside, base_url: \"", base, "\"}\n");
     std::vector<fpgw::config::ConfigProblem> problems = fpgw::config::ParseConfig(yaml, &config);
     if (!problems.empty()) {
       Log(LogLevel::kError, "internal sandbox config is invalid",
@@ -183,33 +239,29 @@ int RunSandbox() {
   options.host = listen.substr(0, colon);
   options.state_dir = absl::GetFlag(FLAGS_state_dir);
   options.seed = absl::GetFlag(FLAGS_seed);
-  std::string key = FlagOrEnv("", kSandboxKeyEnv);
-  if (key.empty()) key = RandomKey();
-  if (key.empty()) {
-    std::fprintf(stderr, "fpgw sandbox: no randomness available for the credential\n");
+  const std::optional<SandboxKeys> keys = MakeSandboxKeys();
+  if (!keys.has_value()) {
+    std::fprintf(stderr, "fpgw sandbox: no randomness available for the credentials\n");
     return 1;
   }
-  options.fingerprint_v4_secret_key = key;
+  ApplyKeys(*keys, &options);
   absl::StatusOr<std::unique_ptr<fpgw::sandbox::Sandbox>> sandbox =
       fpgw::sandbox::Sandbox::Start(options);
   if (!sandbox.ok()) {
     std::fprintf(stderr, "fpgw sandbox: %s\n", sandbox.status().ToString().c_str());
     return 1;
   }
-  // The key is a sandbox-only credential; it is written beside the CA for clients to read.
-  const std::string key_path =
-      absl::StrCat((*sandbox)->ca_cert_path().substr(0, (*sandbox)->ca_cert_path().rfind('/')),
-                   "/fingerprint_v4.key");
-  {
-    // Owner-only: it is a credential, even if only the sandbox's.
-    const mode_t old_mask = umask(077);
-    std::ofstream(key_path) << key << "\n";
-    umask(old_mask);
-  }
+  // The credentials are sandbox-only; they are written beside the CA for clients to read.
+  const std::string dir =
+      (*sandbox)->ca_cert_path().substr(0, (*sandbox)->ca_cert_path().rfind('/'));
+  WriteKeyFile(dir, "fingerprint_v4.key", keys->fingerprint_v4);
+  WriteKeyFile(dir, "fingerprint_v3.key", keys->fingerprint_v3);
+  WriteKeyFile(dir, "stytch.credential", keys->stytch);
+  WriteKeyFile(dir, "cside.key", keys->cside);
   Log(LogLevel::kInfo, "sandbox serving",
       {{"base_url", (*sandbox)->base_url()},
        {"ca_cert", (*sandbox)->ca_cert_path()},
-       {"fingerprint_v4_key_file", key_path}});
+       {"credentials_dir", dir}});
   WaitForSignal(signals);
   (*sandbox)->Stop();
   return 0;
