@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs what is missing and builds (scripts/setup.sh),
-# then runs unit, integration and end-to-end tests, buf lint and the format check, then the same
-# test suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# then runs unit, integration, end-to-end, client, fidelity and lint tests and the format check,
+# the same test suite again under AddressSanitizer + UndefinedBehaviorSanitizer, and every fuzzer
+# for a bounded time (FPGW_FUZZ_SECONDS per target, default 20).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -19,3 +20,6 @@ FPGW_BUILD_TYPE=Debug FPGW_CMAKE_ARGS="-DFPGW_SANITIZE=ON -DFPGW_BUILD_BENCH=OFF
 # process-lifetime singletons are not ours.
 ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure --timeout 600 -LE lint
+
+echo "== fuzzers (libFuzzer, ASan + UBSan)"
+scripts/fuzz.sh "${FPGW_FUZZ_SECONDS:-20}"

@@ -100,6 +100,55 @@ class FingerprintV4OpenApiTest(unittest.TestCase):
         self.check("GET", "/events/1760000000123.oasG07", key="wrong-key", expect_status=403)
 
 
+@unittest.skipUnless(REFERENCE, "FPGW_VENDOR_REFERENCE_DIR not set")
+class FingerprintV3OpenApiTest(unittest.TestCase):
+    """Every v3 route and error the sandbox serves must validate against the v3 specification."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.openapi = OpenAPI.from_file_path(os.path.join(REFERENCE, "fingerprint_v3_openapi.yaml"))
+        cls.key = read("fingerprint_v3.key")
+
+    def check(self, method, path, query="", body=None, key=None, expect_status=None):
+        headers = {"Auth-API-Key": key or self.key, "Accept": "application/json"}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        status, response_headers, data = fetch(
+            method, path + ("?" + query if query else ""), headers,
+            json.dumps(body).encode() if body is not None else None)
+        if expect_status is not None:
+            self.assertEqual(status, expect_status, data[:300])
+        request = MockRequest("https://api.fpjs.io", method.lower(), path,
+                              args=dict(p.split("=", 1) for p in query.split("&") if p),
+                              data=json.dumps(body) if body is not None else None,
+                              content_type="application/json" if body is not None else None)
+        response = MockResponse(data=data, status_code=status,
+                                content_type=response_headers.get("Content-Type", "application/json"))
+        self.openapi.validate_response(request, response)
+
+    def test_events_search_and_visits_validate(self):
+        for request_id in ("1760000000123.oasV3a", "1760000000456.oasV3b", "sandbox-product-errors-1"):
+            self.check("GET", "/events/" + request_id, expect_status=200)
+        self.check("GET", "/events/search", "limit=10&visitor_id=visitorOasV3000000001", expect_status=200)
+        self.check("GET", "/visitors/visitorOasV3000000001", "limit=1", expect_status=200)
+
+    def test_writes_validate(self):
+        self.check("PUT", "/events/1760000000123.oasV3c", body={"linkedId": "x", "suspect": True},
+                   expect_status=200)
+        self.check("DELETE", "/visitors/visitorOasV3000000002", expect_status=200)
+
+    def test_error_bodies_validate(self):
+        for method, path, query, status in [
+            ("GET", "/events/sandbox-not-found", "", 404),
+            ("GET", "/events/sandbox-wrong-region", "", 403),
+            ("GET", "/visitors/sandbox-rate-limited", "", 429),
+            ("GET", "/events/search", "limit=0", 400),
+        ]:
+            with self.subTest(path=path, query=query):
+                self.check(method, path, query, expect_status=status)
+        self.check("GET", "/events/1760000000123.oasV3d", key="wrong-key", expect_status=403)
+
+
 if __name__ == "__main__":
     result = unittest.main(exit=False, verbosity=2).result
     total = result.testsRun - len(result.skipped)

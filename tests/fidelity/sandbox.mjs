@@ -12,6 +12,9 @@ const read = (name) => readFileSync(join(stateDir, name), 'utf8').trim();
 export const sandbox = {
   baseUrl,
   fingerprintV4Key: read('fingerprint_v4.key'),
+  fingerprintV3Key: read('fingerprint_v3.key'),
+  // "project_id:secret"
+  stytchCredential: read('stytch.credential'),
   // A fetch that sends requests for `vendorOrigin` to the sandbox.
   fetchTo(vendorOrigin) {
     return (input, init) => {
