@@ -22,6 +22,7 @@
 #include "sandbox/cside_routes.h"
 #include "sandbox/sandbox.h"
 #include "server/gateway.h"
+#include "server/status_details.h"
 #include "telemetry/counters.h"
 
 namespace fpgw::server {
@@ -33,30 +34,8 @@ constexpr char kWrongKey[] = "cside_tgatv1_wrong-key-that-must-never-leak";
 constexpr char kWrongKeyEnv[] = "FPGW_CSIDE_GATEWAY_TEST_WRONG_KEY";
 constexpr uint64_t kSeed = 11;
 
-struct Details {
-  std::string reason;
-  std::map<std::string, std::string> metadata;
-  bool has_retry = false;
-  int64_t retry_seconds = 0;
-};
-
-Details DetailsOf(const grpc::Status& status) {
-  Details out;
-  google::rpc::Status rpc;
-  if (!rpc.ParseFromString(status.error_details())) return out;
-  for (const auto& any : rpc.details()) {
-    google::rpc::ErrorInfo info;
-    google::rpc::RetryInfo retry;
-    if (any.UnpackTo(&info)) {
-      out.reason = info.reason();
-      out.metadata.insert(info.metadata().begin(), info.metadata().end());
-    } else if (any.UnpackTo(&retry)) {
-      out.has_retry = true;
-      out.retry_seconds = retry.retry_delay().seconds();
-    }
-  }
-  return out;
-}
+using ::fpgw::testing::Details;
+using ::fpgw::testing::DetailsOf;
 
 int64_t Millis(const google::protobuf::Timestamp& t) {
   return t.seconds() * 1000 + t.nanos() / 1000000;

@@ -24,6 +24,7 @@
 #include "sandbox/fingerprint_v3_routes.h"
 #include "sandbox/sandbox.h"
 #include "server/gateway.h"
+#include "server/status_details.h"
 
 namespace fpgw::server {
 namespace {
@@ -33,31 +34,8 @@ constexpr char kKeyEnv[] = "FPGW_V3_GATEWAY_TEST_KEY";
 constexpr char kWrongKeyEnv[] = "FPGW_V3_GATEWAY_TEST_WRONG_KEY";
 constexpr char kWrongKey[] = "wrong-v3-key-that-must-never-leak";
 
-struct Details {
-  std::string reason;
-  std::map<std::string, std::string> metadata;
-  bool has_retry = false;
-  int64_t retry_seconds = 0;
-};
-
-Details DetailsOf(const grpc::Status& status) {
-  Details out;
-  google::rpc::Status rpc;
-  if (!rpc.ParseFromString(status.error_details())) return out;
-  for (const auto& any : rpc.details()) {
-    google::rpc::ErrorInfo info;
-    google::rpc::RetryInfo retry;
-    if (any.UnpackTo(&info)) {
-      out.reason = info.reason();
-      out.metadata.insert(info.metadata().begin(), info.metadata().end());
-      EXPECT_EQ(info.domain(), "fpgw");
-    } else if (any.UnpackTo(&retry)) {
-      out.has_retry = true;
-      out.retry_seconds = retry.retry_delay().seconds();
-    }
-  }
-  return out;
-}
+using ::fpgw::testing::Details;
+using ::fpgw::testing::DetailsOf;
 
 class FingerprintV3GatewayTest : public ::testing::Test {
  protected:

@@ -22,6 +22,7 @@
 #include "sandbox/sandbox.h"
 #include "sandbox/stytch_data.h"
 #include "sandbox/stytch_routes.h"
+#include "server/status_details.h"
 #include "telemetry/counters.h"
 
 namespace fpgw::server {
@@ -35,31 +36,8 @@ constexpr char kStytchProject[] = "project-test-6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b
 constexpr char kStytchSecret[] = "secret-test-gateway-0123456789abcdef";
 constexpr char kStytchEnv[] = "FPGW_GATEWAY_TEST_STYTCH";
 
-struct Details {
-  std::string reason;
-  std::map<std::string, std::string> metadata;
-  bool has_retry = false;
-  int64_t retry_seconds = 0;
-};
-
-Details DetailsOf(const grpc::Status& status) {
-  Details out;
-  google::rpc::Status rpc;
-  if (!rpc.ParseFromString(status.error_details())) return out;
-  for (const auto& any : rpc.details()) {
-    google::rpc::ErrorInfo info;
-    google::rpc::RetryInfo retry;
-    if (any.UnpackTo(&info)) {
-      out.reason = info.reason();
-      out.metadata.insert(info.metadata().begin(), info.metadata().end());
-      EXPECT_EQ(info.domain(), "fpgw");
-    } else if (any.UnpackTo(&retry)) {
-      out.has_retry = true;
-      out.retry_seconds = retry.retry_delay().seconds();
-    }
-  }
-  return out;
-}
+using ::fpgw::testing::Details;
+using ::fpgw::testing::DetailsOf;
 
 class GatewayTest : public ::testing::Test {
  protected:

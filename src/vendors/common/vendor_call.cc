@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "async/retry.h"
 #include "common/error.h"
 #include "config/config_loader.h"
 #include "telemetry/counters.h"
@@ -50,6 +51,18 @@ void CallVendor(const AdapterDeps& deps, absl::string_view vendor, http::HttpReq
         std::move(done)(std::move(response));
       });
   context.cancellation->Bind([client, id] { client->Cancel(id); });
+}
+
+void RetryWhileNotReady(const AdapterDeps& deps, const CallContext& context,
+                        absl::AnyInvocable<void(Done<http::HttpResponse>)> send, DoneStatus done) {
+  async::Retrier<http::HttpResponse>::Run(
+      deps.timers, async::BackoffPolicy{}, context.deadline, std::move(send),
+      [](const absl::StatusOr<http::HttpResponse>& result) {
+        return ReasonOf(result.status()) == fpgw::v1::ERROR_REASON_NOT_READY;
+      },
+      [done = std::move(done)](absl::StatusOr<http::HttpResponse> result) mutable {
+        std::move(done)(result.status());
+      });
 }
 
 absl::StatusOr<credentials::Secret> ResolveCredential(

@@ -35,6 +35,12 @@ void CallVendor(const AdapterDeps& deps, absl::string_view vendor, http::HttpReq
                 absl::Duration integration_timeout, ErrorCodeReader read_error_code,
                 const CallContext& context, Done<http::HttpResponse> done);
 
+// Runs `send` again with the shared backoff while the vendor answers "not ready yet" (reason
+// NOT_READY, e.g. Fingerprint's 409 right after an event is created), until it answers otherwise
+// or the caller's deadline nears; `done` gets the last outcome. Never blocks.
+void RetryWhileNotReady(const AdapterDeps& deps, const CallContext& context,
+                        absl::AnyInvocable<void(Done<http::HttpResponse>)> send, DoneStatus done);
+
 // The integration's credential, or FAILED_PRECONDITION (VENDOR_CREDENTIAL_MISSING) naming the
 // integration and the reference, never the value.
 absl::StatusOr<credentials::Secret> ResolveCredential(

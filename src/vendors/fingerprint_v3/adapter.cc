@@ -7,13 +7,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "async/retry.h"
 #include "common/error.h"
 #include "http/url.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
 #include "vendors/common/json_reader.h"
 #include "vendors/common/vendor_errors.h"
+#include "vendors/fingerprint_common/regions.h"
 
 namespace fpgw::vendors::fingerprint_v3 {
 namespace {
@@ -23,28 +23,6 @@ constexpr absl::string_view kVendor = "fingerprint";
 constexpr absl::string_view kDriftLabel = "fingerprint_v3";
 
 using Params = std::vector<std::pair<std::string, std::string>>;
-
-std::string RegionName(fpgw::config::v1::Region region) {
-  switch (region) {
-    case fpgw::config::v1::REGION_EU:
-      return "eu";
-    case fpgw::config::v1::REGION_AP:
-      return "ap";
-    default:
-      return "us";
-  }
-}
-
-std::string DefaultBaseUrl(fpgw::config::v1::Region region) {
-  switch (region) {
-    case fpgw::config::v1::REGION_EU:
-      return "https://eu.api.fpjs.io";
-    case fpgw::config::v1::REGION_AP:
-      return "https://ap.api.fpjs.io";
-    default:
-      return "https://api.fpjs.io";
-  }
-}
 
 // The `error.code` of an ErrorResponse; "" for getVisits' plain `{"error": "..."}` (the HTTP
 // status then decides) and for bodies that are not v3 errors at all.
@@ -80,8 +58,8 @@ FingerprintV3Adapter::FingerprintV3Adapter(fpgw::config::v1::Integration integra
                                            AdapterDeps deps)
     : integration_(std::move(integration)),
       deps_(std::move(deps)),
-      region_(RegionName(integration_.region())),
-      base_url_(integration_.base_url().empty() ? DefaultBaseUrl(integration_.region())
+      region_(fingerprint::RegionName(integration_.region())),
+      base_url_(integration_.base_url().empty() ? fingerprint::RegionOrigin(integration_.region())
                                                 : integration_.base_url()),
       timeout_(IntegrationTimeout(integration_)) {
   if (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
@@ -339,17 +317,12 @@ void FingerprintV3Adapter::UpdateEvent(const fpgw::v1::UpdateEventRequest& reque
   std::string body = UpdateBody(request);
   // The vendor answers 409 StateNotReady right after an event is created: retry with backoff
   // until it is mutable or the caller's deadline nears.
-  async::Retrier<http::HttpResponse>::Run(
-      deps_.timers, async::BackoffPolicy{}, context.deadline,
+  RetryWhileNotReady(
+      deps_, context,
       [this, url, body, context](Done<http::HttpResponse> attempt_done) {
         Send("PUT", url, body, context, std::move(attempt_done));
       },
-      [](const absl::StatusOr<http::HttpResponse>& result) {
-        return ReasonOf(result.status()) == fpgw::v1::ERROR_REASON_NOT_READY;
-      },
-      [done = std::move(done)](absl::StatusOr<http::HttpResponse> result) mutable {
-        std::move(done)(result.status());
-      });
+      std::move(done));
 }
 
 void FingerprintV3Adapter::DeleteDevice(const std::string& device_id, const CallContext& context,

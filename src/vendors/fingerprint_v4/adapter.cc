@@ -7,40 +7,18 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "async/retry.h"
 #include "common/error.h"
 #include "http/url.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
 #include "vendors/common/json_reader.h"
 #include "vendors/common/vendor_errors.h"
+#include "vendors/fingerprint_common/regions.h"
 
 namespace fpgw::vendors::fingerprint_v4 {
 namespace {
 
 constexpr absl::string_view kVendor = "fingerprint";
-
-std::string RegionName(fpgw::config::v1::Region region) {
-  switch (region) {
-    case fpgw::config::v1::REGION_EU:
-      return "eu";
-    case fpgw::config::v1::REGION_AP:
-      return "ap";
-    default:
-      return "us";
-  }
-}
-
-std::string DefaultBaseUrl(fpgw::config::v1::Region region) {
-  switch (region) {
-    case fpgw::config::v1::REGION_EU:
-      return "https://eu.api.fpjs.io/v4";
-    case fpgw::config::v1::REGION_AP:
-      return "https://ap.api.fpjs.io/v4";
-    default:
-      return "https://api.fpjs.io/v4";
-  }
-}
 
 std::string ReadErrorCode(absl::string_view body) {
   absl::StatusOr<ErrorBody> error = ParseErrorBody(body);
@@ -63,9 +41,10 @@ FingerprintV4Adapter::FingerprintV4Adapter(fpgw::config::v1::Integration integra
                                            AdapterDeps deps)
     : integration_(std::move(integration)),
       deps_(std::move(deps)),
-      region_(RegionName(integration_.region())),
-      base_url_(integration_.base_url().empty() ? DefaultBaseUrl(integration_.region())
-                                                : integration_.base_url()),
+      region_(fingerprint::RegionName(integration_.region())),
+      base_url_(integration_.base_url().empty()
+                    ? absl::StrCat(fingerprint::RegionOrigin(integration_.region()), "/v4")
+                    : integration_.base_url()),
       timeout_(IntegrationTimeout(integration_)) {
   if (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
 }
@@ -275,17 +254,12 @@ void FingerprintV4Adapter::UpdateEvent(const fpgw::v1::UpdateEventRequest& reque
   std::string body = UpdateBody(request);
   // The vendor answers 409 state_not_ready right after an event is created: retry with backoff
   // until it is mutable or the caller's deadline nears.
-  async::Retrier<http::HttpResponse>::Run(
-      deps_.timers, async::BackoffPolicy{}, context.deadline,
+  RetryWhileNotReady(
+      deps_, context,
       [this, url, body, context](Done<http::HttpResponse> attempt_done) {
         Send("PATCH", url, body, context, std::move(attempt_done));
       },
-      [](const absl::StatusOr<http::HttpResponse>& result) {
-        return ReasonOf(result.status()) == fpgw::v1::ERROR_REASON_NOT_READY;
-      },
-      [done = std::move(done)](absl::StatusOr<http::HttpResponse> result) mutable {
-        std::move(done)(result.status());
-      });
+      std::move(done));
 }
 
 void FingerprintV4Adapter::DeleteDevice(const std::string& device_id, const CallContext& context,
