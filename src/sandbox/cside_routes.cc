@@ -15,6 +15,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/json_chars.h"
 #include "rapidjson/document.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
@@ -50,8 +51,8 @@ std::string ErrorJson(absl::string_view field, absl::string_view message) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
   writer.StartObject();
-  writer.Key(field.data(), static_cast<rapidjson::SizeType>(field.size()));
-  writer.String(message.data(), static_cast<rapidjson::SizeType>(message.size()));
+  writer.Key(fpgw::JsonChars(field), static_cast<rapidjson::SizeType>(field.size()));
+  writer.String(fpgw::JsonChars(message), static_cast<rapidjson::SizeType>(message.size()));
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -164,9 +165,10 @@ constexpr const char* kBotTypes[] = {"headless_browser", "automation_framework",
 
 void AddString(rapidjson::Value* object, const char* key, absl::string_view value,
                rapidjson::Document::AllocatorType& alloc) {
-  object->AddMember(
-      rapidjson::StringRef(key),
-      rapidjson::Value(value.data(), static_cast<rapidjson::SizeType>(value.size()), alloc), alloc);
+  object->AddMember(rapidjson::StringRef(key),
+                    rapidjson::Value(fpgw::JsonChars(value),
+                                     static_cast<rapidjson::SizeType>(value.size()), alloc),
+                    alloc);
 }
 
 // The payload's creation time: for the verify of a token, from the token; for entry `index` of a

@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/json_chars.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
 #include "sandbox/sandbox.h"
@@ -78,9 +79,9 @@ std::string ErrorBody(absl::string_view code, absl::string_view message) {
   writer.Key("error");
   writer.StartObject();
   writer.Key("code");
-  writer.String(code.data(), static_cast<rapidjson::SizeType>(code.size()));
+  writer.String(fpgw::JsonChars(code), static_cast<rapidjson::SizeType>(code.size()));
   writer.Key("message");
-  writer.String(message.data(), static_cast<rapidjson::SizeType>(message.size()));
+  writer.String(fpgw::JsonChars(message), static_cast<rapidjson::SizeType>(message.size()));
   writer.EndObject();
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());

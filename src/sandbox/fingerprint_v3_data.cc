@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/json_chars.h"
 
 namespace fpgw::sandbox {
 namespace {
@@ -33,7 +34,8 @@ class Writer final {
     object.AddMember(Value(key, alloc_), value, alloc_);
   }
   void Add(Value& object, const char* key, absl::string_view text) {
-    Add(object, key, Value(text.data(), static_cast<rapidjson::SizeType>(text.size()), alloc_));
+    Add(object, key,
+        Value(fpgw::JsonChars(text), static_cast<rapidjson::SizeType>(text.size()), alloc_));
   }
   void Add(Value& object, const char* key, bool flag) { Add(object, key, Value(flag)); }
   // A literal would silently pick the bool overload.

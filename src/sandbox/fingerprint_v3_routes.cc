@@ -15,6 +15,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/json_chars.h"
 #include "rapidjson/document.h"
 #include "sandbox/exchange.h"
 #include "sandbox/fingerprint_v3_data.h"
@@ -101,10 +102,11 @@ int SendError(Exchange& ex, Endpoint endpoint, const VendorError& error,
   if (endpoint == Endpoint::kVisits) {
     rapidjson::Document doc(rapidjson::kObjectType);
     const absl::string_view text = PlainMessage(error.status);
-    doc.AddMember("error",
-                  rapidjson::Value(text.data(), static_cast<rapidjson::SizeType>(text.size()),
-                                   doc.GetAllocator()),
-                  doc.GetAllocator());
+    doc.AddMember(
+        "error",
+        rapidjson::Value(fpgw::JsonChars(text), static_cast<rapidjson::SizeType>(text.size()),
+                         doc.GetAllocator()),
+        doc.GetAllocator());
     return ex.Send(error.status, "application/json", Serialize(doc), extra);
   }
   return ex.SendJsonError(error.status, error.code, error.message, extra);
@@ -276,10 +278,11 @@ bool FingerprintV3Routes::ApplyTerminalScenario(Exchange& ex, const Scenario& sc
         break;
       case Endpoint::kVisits: {
         rapidjson::Document doc(rapidjson::kObjectType);
-        doc.AddMember("visitorId",
-                      rapidjson::Value(token.data(), static_cast<rapidjson::SizeType>(token.size()),
-                                       doc.GetAllocator()),
-                      doc.GetAllocator());
+        doc.AddMember(
+            "visitorId",
+            rapidjson::Value(fpgw::JsonChars(token), static_cast<rapidjson::SizeType>(token.size()),
+                             doc.GetAllocator()),
+            doc.GetAllocator());
         doc.AddMember("visits", rapidjson::Value(rapidjson::kArrayType), doc.GetAllocator());
         ex.Send(200, "application/json", Serialize(doc));
         break;

@@ -13,6 +13,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/json_chars.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
 
@@ -201,7 +202,7 @@ class Builder final {
  public:
   explicit Builder(Allocator& alloc) : alloc_(alloc) {}
   Value Str(absl::string_view s) {
-    return Value(s.data(), static_cast<rapidjson::SizeType>(s.size()), alloc_);
+    return Value(fpgw::JsonChars(s), static_cast<rapidjson::SizeType>(s.size()), alloc_);
   }
   void Add(Value& obj, const char* key, Value v) {
     obj.AddMember(Value(rapidjson::StringRef(key)), v, alloc_);

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
+#include "common/json_chars.h"
 #include "sandbox/fingerprint_v4_data.h"
 
 namespace fpgw::sandbox {
@@ -68,7 +69,7 @@ uint64_t Mix(uint64_t seed, absl::string_view a, absl::string_view b) {
 }
 
 Value Str(absl::string_view text, Allocator& alloc) {
-  return Value(text.data(), static_cast<rapidjson::SizeType>(text.size()), alloc);
+  return Value(fpgw::JsonChars(text), static_cast<rapidjson::SizeType>(text.size()), alloc);
 }
 
 }  // namespace

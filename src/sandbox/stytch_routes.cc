@@ -21,6 +21,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/json_chars.h"
 #include "rapidjson/document.h"
 #include "sandbox/exchange.h"
 #include "sandbox/router.h"
@@ -132,7 +133,8 @@ bool CidrContains(absl::string_view cidr_text, absl::string_view ip_text) {
 }
 
 rapidjson::Value Str(absl::string_view text, rapidjson::Document::AllocatorType& alloc) {
-  return rapidjson::Value(text.data(), static_cast<rapidjson::SizeType>(text.size()), alloc);
+  return rapidjson::Value(fpgw::JsonChars(text), static_cast<rapidjson::SizeType>(text.size()),
+                          alloc);
 }
 
 std::string StringMember(const rapidjson::Value& object, const char* key) {

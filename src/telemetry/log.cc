@@ -7,6 +7,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/json_chars.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
 
@@ -50,14 +51,14 @@ void Log(LogLevel level, absl::string_view message, const LogFields& fields) {
   const std::string now =
       absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone());
   writer.Key("time");
-  writer.String(now.data(), static_cast<rapidjson::SizeType>(now.size()));
+  writer.String(fpgw::JsonChars(now), static_cast<rapidjson::SizeType>(now.size()));
   writer.Key("level");
   writer.String(LevelName(level));
   writer.Key("msg");
-  writer.String(message.data(), static_cast<rapidjson::SizeType>(message.size()));
+  writer.String(fpgw::JsonChars(message), static_cast<rapidjson::SizeType>(message.size()));
   for (const auto& [key, value] : fields) {
-    writer.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
-    writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+    writer.Key(fpgw::JsonChars(key), static_cast<rapidjson::SizeType>(key.size()));
+    writer.String(fpgw::JsonChars(value), static_cast<rapidjson::SizeType>(value.size()));
   }
   writer.EndObject();
   absl::MutexLock lock(&g_write_mu);

@@ -16,6 +16,7 @@
 #include "absl/time/clock.h"
 #include "async/retry.h"
 #include "common/error.h"
+#include "common/json_chars.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
 #include "vendors/common/json_reader.h"
@@ -72,7 +73,7 @@ std::string JsonBody(const std::string& token, std::optional<int> limit = std::n
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
   writer.StartObject();
   writer.Key("token");
-  writer.String(token.data(), static_cast<rapidjson::SizeType>(token.size()));
+  writer.String(fpgw::JsonChars(token), static_cast<rapidjson::SizeType>(token.size()));
   if (limit.has_value()) {
     writer.Key("limit");
     writer.Int(*limit);

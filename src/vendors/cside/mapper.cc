@@ -15,6 +15,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/json_chars.h"
 #include "rapidjson/error/en.h"
 
 namespace fpgw::vendors::cside {
@@ -89,7 +90,7 @@ class DriftLog final {
 const Json* Member(const Json& object, absl::string_view key) {
   if (!object.IsObject()) return nullptr;
   auto it = object.FindMember(rapidjson::Value(
-      rapidjson::StringRef(key.data(), static_cast<rapidjson::SizeType>(key.size()))));
+      rapidjson::StringRef(fpgw::JsonChars(key), static_cast<rapidjson::SizeType>(key.size()))));
   if (it == object.MemberEnd() || it->value.IsNull()) return nullptr;
   return &it->value;
 }

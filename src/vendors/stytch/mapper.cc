@@ -28,6 +28,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/error.h"
+#include "common/json_chars.h"
 #include "google/protobuf/util/time_util.h"
 #include "rapidjson/error/en.h"
 #include "rapidjson/stringbuffer.h"
@@ -79,7 +80,8 @@ std::string Write(const rapidjson::Value& value) {
 }
 
 rapidjson::Value Str(absl::string_view text, rapidjson::Document::AllocatorType& alloc) {
-  return rapidjson::Value(text.data(), static_cast<rapidjson::SizeType>(text.size()), alloc);
+  return rapidjson::Value(fpgw::JsonChars(text), static_cast<rapidjson::SizeType>(text.size()),
+                          alloc);
 }
 
 // Reads an RFC 3339 string at `obj.key`; drift when it is not one.
