@@ -306,7 +306,7 @@ std::optional<std::string> CsideRoutes::JsonToken(Exchange& ex, absl::string_vie
     SendError(ex, 413, error_field, "Request body too large");
     return std::nullopt;
   }
-  doc->Parse(body->data(), body->size());
+  doc->Parse<rapidjson::kParseIterativeFlag>(body->data(), body->size());
   if (doc->HasParseError() || !doc->IsObject()) {
     SendError(ex, 400, error_field, "Request body must be a JSON object");
     return std::nullopt;
@@ -414,7 +414,10 @@ int CsideRoutes::HandleEntries(Exchange& ex) const {
   if (ApplyErrorScenario(ex, *scenario, kEntriesErrorField)) return ex.status();
 
   const std::string device = CsideDeviceId(seed_, *token);
-  const int64_t end = std::min<int64_t>(offset + limit, kCsideEntriesPerDevice);
+  // offset may be anything the client sent: compare before adding, so nothing overflows.
+  const int64_t end = offset >= kCsideEntriesPerDevice
+                          ? int64_t{kCsideEntriesPerDevice}
+                          : std::min<int64_t>(offset + limit, kCsideEntriesPerDevice);
   rapidjson::Document doc(rapidjson::kObjectType);
   auto& alloc = doc.GetAllocator();
   AddString(&doc, "device_id", device, alloc);

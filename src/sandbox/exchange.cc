@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "common/json_chars.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
@@ -304,6 +305,13 @@ bool Exchange::SendHeaders(int status, absl::string_view content_type, size_t co
 bool Exchange::Write(absl::string_view bytes) {
   if (bytes.empty()) return true;
   return mg_write(conn_, bytes.data(), bytes.size()) == static_cast<int>(bytes.size());
+}
+
+bool MethodAllowed(absl::string_view allow, absl::string_view method) {
+  for (absl::string_view allowed : absl::StrSplit(allow, ',')) {
+    if (absl::StripAsciiWhitespace(allowed) == method && !method.empty()) return true;
+  }
+  return false;
 }
 
 }  // namespace fpgw::sandbox

@@ -163,6 +163,9 @@ class Exchange final {
   int status_ = 0;
 };
 
+// True when `method` is exactly one of the comma-separated methods in `allow` ("GET, PATCH").
+bool MethodAllowed(absl::string_view allow, absl::string_view method);
+
 }  // namespace fpgw::sandbox
 
 #endif  // FPGW_SANDBOX_EXCHANGE_H_

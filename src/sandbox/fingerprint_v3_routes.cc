@@ -209,7 +209,7 @@ int FingerprintV3Routes::Handle(Exchange& ex) const {
   }
   ex.Count();
 
-  if (method.empty() || !absl::StrContains(allow, method)) return ex.SendMethodNotAllowed(allow);
+  if (!MethodAllowed(allow, method)) return ex.SendMethodNotAllowed(allow);
   if (!Authorized(ex, endpoint)) return ex.status();
 
   switch (endpoint) {
@@ -412,7 +412,7 @@ int FingerprintV3Routes::HandleUpdateEvent(Exchange& ex, absl::string_view reque
   std::optional<std::string> body = ex.ReadBody(kMaxUpdateBodyBytes);
   if (!body.has_value()) return SendError(ex, Endpoint::kUpdateEvent, kRequestBodyInvalid);
   rapidjson::Document doc;
-  doc.Parse(body->data(), body->size());
+  doc.Parse<rapidjson::kParseIterativeFlag>(body->data(), body->size());
   if (doc.HasParseError() || !doc.IsObject() || doc.ObjectEmpty()) {
     return SendError(ex, Endpoint::kUpdateEvent, kRequestBodyInvalid);
   }

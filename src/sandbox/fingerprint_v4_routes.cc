@@ -177,7 +177,7 @@ int FingerprintV4Routes::Handle(Exchange& ex) const {
   ex.set_route(route);
   ex.Count();
 
-  if (method.empty() || !absl::StrContains(allow, method)) return ex.SendMethodNotAllowed(allow);
+  if (!MethodAllowed(allow, method)) return ex.SendMethodNotAllowed(allow);
   if (!Authorized(ex)) return ex.status();
 
   if (route == kRouteFingerprintV4SearchEvents) return HandleSearch(ex);
@@ -442,7 +442,7 @@ int FingerprintV4Routes::HandleUpdateEvent(Exchange& ex, absl::string_view event
   std::optional<std::string> body = ex.ReadBody(kMaxUpdateBodyBytes);
   if (!body.has_value()) return SendError(ex, kPayloadTooLarge);
   rapidjson::Document doc;
-  doc.Parse(body->data(), body->size());
+  doc.Parse<rapidjson::kParseIterativeFlag>(body->data(), body->size());
   if (doc.HasParseError() || !doc.IsObject() || doc.ObjectEmpty()) {
     return SendError(ex, kRequestBodyInvalid);
   }

@@ -227,7 +227,7 @@ int StytchRoutes::Handle(Exchange& ex) {
   }
   ex.set_route(route);
   ex.Count();
-  if (method.empty() || !absl::StrContains(allow, method)) return ex.SendMethodNotAllowed(allow);
+  if (!MethodAllowed(allow, method)) return ex.SendMethodNotAllowed(allow);
   if (!Authorized(ex)) return ex.status();
 
   if (route == kRouteStytchLookup) return HandleLookup(ex, method == "POST");
@@ -285,7 +285,7 @@ bool StytchRoutes::ReadJsonBody(Exchange& ex, rapidjson::Document* doc) {
     return false;
   }
   if (body->empty()) body = "{}";
-  doc->Parse(body->data(), body->size());
+  doc->Parse<rapidjson::kParseIterativeFlag>(body->data(), body->size());
   if (doc->HasParseError() || !doc->IsObject()) {
     SendError(ex, 400, "invalid_request_body", "The request body must be a JSON object.");
     return false;

@@ -1,6 +1,8 @@
 // Token validation.
 #include "server/request_checks.h"
 
+#include <cmath>
+
 #include "absl/strings/str_cat.h"
 #include "common/error.h"
 
@@ -51,6 +53,36 @@ absl::Status CheckTextFields(absl::string_view prefix, const google::protobuf::M
     } else if (absl::Status s = CheckText(name, refl->GetString(message, field)); !s.ok()) {
       return s;
     }
+  }
+  return absl::OkStatus();
+}
+
+namespace {
+bool AllFinite(const google::protobuf::Value& value, int depth) {
+  if (depth > 64) return false;
+  switch (value.kind_case()) {
+    case google::protobuf::Value::kNumberValue:
+      return std::isfinite(value.number_value());
+    case google::protobuf::Value::kStructValue:
+      for (const auto& [key, item] : value.struct_value().fields()) {
+        if (!AllFinite(item, depth + 1)) return false;
+      }
+      return true;
+    case google::protobuf::Value::kListValue:
+      for (const auto& item : value.list_value().values()) {
+        if (!AllFinite(item, depth + 1)) return false;
+      }
+      return true;
+    default:
+      return true;
+  }
+}
+}  // namespace
+
+absl::Status CheckFiniteNumbers(absl::string_view field, const google::protobuf::Struct& value) {
+  for (const auto& [key, item] : value.fields()) {
+    if (!AllFinite(item, 0))
+      return InvalidField(field, "numbers must be finite (and nesting shallow)");
   }
   return absl::OkStatus();
 }

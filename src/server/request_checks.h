@@ -6,6 +6,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/message.h"
+#include "google/protobuf/struct.pb.h"
 
 namespace fpgw::server {
 
@@ -28,6 +29,10 @@ absl::Status CheckText(absl::string_view field, absl::string_view value,
 
 // CheckText on every string field (and repeated string) of `message`, named `prefix.field`.
 absl::Status CheckTextFields(absl::string_view prefix, const google::protobuf::Message& message);
+
+// OK when every number in `value` (a caller's free-form JSON) is finite: JSON has no NaN or
+// infinity. INVALID_ARGUMENT naming `field` otherwise.
+absl::Status CheckFiniteNumbers(absl::string_view field, const google::protobuf::Struct& value);
 
 }  // namespace fpgw::server
 

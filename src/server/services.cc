@@ -89,9 +89,11 @@ grpc::ServerUnaryReactor* RunPaged(ServiceState* state, grpc::CallbackServerCont
   call->call().include_raw = WantsRaw(request->view());
   const PageTokenCodec* tokens = state->page_tokens;
   fetch(handle.adapter, cursor, call->call(),
-        [call, method, request, response, tokens,
-         tenant = handle.tenant](absl::StatusOr<vendors::EvaluationPage> page) {
+        [call, method, request, response, tokens, cursor,
+         tenant = handle.tenant](absl::StatusOr<vendors::EvaluationPage> page) mutable {
           absl::Status status = page.status();
+          // A vendor that hands back the cursor it was given would have callers page forever.
+          if (page.ok() && page->next_cursor == cursor) page->next_cursor.clear();
           if (page.ok()) {
             for (auto& evaluation : page->evaluations)
               *response->add_evaluations() = std::move(evaluation);
@@ -307,9 +309,8 @@ grpc::ServerUnaryReactor* AdminServiceHandler::UpdateEvent(
     grpc::CallbackServerContext* context, const fpgw::v1::UpdateEventRequest* request,
     fpgw::v1::UpdateEventResponse*) {
   absl::Status check = CheckToken("event_id", request->event_id());
-  if (check.ok() && request->has_linked_id() && request->linked_id().size() > 256) {
-    check = InvalidField("linked_id", "longer than 256 characters");
-  }
+  if (check.ok() && request->has_linked_id()) check = CheckText("linked_id", request->linked_id());
+  if (check.ok() && request->has_tags()) check = CheckFiniteNumbers("tags", request->tags());
   return RunUnary(state_, context, request->integration(), check,
                   [request](const IntegrationHandle& handle, UnaryCall* call) {
                     handle.adapter->UpdateEvent(

@@ -5,6 +5,11 @@ namespace fpgw::telemetry {
 
 void CounterFamily::Increment(const std::string& labels, uint64_t by) {
   absl::MutexLock lock(&mu_);
+  auto it = values_.find(labels);
+  if (it == values_.end() && values_.size() >= kMaxLabelSets) {
+    values_[std::string(kOverflowLabels)] += by;
+    return;
+  }
   values_[labels] += by;
 }
 

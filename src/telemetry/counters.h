@@ -14,9 +14,14 @@
 
 namespace fpgw::telemetry {
 
-// A family of counters keyed by a label string. Thread-safe.
+// A family of counters keyed by a label string. Thread-safe. At most kMaxLabelSets distinct label
+// sets are kept; further ones are counted under kOverflowLabels, so label values that come from
+// outside cannot grow memory without bound.
 class CounterFamily final {
  public:
+  static constexpr size_t kMaxLabelSets = 1000;
+  static constexpr const char* kOverflowLabels = "overflow=\"true\"";
+
   explicit CounterFamily(std::string name) : name_(std::move(name)) {}
 
   void Increment(const std::string& labels, uint64_t by = 1);

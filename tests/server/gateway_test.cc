@@ -2,6 +2,7 @@
 // called through the generated stubs. Asserts codes, ErrorInfo reasons and normalised fields.
 #include "server/gateway.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <memory>
 #include <set>
@@ -390,6 +391,24 @@ TEST_F(GatewayTest, UpdateEventPatchesAndRetriesWhileTheEventIsNotMutableYet) {
 
   EXPECT_EQ(UpdateEvent(admin.get(), "sandbox-not-found").error_code(),
             grpc::StatusCode::NOT_FOUND);
+
+  {
+    // A NUL would cut the linked id short on its way to the vendor; NaN is not JSON.
+    grpc::ClientContext nul_context;
+    fpgw::v1::UpdateEventRequest nul;
+    nul.set_integration("fp");
+    nul.set_event_id("1760000000123.update");
+    nul.set_linked_id(std::string("acc\0unt", 7));
+    fpgw::v1::UpdateEventResponse ignored;
+    EXPECT_EQ(admin->UpdateEvent(&nul_context, nul, &ignored).error_code(),
+              grpc::StatusCode::INVALID_ARGUMENT);
+    grpc::ClientContext nan_context;
+    fpgw::v1::UpdateEventRequest nan = nul;
+    nan.clear_linked_id();
+    (*nan.mutable_tags()->mutable_fields())["n"].set_number_value(std::nan(""));
+    EXPECT_EQ(admin->UpdateEvent(&nan_context, nan, &ignored).error_code(),
+              grpc::StatusCode::INVALID_ARGUMENT);
+  }
 
   grpc::ClientContext context;
   fpgw::v1::UpdateEventRequest empty;

@@ -151,19 +151,21 @@ void JsonToValue(const Json& json, google::protobuf::Value* out, int max_depth) 
     out->set_string_value(std::string(json.GetString(), json.GetStringLength()));
   } else if (json.IsArray()) {
     auto* list = out->mutable_list_value();
-    for (const Json& item : json.GetArray()) JsonToValue(item, list->add_values(), max_depth - 1);
+    for (const Json& item : json.GetArray()) JsonToValue(item, list->add_values(), max_depth - 2);
   } else if (json.IsObject()) {
     JsonToStruct(json, out->mutable_struct_value(), max_depth - 1);
   }
 }
 
 void JsonToStruct(const Json& json, google::protobuf::Struct* out, int max_depth) {
+  // Struct and its map entry: two levels; each member Value then costs its own.
+  max_depth -= 2;
   if (!json.IsObject() || max_depth <= 0) return;
   auto* fields = out->mutable_fields();
   for (const auto& member : json.GetObject()) {
     JsonToValue(member.value,
                 &(*fields)[std::string(member.name.GetString(), member.name.GetStringLength())],
-                max_depth - 1);
+                max_depth);
   }
 }
 

@@ -19,6 +19,11 @@ namespace fpgw::vendors {
 
 using Json = rapidjson::Value;
 
+// How every vendor body is parsed: iteratively (nesting cannot exhaust the stack) and with UTF-8
+// validated (a proto3 string must be UTF-8, or callers cannot decode the response).
+inline constexpr unsigned kVendorJsonParseFlags =
+    rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
+
 // A JSON object being read at `path`; records drift into `evaluation`.
 class JsonObject final {
  public:
@@ -65,10 +70,14 @@ bool SetTimestampMillis(int64_t millis, google::protobuf::Timestamp* out);
 // Sets `out` from an RFC 3339 string; false if it does not parse or is out of Timestamp's range.
 bool SetTimestampRfc3339(absl::string_view text, google::protobuf::Timestamp* out);
 
-// Converts a JSON value to a protobuf Value / Struct (numbers become doubles). Nesting deeper than
-// `max_depth` is cut off (replaced by null) so a hostile payload cannot exhaust the stack.
-void JsonToValue(const Json& json, google::protobuf::Value* out, int max_depth = 64);
-void JsonToStruct(const Json& json, google::protobuf::Struct* out, int max_depth = 64);
+// Converts a JSON value to a protobuf Value / Struct (numbers become doubles). `max_depth` is a
+// budget of protobuf nesting levels (a JSON array costs 2: Value, ListValue; an object 3: Value,
+// Struct, map entry); deeper parts are cut off (replaced by null), so the message stays within
+// the 100-level limit protobuf parsers enforce, with room for the Evaluation around it, and a
+// hostile payload cannot exhaust the stack.
+inline constexpr int kMaxRawDepth = 88;
+void JsonToValue(const Json& json, google::protobuf::Value* out, int max_depth = kMaxRawDepth);
+void JsonToStruct(const Json& json, google::protobuf::Struct* out, int max_depth = kMaxRawDepth);
 
 // Converts a protobuf Struct / Value to JSON (for request bodies built from caller input).
 void StructToJson(const google::protobuf::Struct& in, Json* out,

@@ -50,7 +50,8 @@ void CallVendor(const AdapterDeps& deps, absl::string_view vendor, http::HttpReq
         }
         std::move(done)(std::move(response));
       });
-  context.cancellation->Bind([client, id] { client->Cancel(id); });
+  // The local copy: `context` may belong to a call that completes while this line runs.
+  cancellation->Bind([client, id] { client->Cancel(id); });
 }
 
 void RetryWhileNotReady(const AdapterDeps& deps, const CallContext& context,
@@ -85,10 +86,36 @@ absl::Duration IntegrationTimeout(const fpgw::config::v1::Integration& integrati
          absl::Nanoseconds(integration.timeout().nanos());
 }
 
+namespace {
+// A drift path as a metric label: array indices folded ("$.events[]"), and characters that would
+// break the label syntax replaced, so vendor data cannot mint labels at will.
+std::string DriftLabelPath(absl::string_view path) {
+  std::string out;
+  out.reserve(path.size());
+  bool in_index = false;
+  for (char c : path) {
+    if (c == '[') {
+      in_index = true;
+      out.push_back('[');
+    } else if (c == ']') {
+      in_index = false;
+      out.push_back(']');
+    } else if (in_index) {
+      continue;
+    } else if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) {
+      out.push_back('_');
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+}  // namespace
+
 void CountDrift(absl::string_view vendor, const fpgw::v1::Evaluation& evaluation) {
   for (const fpgw::v1::FieldDrift& drift : evaluation.drift()) {
     telemetry::SchemaDriftCounter().Increment(
-        absl::StrCat("vendor=\"", vendor, "\",path=\"", drift.path(), "\""));
+        absl::StrCat("vendor=\"", vendor, "\",path=\"", DriftLabelPath(drift.path()), "\""));
   }
 }
 

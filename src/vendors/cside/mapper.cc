@@ -413,7 +413,7 @@ const char* FieldName(Target target) {
 
 absl::StatusOr<rapidjson::Document> ParseJson(absl::string_view body) {
   rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseIterativeFlag>(body.data(), body.size());
+  doc.Parse<kVendorJsonParseFlags>(body.data(), body.size());
   if (doc.HasParseError()) {
     return absl::InvalidArgumentError(
         absl::StrCat("not valid JSON at offset ", doc.GetErrorOffset(), ": ",

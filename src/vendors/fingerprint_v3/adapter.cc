@@ -292,7 +292,11 @@ std::string FingerprintV3Adapter::UpdateBody(const fpgw::v1::UpdateEventRequest&
   rapidjson::Document doc(rapidjson::kObjectType);
   auto& alloc = doc.GetAllocator();
   if (request.has_linked_id()) {
-    doc.AddMember("linkedId", rapidjson::Value(request.linked_id().c_str(), alloc), alloc);
+    doc.AddMember(
+        "linkedId",
+        rapidjson::Value(request.linked_id().data(),
+                         static_cast<rapidjson::SizeType>(request.linked_id().size()), alloc),
+        alloc);
   }
   if (request.has_tags()) {
     rapidjson::Value tag;

@@ -227,7 +227,11 @@ std::string UpdateBody(const fpgw::v1::UpdateEventRequest& request) {
   rapidjson::Document doc(rapidjson::kObjectType);
   auto& alloc = doc.GetAllocator();
   if (request.has_linked_id()) {
-    doc.AddMember("linked_id", rapidjson::Value(request.linked_id().c_str(), alloc), alloc);
+    doc.AddMember(
+        "linked_id",
+        rapidjson::Value(request.linked_id().data(),
+                         static_cast<rapidjson::SizeType>(request.linked_id().size()), alloc),
+        alloc);
   }
   if (request.has_tags()) {
     rapidjson::Value tags;

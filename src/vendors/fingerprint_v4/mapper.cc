@@ -370,7 +370,7 @@ void MapEvent(const Json& event_json, const std::string& path, const MapOptions&
 absl::StatusOr<rapidjson::Document> ParseJson(absl::string_view body) {
   rapidjson::Document doc;
   // Iterative parsing: a deeply nested hostile body cannot exhaust the stack.
-  doc.Parse<rapidjson::kParseIterativeFlag>(body.data(), body.size());
+  doc.Parse<kVendorJsonParseFlags>(body.data(), body.size());
   if (doc.HasParseError()) {
     return absl::InvalidArgumentError(
         absl::StrCat("not valid JSON at offset ", doc.GetErrorOffset(), ": ",

@@ -299,7 +299,7 @@ absl::StatusOr<rapidjson::Document> ParseObject(absl::string_view body, absl::st
 absl::StatusOr<rapidjson::Document> ParseJson(absl::string_view body) {
   rapidjson::Document doc;
   // Iterative parsing: a deeply nested hostile body cannot exhaust the stack.
-  doc.Parse<rapidjson::kParseIterativeFlag>(body.data(), body.size());
+  doc.Parse<kVendorJsonParseFlags>(body.data(), body.size());
   if (doc.HasParseError()) {
     return absl::InvalidArgumentError(
         absl::StrCat("not valid JSON at offset ", doc.GetErrorOffset(), ": ",

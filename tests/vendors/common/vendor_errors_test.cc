@@ -44,6 +44,17 @@ TEST(VendorErrors, OnlyCodeLikeVendorCodesReachTheCaller) {
   EXPECT_EQ(MetadataOf(long_code, "vendor_code"), "");
 }
 
+TEST(VendorErrors, ConfigurationFaultsNeverReadAsAnUnknownToken) {
+  // A wrong Stytch base_url answers 404 route_not_found: treating it as "unknown telemetry id"
+  // would make callers BLOCK everyone.
+  const absl::Status route = MapVendorHttpError({"stytch", 404, "route_not_found", std::nullopt});
+  EXPECT_EQ(route.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ReasonOf(route), fpgw::v1::ERROR_REASON_INTEGRATION_MISCONFIGURED);
+  const absl::Status auth =
+      MapVendorHttpError({"stytch", 400, "invalid_authorization_header", std::nullopt});
+  EXPECT_EQ(ReasonOf(auth), fpgw::v1::ERROR_REASON_VENDOR_CREDENTIAL_REJECTED);
+}
+
 TEST(VendorErrors, TimeoutsAreBlamedOnWhoeverRanOut) {
   const absl::Status timeout = absl::DeadlineExceededError("timed out");
   EXPECT_EQ(MapTransportError("fingerprint", timeout, true).code(),

@@ -14,6 +14,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/error.h"
+#include "fpgw/v1/evaluation_service.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "vendors/common/vendor_errors.h"
@@ -191,6 +192,28 @@ TEST(FingerprintV4Mapper, EachBadFieldIsOneDriftEntryAndTimestampsStayInRange) {
   ASSERT_TRUE(e.ok());
   EXPECT_THAT(DriftPaths(*e), Contains("$.event_id"));
   EXPECT_THAT(DriftPaths(*e), Contains("$.timestamp"));
+}
+
+TEST(FingerprintV4Mapper, RefusesBodiesThatAreNotUtf8) {
+  // A proto3 string must be UTF-8, or callers cannot decode the response.
+  EXPECT_FALSE(NormalizeEvent("{\"event_id\": \"1.a\xff\", \"timestamp\": 1}", MapOptions()).ok());
+}
+
+TEST(FingerprintV4Mapper, DeeplyNestedRawStaysDecodableByCallers) {
+  std::string nested = "{\"event_id\": \"1.a\", \"timestamp\": 1, \"deep\": ";
+  for (int i = 0; i < 300; ++i) nested += (i % 2 == 0) ? "[" : "{\"k\": ";
+  nested += "1";
+  for (int i = 299; i >= 0; --i) nested += (i % 2 == 0) ? "]" : "}";
+  nested += "}";
+  MapOptions options;
+  options.include_raw = true;
+  absl::StatusOr<fpgw::v1::Evaluation> e = NormalizeEvent(nested, options);
+  ASSERT_TRUE(e.ok()) << e.status();
+  fpgw::v1::EvaluateResponse response;
+  *response.mutable_evaluation() = *e;
+  fpgw::v1::EvaluateResponse decoded;
+  // Parsers enforce a nesting limit of 100; the raw payload is cut off before it.
+  EXPECT_TRUE(decoded.ParseFromString(response.SerializeAsString()));
 }
 
 TEST(FingerprintV4Mapper, PartiallyCompletedIdentificationDropsSmartSignals) {
