@@ -9,21 +9,14 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "testing/fixtures.h"
 
 namespace fpgw::cli {
 namespace {
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using ::fpgw::testing::ReadFile;
 
-std::string Fixture(const std::string& relative) {
-  const char* dir = std::getenv("FPGW_TESTDATA");
-  return ReadFile(absl::StrCat(dir == nullptr ? "tests/testdata" : dir, "/", relative));
-}
+std::string Fixture(const std::string& relative) { return ::fpgw::testing::TestdataFile(relative); }
 
 TEST(Normalize, DetectsAndNormalisesEveryKindOfTheProjectsFixtures) {
   const std::pair<const char*, const char*> cases[] = {

@@ -23,6 +23,7 @@
 #include "rapidjson/document.h"
 #include "sandbox/curl_test_client.h"
 #include "sandbox/sandbox.h"
+#include "testing/fixtures.h"
 
 namespace fpgw::sandbox {
 namespace {
@@ -97,13 +98,6 @@ std::map<std::string, Trigger> Triggers() {
   return t;
 }
 
-std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 TEST(FingerprintV4ConformanceTest, ErrorBodiesMatchTheVendorReference) {
   const char* dir = std::getenv("FPGW_VENDOR_REFERENCE_DIR");
   if (dir == nullptr || dir[0] == '\0') GTEST_SKIP() << "FPGW_VENDOR_REFERENCE_DIR is not set";
@@ -128,7 +122,7 @@ TEST(FingerprintV4ConformanceTest, ErrorBodiesMatchTheVendorReference) {
     ASSERT_NE(trigger, triggers.end()) << "no sandbox trigger for reference error " << name;
 
     rapidjson::Document reference;
-    const std::string text = ReadFile(entry.path());
+    const std::string text = ::fpgw::testing::ReadFile(entry.path().string());
     reference.Parse(text.data(), text.size());
     ASSERT_FALSE(reference.HasParseError());
     int expected_status = 0;

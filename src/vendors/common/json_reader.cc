@@ -92,13 +92,11 @@ fpgw::v1::Tristate ToTristate(std::optional<bool> value) {
 }
 
 fpgw::v1::ConfidenceLevel ReadConfidence(const JsonObject& obj, const char* key) {
-  std::optional<std::string> text = obj.String(key);
-  if (!text.has_value()) return fpgw::v1::CONFIDENCE_LEVEL_UNSPECIFIED;
-  if (*text == "low") return fpgw::v1::CONFIDENCE_LEVEL_LOW;
-  if (*text == "medium") return fpgw::v1::CONFIDENCE_LEVEL_MEDIUM;
-  if (*text == "high") return fpgw::v1::CONFIDENCE_LEVEL_HIGH;
-  obj.Drift(key, "one of low, medium, high");
-  return fpgw::v1::CONFIDENCE_LEVEL_UNSPECIFIED;
+  static constexpr EnumName<fpgw::v1::ConfidenceLevel> kNames[] = {
+      {"low", fpgw::v1::CONFIDENCE_LEVEL_LOW},
+      {"medium", fpgw::v1::CONFIDENCE_LEVEL_MEDIUM},
+      {"high", fpgw::v1::CONFIDENCE_LEVEL_HIGH}};
+  return ReadEnum(obj, key, kNames).value_or(fpgw::v1::CONFIDENCE_LEVEL_UNSPECIFIED);
 }
 
 // google.protobuf.Timestamp's range: 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z.

@@ -60,6 +60,29 @@ class JsonObject final {
 // Tristate from an optional bool.
 fpgw::v1::Tristate ToTristate(std::optional<bool> value);
 
+// One vendor spelling of an enum value and the fpgw value it maps to.
+template <typename E>
+struct EnumName {
+  const char* text;
+  E value;
+};
+
+// Reads a string enum: the mapped value, or nullopt when absent; an unknown spelling is drift at
+// `obj.path.key` ("one of a, b, c") and also nullopt.
+template <typename E, size_t N>
+std::optional<E> ReadEnum(const JsonObject& obj, const char* key, const EnumName<E> (&names)[N]) {
+  std::optional<std::string> text = obj.String(key);
+  if (!text.has_value()) return std::nullopt;
+  std::string expected = "one of ";
+  for (size_t i = 0; i < N; ++i) {
+    if (*text == names[i].text) return names[i].value;
+    expected += (i == 0 ? "" : ", ");
+    expected += names[i].text;
+  }
+  obj.Drift(key, expected.c_str());
+  return std::nullopt;
+}
+
 // "low" / "medium" / "high" → ConfidenceLevel; anything else is drift at `obj.path.key`.
 fpgw::v1::ConfidenceLevel ReadConfidence(const JsonObject& obj, const char* key);
 

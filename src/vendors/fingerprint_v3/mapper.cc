@@ -223,17 +223,11 @@ void MapIdentification(const JsonObject& id, bool visitor_id_required, Evaluatio
 
 // `{result: notDetected|good|bad, type?}`.
 void MapBot(const JsonObject& bot, fpgw::v1::BotSignal* out) {
-  if (auto result = bot.String("result")) {
-    if (*result == "notDetected") {
-      out->set_result(fpgw::v1::BOT_RESULT_NOT_DETECTED);
-    } else if (*result == "good") {
-      out->set_result(fpgw::v1::BOT_RESULT_GOOD);
-    } else if (*result == "bad") {
-      out->set_result(fpgw::v1::BOT_RESULT_BAD);
-    } else {
-      bot.Drift("result", "one of notDetected, good, bad");
-    }
-  }
+  static constexpr EnumName<fpgw::v1::BotResult> kResults[] = {
+      {"notDetected", fpgw::v1::BOT_RESULT_NOT_DETECTED},
+      {"good", fpgw::v1::BOT_RESULT_GOOD},
+      {"bad", fpgw::v1::BOT_RESULT_BAD}};
+  if (auto result = ReadEnum(bot, "result", kResults)) out->set_result(*result);
   SetIf(bot.String("type"), out->mutable_type());
 }
 

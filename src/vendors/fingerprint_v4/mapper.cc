@@ -153,17 +153,11 @@ void MapClient(const JsonObject& event, Evaluation* evaluation) {
 }
 
 void MapBot(const JsonObject& event, fpgw::v1::BotSignal* bot) {
-  if (auto result = event.String("bot")) {
-    if (*result == "not_detected") {
-      bot->set_result(fpgw::v1::BOT_RESULT_NOT_DETECTED);
-    } else if (*result == "good") {
-      bot->set_result(fpgw::v1::BOT_RESULT_GOOD);
-    } else if (*result == "bad") {
-      bot->set_result(fpgw::v1::BOT_RESULT_BAD);
-    } else {
-      event.Drift("bot", "one of bad, good, not_detected");
-    }
-  }
+  static constexpr EnumName<fpgw::v1::BotResult> kResults[] = {
+      {"bad", fpgw::v1::BOT_RESULT_BAD},
+      {"good", fpgw::v1::BOT_RESULT_GOOD},
+      {"not_detected", fpgw::v1::BOT_RESULT_NOT_DETECTED}};
+  if (auto result = ReadEnum(event, "bot", kResults)) bot->set_result(*result);
   SetIf(event.String("bot_type"), bot->mutable_type());
   const JsonObject info = event.Object("bot_info");
   if (info.present()) {
@@ -297,14 +291,9 @@ void MapRuleAction(const JsonObject& event, Evaluation* evaluation) {
   if (!rule.present()) return;
   fpgw::v1::Verdict* verdict = evaluation->mutable_verdict();
   verdict->set_origin(fpgw::v1::VERDICT_ORIGIN_VENDOR_RULE);
-  const std::optional<std::string> type = rule.String("type");
-  if (type == "allow") {
-    verdict->set_action(fpgw::v1::ACTION_ALLOW);
-  } else if (type == "block") {
-    verdict->set_action(fpgw::v1::ACTION_BLOCK);
-  } else if (type.has_value()) {
-    rule.Drift("type", "one of allow, block");
-  }
+  static constexpr EnumName<fpgw::v1::Action> kTypes[] = {{"allow", fpgw::v1::ACTION_ALLOW},
+                                                          {"block", fpgw::v1::ACTION_BLOCK}};
+  if (auto action = ReadEnum(rule, "type", kTypes)) verdict->set_action(*action);
   SetIf(rule.String("ruleset_id"), verdict->mutable_ruleset_id());
   SetIf(rule.String("rule_id"), verdict->mutable_rule_id());
   SetIf(rule.String("rule_expression"), verdict->mutable_rule_expression());

@@ -14,6 +14,7 @@
 #include "absl/strings/strip.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testing/fixtures.h"
 
 namespace fpgw::vendors::cside {
 namespace {
@@ -21,28 +22,13 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::UnorderedElementsAre;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::string TestdataDir() {
-  const char* dir = std::getenv("FPGW_TESTDATA");
-  return dir == nullptr ? "tests/testdata" : dir;
-}
+using ::fpgw::testing::DriftPaths;
+using ::fpgw::testing::ReadFile;
 
 std::string Fixture(const std::string& name) {
-  const std::string text = ReadFile(absl::StrCat(TestdataDir(), "/cside/", name));
+  const std::string text = ::fpgw::testing::TestdataFile("cside/" + name);
   EXPECT_FALSE(text.empty()) << "missing fixture " << name;
   return text;
-}
-
-std::vector<std::string> DriftPaths(const fpgw::v1::Evaluation& e) {
-  std::vector<std::string> paths;
-  for (const auto& d : e.drift()) paths.push_back(d.path());
-  return paths;
 }
 
 std::string ExpectedOf(const fpgw::v1::Evaluation& e, const std::string& path) {
@@ -327,8 +313,7 @@ TEST(CsideMapper, ClientIdIsPlainText) {
 
 // ASSUMED_PATHS.md must list exactly kAssumedPaths, in order, with the same type and field.
 TEST(CsideMapper, AssumedPathsDocMatchesTheCode) {
-  const std::string doc =
-      ReadFile(absl::StrCat(TestdataDir(), "/../../src/vendors/cside/ASSUMED_PATHS.md"));
+  const std::string doc = ::fpgw::testing::TestdataFile("../../src/vendors/cside/ASSUMED_PATHS.md");
   ASSERT_FALSE(doc.empty());
   std::vector<std::string> documented;
   bool in_table = false;

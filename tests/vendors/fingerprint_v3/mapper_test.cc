@@ -20,6 +20,7 @@
 #include "common/error.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testing/fixtures.h"
 #include "vendors/common/vendor_errors.h"
 #include "vendors/fingerprint_v3/adapter.h"
 
@@ -30,22 +31,11 @@ using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::UnorderedElementsAreArray;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using ::fpgw::testing::DriftPaths;
+using ::fpgw::testing::ReadFile;
 
 std::string Fixture(const std::string& name) {
-  const char* dir = std::getenv("FPGW_TESTDATA");
-  return ReadFile(absl::StrCat(dir == nullptr ? "tests/testdata" : dir, "/fingerprint_v3/", name));
-}
-
-std::vector<std::string> DriftPaths(const fpgw::v1::Evaluation& e) {
-  std::vector<std::string> paths;
-  for (const auto& d : e.drift()) paths.push_back(d.path());
-  return paths;
+  return ::fpgw::testing::TestdataFile("fingerprint_v3/" + name);
 }
 
 std::vector<std::string> FailedSignals(const fpgw::v1::Evaluation& e) {

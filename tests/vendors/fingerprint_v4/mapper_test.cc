@@ -17,6 +17,7 @@
 #include "fpgw/v1/evaluation_service.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testing/fixtures.h"
 #include "vendors/common/vendor_errors.h"
 
 namespace fpgw::vendors::fingerprint_v4 {
@@ -25,22 +26,11 @@ namespace {
 using ::testing::Contains;
 using ::testing::Field;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using ::fpgw::testing::DriftPaths;
+using ::fpgw::testing::ReadFile;
 
 std::string Fixture(const std::string& name) {
-  const char* dir = std::getenv("FPGW_TESTDATA");
-  return ReadFile(absl::StrCat(dir == nullptr ? "tests/testdata" : dir, "/fingerprint_v4/", name));
-}
-
-std::vector<std::string> DriftPaths(const fpgw::v1::Evaluation& e) {
-  std::vector<std::string> paths;
-  for (const auto& d : e.drift()) paths.push_back(d.path());
-  return paths;
+  return ::fpgw::testing::TestdataFile("fingerprint_v4/" + name);
 }
 
 TEST(FingerprintV4Mapper, MapsEveryGroupOfAFullEvent) {

@@ -15,6 +15,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 #include "rapidjson/document.h"
+#include "testing/fixtures.h"
 #include "vendors/common/vendor_errors.h"
 
 namespace fpgw::vendors::stytch {
@@ -26,19 +27,10 @@ using ::testing::IsSupersetOf;
 using ::testing::Pair;
 using ::testing::UnorderedElementsAre;
 
-std::string Fixture(const std::string& name) {
-  const char* dir = std::getenv("FPGW_TESTDATA");
-  std::ifstream in(absl::StrCat(dir == nullptr ? "tests/testdata" : dir, "/stytch/", name),
-                   std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using ::fpgw::testing::DriftPaths;
 
-std::vector<std::string> DriftPaths(const fpgw::v1::Evaluation& e) {
-  std::vector<std::string> paths;
-  for (const auto& d : e.drift()) paths.push_back(d.path());
-  return paths;
+std::string Fixture(const std::string& name) {
+  return ::fpgw::testing::TestdataFile("stytch/" + name);
 }
 
 rapidjson::Document Parse(const std::string& json) {
