@@ -5,7 +5,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-scripts/setup.sh build
+scripts/setup.sh build fpgw
 grpcurl="$root/.deps/bin/grpcurl"
 addr="${FPGW_LISTEN:-127.0.0.1:50051}"
 log="$(mktemp)"

@@ -2,10 +2,17 @@
 # Installs everything a fresh Debian 12 machine lacks to build, run and test fpgw, then
 # configures and builds it. Quick when everything is already present: each step checks first.
 #
-#   scripts/setup.sh [BUILD_DIR]        (default: build; FPGW_BUILD_TYPE and FPGW_CMAKE_ARGS apply)
+#   scripts/setup.sh [BUILD_DIR [TARGET...]]
+#
+# With TARGETs (scripts/run.sh passes `fpgw`) only those are built and the test-only tools are not
+# installed; without, everything is. FPGW_BUILD_TYPE and FPGW_CMAKE_ARGS apply when BUILD_DIR is
+# configured. The vendor reference folder (../shared/vendors/reference, or $FPGW_VENDOR_REFERENCE_DIR)
+# is passed to the tests only when it exists; without it the tests that read it are skipped.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="${1:-$root/build}"
+shift || true
+targets=("$@")
 deps="$root/.deps"
 mkdir -p "$deps"
 # A Go toolchain installed from the Go distribution (newer than Debian's) is preferred.
@@ -42,12 +49,14 @@ fi
 mkdir -p "$deps/bin"
 export GOPATH="$deps/go" GOBIN="$deps/bin" GOFLAGS=-mod=mod
 [ -x "$deps/bin/grpcurl" ] || { log "go install grpcurl"; go install github.com/fullstorydev/grpcurl/cmd/grpcurl@v1.9.4; }
-[ -x "$deps/bin/grpc-health-probe" ] || { log "go install grpc-health-probe"; go install github.com/grpc-ecosystem/grpc-health-probe@v0.4.61; }
-if [ ! -x "$deps/npm/node_modules/.bin/buf" ]; then
-  log "npm install @bufbuild/buf"
-  npm install --silent --no-audit --no-fund --prefix "$deps/npm" @bufbuild/buf@1.75.0 >&2
+if [ "${#targets[@]}" -eq 0 ]; then
+  [ -x "$deps/bin/grpc-health-probe" ] || { log "go install grpc-health-probe"; go install github.com/grpc-ecosystem/grpc-health-probe@v0.4.61; }
+  if [ ! -x "$deps/npm/node_modules/.bin/buf" ]; then
+    log "npm install @bufbuild/buf"
+    npm install --silent --no-audit --no-fund --prefix "$deps/npm" @bufbuild/buf@1.75.0 >&2
+  fi
+  ln -sf "$deps/npm/node_modules/.bin/buf" "$deps/bin/buf"
 fi
-ln -sf "$deps/npm/node_modules/.bin/buf" "$deps/bin/buf"
 
 # 3. google.rpc error-detail schemas (ErrorInfo, RetryInfo), from the googleapis-common-protos package.
 if [ ! -f "$deps/googleapis/google/rpc/error_details.proto" ]; then
@@ -66,12 +75,18 @@ fi
 
 # 4. Configure and build.
 build_type="${FPGW_BUILD_TYPE:-RelWithDebInfo}"
+reference="${FPGW_VENDOR_REFERENCE_DIR:-$root/../shared/vendors/reference}"
+if [ -d "$reference" ]; then reference="$(cd "$reference" && pwd)"; else reference=""; fi
 if [ ! -f "$build_dir/build.ninja" ]; then
-  log "configuring $build_dir ($build_type)"
+  log "configuring $build_dir ($build_type; vendor reference: ${reference:-absent, its tests will be skipped})"
   # shellcheck disable=SC2086
   cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" \
     -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DFPGW_GOOGLEAPIS_DIR="$deps/googleapis" \
-    -DFPGW_VENDOR_REFERENCE_DIR="$root/../shared/vendors/reference" ${FPGW_CMAKE_ARGS:-} >&2
+    -DFPGW_VENDOR_REFERENCE_DIR="$reference" ${FPGW_CMAKE_ARGS:-} >&2
 fi
-log "building $build_dir"
-cmake --build "$build_dir" >&2
+log "building $build_dir${targets[*]:+ (${targets[*]})}"
+if [ "${#targets[@]}" -eq 0 ]; then
+  cmake --build "$build_dir" >&2
+else
+  cmake --build "$build_dir" --target "${targets[@]}" >&2
+fi

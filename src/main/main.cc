@@ -6,7 +6,8 @@
 //   fpgw normalize [--kind=K] [FILE|-]     print the Evaluation of a saved vendor payload
 //
 // Flags and environment variables cover only what a container platform sets: the config path
-// (FPGW_CONFIG), the listen address (FPGW_LISTEN) and the log level (FPGW_LOG_LEVEL).
+// (FPGW_CONFIG), the listen address (FPGW_LISTEN) and the log level (FPGW_LOG_LEVEL). One table,
+// kCommands, names each command with its flags; it drives both dispatch and `--help`.
 #include <openssl/rand.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -22,35 +23,43 @@
 #include <string>
 #include <vector>
 
+#include "absl/flags/commandlineflag.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "config/config_loader.h"
+#include "google/protobuf/stubs/common.h"
+#include "grpcpp/grpcpp.h"
 #include "main/normalize.h"
 #include "sandbox/sandbox.h"
 #include "server/gateway.h"
 #include "telemetry/log.h"
 
 ABSL_FLAG(std::string, config, "",
-          "Config file (YAML). Default: $FPGW_CONFIG; none = sandbox mode.");
-ABSL_FLAG(
-    std::string, listen, "",
-    "Listen address (host:port or unix:/path), replacing the config's. Default: $FPGW_LISTEN.");
+          "Config file (YAML). Default: $FPGW_CONFIG; none: sandbox mode.");
+ABSL_FLAG(std::string, listen, "",
+          "Listen address, replacing the config's: host:port or unix:/path (sandbox: host:port, "
+          "127.0.0.1:8443 when unset). Default: $FPGW_LISTEN.");
 ABSL_FLAG(std::string, log_level, "",
-          "debug, info, warning or error. Default: $FPGW_LOG_LEVEL or info.");
+          "debug, info, warning or error. Default: $FPGW_LOG_LEVEL, else info.");
 ABSL_FLAG(std::string, kind, "auto",
-          "normalize: payload kind: auto (detect), cside-verify, cside-entries, stytch-lookup, "
+          "Payload kind: auto (detect), cside-verify, cside-entries, stytch-lookup, "
           "fingerprint-v3-event, fingerprint-v3-visits, fingerprint-v3-search, "
           "fingerprint-v3-webhook, fingerprint-v4-event, fingerprint-v4-search, "
           "fingerprint-v4-webhook.");
-ABSL_FLAG(bool, full, false, "normalize: include the raw vendor payload (EVALUATION_VIEW_FULL).");
-ABSL_FLAG(std::string, state_dir, "", "sandbox: directory for its CA, certificate and key.");
-ABSL_FLAG(uint64_t, seed, 1, "sandbox: seed of the data generator.");
+ABSL_FLAG(bool, full, false, "Include the raw vendor payload (EVALUATION_VIEW_FULL).");
+ABSL_FLAG(std::string, state_dir, "",
+          "Directory for the sandbox's CA, certificate, key and credentials (default: a new "
+          "temporary directory).");
+ABSL_FLAG(uint64_t, seed, 1, "Seed of the sandbox's data generator.");
 
 namespace {
 
@@ -320,15 +329,125 @@ int Normalize(const std::vector<char*>& args) {
   return 0;
 }
 
+// A command of the binary: how it is called, what it does, the flags it reads and its entry point.
+struct Command {
+  const char* name;
+  const char* synopsis;
+  const char* summary;
+  std::vector<const char*> flags;
+  int (*run)(const std::vector<char*>& args);
+};
+
+const std::vector<Command>& Commands() {
+  static const auto* commands = new std::vector<Command>{
+      {"serve",
+       "fpgw [serve] [--config=FILE] [--listen=ADDR]",
+       "Serve the gRPC API (the default command). With no config: sandbox mode, on loopback "
+       "against the built-in vendor sandbox.",
+       {"config", "listen", "seed"},
+       [](const std::vector<char*>&) { return Serve(); }},
+      {"sandbox",
+       "fpgw sandbox [--listen=HOST:PORT] [--state_dir=DIR]",
+       "Run only the vendor sandbox (HTTPS, its own test CA, generated credentials).",
+       {"listen", "state_dir", "seed"},
+       [](const std::vector<char*>&) { return RunSandbox(); }},
+      {"check-config",
+       "fpgw check-config FILE",
+       "Validate a config file, listing every problem with its field path.",
+       {},
+       CheckConfig},
+      {"normalize",
+       "fpgw normalize [--kind=K] [--full] [FILE|-]",
+       "Print the Evaluation of a saved vendor payload (FILE, or - for stdin).",
+       {"kind", "full"},
+       Normalize},
+  };
+  return *commands;
+}
+
+// Flags every command reads.
+const std::vector<const char*>& GlobalFlags() {
+  static const auto* flags = new std::vector<const char*>{"log_level"};
+  return *flags;
+}
+
+std::string VersionText() {
+  return absl::StrCat("fpgw ", FPGW_VERSION, " (", FPGW_BUILD_TYPE, " build; gRPC ",
+                      grpc::Version(), ", protobuf ",
+                      google::protobuf::internal::VersionString(GOOGLE_PROTOBUF_VERSION), ")\n");
+}
+
+// `text` as lines of at most 100 columns, each starting with `indent`.
+std::string Wrap(absl::string_view text, absl::string_view indent) {
+  std::string out;
+  size_t column = 0;
+  for (absl::string_view word : absl::StrSplit(text, ' ', absl::SkipEmpty())) {
+    if (column > 0 && column + 1 + word.size() > 100) {
+      absl::StrAppend(&out, "\n");
+      column = 0;
+    }
+    absl::StrAppend(&out, column == 0 ? indent : " ", word);
+    column += (column == 0 ? indent.size() : 1) + word.size();
+  }
+  return absl::StrCat(out, "\n");
+}
+
+void AppendFlags(const std::vector<const char*>& names, std::string* out) {
+  for (const char* name : names) {
+    const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+    if (flag == nullptr) continue;
+    std::string help = flag->Help();
+    const std::string default_value = flag->DefaultValue();
+    if (!default_value.empty()) absl::StrAppend(&help, " (default: ", default_value, ")");
+    absl::StrAppend(out, "      --", name, "\n", Wrap(help, "          "));
+  }
+}
+
+// The help of one command, or of all when `only` is empty.
+std::string HelpText(absl::string_view only) {
+  std::string out = "fpgw: the gRPC fingerprint gateway.\n\nCommands:\n";
+  for (const Command& command : Commands()) {
+    if (!only.empty() && only != command.name) continue;
+    absl::StrAppend(&out, "\n  ", command.synopsis, "\n", Wrap(command.summary, "    "));
+    if (!command.flags.empty()) absl::StrAppend(&out, "    Flags:\n");
+    AppendFlags(command.flags, &out);
+  }
+  absl::StrAppend(&out, "\nFlags of every command:\n");
+  AppendFlags(GlobalFlags(), &out);
+  absl::StrAppend(
+      &out,
+      "      --help\n          This help; `fpgw COMMAND --help` shows that command only.\n"
+      "      --version\n          fpgw's version and build type.\n");
+  return out;
+}
+
+// Handles --help, -h and --version before absl sees them (absl's own help lists flags by source
+// file, not by command). Returns true when it printed something.
+bool HandleHelpAndVersion(int argc, char** argv) {
+  std::string command;
+  for (int i = 1; i < argc; ++i) {
+    const absl::string_view arg = argv[i];
+    if (arg == "--version" || arg == "-version") {
+      std::fputs(VersionText().c_str(), stdout);
+      return true;
+    }
+    if (arg == "--help" || arg == "-help" || arg == "-h" || arg == "--helpfull") {
+      std::fputs(HelpText(command).c_str(), stdout);
+      return true;
+    }
+    if (command.empty() && !absl::StartsWith(arg, "-")) command = std::string(arg);
+  }
+  return false;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "fpgw: gRPC fingerprint gateway.\n"
-      "  fpgw [--config=FILE] [--listen=ADDR]   serve (no config: sandbox mode)\n"
-      "  fpgw sandbox [--listen=HOST:PORT]      run only the vendor sandbox\n"
-      "  fpgw check-config FILE                 validate a config file\n"
-      "  fpgw normalize [--kind=K] [FILE|-]     normalise a saved vendor payload");
+  if (HandleHelpAndVersion(argc, argv)) return 0;
+  absl::SetProgramUsageMessage("fpgw: the gRPC fingerprint gateway (fpgw --help lists commands).");
+  absl::FlagsUsageConfig usage;
+  usage.version_string = VersionText;
+  absl::SetFlagsUsageConfig(usage);
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   LogLevel level = LogLevel::kInfo;
   const std::string level_text = FlagOrEnv(absl::GetFlag(FLAGS_log_level), "FPGW_LOG_LEVEL");
@@ -337,12 +456,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   fpgw::telemetry::SetLogLevel(level);
-  const std::string command = args.size() > 1 ? args[1] : "";
-  if (command.empty()) return Serve();
-  if (command == "serve") return Serve();
-  if (command == "sandbox") return RunSandbox();
-  if (command == "check-config") return CheckConfig(args);
-  if (command == "normalize") return Normalize(args);
-  std::fprintf(stderr, "fpgw: unknown command %s (see --help)\n", command.c_str());
+  const std::string name = args.size() > 1 ? args[1] : "serve";
+  for (const Command& command : Commands()) {
+    if (name == command.name) return command.run(args);
+  }
+  std::fprintf(stderr, "fpgw: unknown command %s (see fpgw --help)\n", name.c_str());
   return 2;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end: drives the built fpgw binary with real clients (grpcurl, grpc-health-probe) on
 # loopback — sandbox mode, config mode against a standalone `fpgw sandbox` over TLS, a Unix
-# socket, graceful drain on SIGTERM, check-config and normalize.
+# socket, graceful drain on SIGTERM, check-config, normalize, --help and --version.
 #
 #   e2e_test.sh FPGW_BINARY TOOLS_BIN_DIR TESTDATA_DIR
 set -uo pipefail
@@ -166,6 +166,19 @@ check "normalize reads stdin and shows the raw payload with --full" bash -c "
   '$fpgw' normalize --full - <'$testdata/fingerprint_v4/event_mobile_vpn.json' | grep -q future_field_from_vendor"
 check "normalize refuses an HTML body with a clear error" bash -c "
   ! echo '<html>502</html>' | '$fpgw' normalize - 2>'$work/html.err' && grep -q 'not valid JSON' '$work/html.err'"
+
+# --- 5. --help and --version. ----------------------------------------------------------------------
+"$fpgw" --help >"$work/help.out" 2>&1
+check "--help exits 0" test $? -eq 0
+check "--help lists every command with its flags" bash -c "
+  for text in 'fpgw \[serve\]' 'fpgw sandbox' 'fpgw check-config FILE' 'fpgw normalize' \
+              '--config' '--listen' '--state_dir' '--seed' '--kind' '--full' '--log_level'; do
+    grep -q -- \"\$text\" '$work/help.out' || { echo \"missing \$text\"; exit 1; }
+  done"
+check "COMMAND --help shows that command only" bash -c "
+  out=\$('$fpgw' normalize --help) && grep -q -- '--kind' <<<\"\$out\" && ! grep -q -- '--state_dir' <<<\"\$out\""
+check "--version names fpgw's own version and build type" bash -c "
+  '$fpgw' --version | grep -Eq '^fpgw [0-9]+\.[0-9]+\.[0-9]+ \((Release|RelWithDebInfo|Debug|MinSizeRel)'"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

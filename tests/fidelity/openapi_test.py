@@ -15,6 +15,11 @@ from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 
 REFERENCE = os.environ.get("FPGW_VENDOR_REFERENCE_DIR", "")
+# A stranger's clone has no reference folder: skip visibly (CTest reports the entry as skipped on
+# this marker). A folder that exists but lacks the specifications fails when they are opened.
+ABSENT = ("FPGW_VENDOR_REFERENCE_ABSENT: the vendor reference folder is not present; enable with "
+          "-DFPGW_VENDOR_REFERENCE_DIR=<shared>/vendors/reference")
+PRESENT = bool(REFERENCE) and os.path.isdir(REFERENCE)
 SANDBOX = os.environ["FPGW_SANDBOX_URL"]
 STATE = os.environ["FPGW_SANDBOX_STATE"]
 CONTEXT = ssl.create_default_context(cafile=os.path.join(STATE, "ca.pem"))
@@ -34,7 +39,7 @@ def fetch(method, path, headers, body=None):
         return error.code, dict(error.headers), error.read()
 
 
-@unittest.skipUnless(REFERENCE, "FPGW_VENDOR_REFERENCE_DIR not set")
+@unittest.skipUnless(PRESENT, ABSENT)
 class FingerprintV4OpenApiTest(unittest.TestCase):
     """Every v4 route and error the sandbox serves must validate against the v4 specification."""
 
@@ -100,7 +105,7 @@ class FingerprintV4OpenApiTest(unittest.TestCase):
         self.check("GET", "/events/1760000000123.oasG07", key="wrong-key", expect_status=403)
 
 
-@unittest.skipUnless(REFERENCE, "FPGW_VENDOR_REFERENCE_DIR not set")
+@unittest.skipUnless(PRESENT, ABSENT)
 class FingerprintV3OpenApiTest(unittest.TestCase):
     """Every v3 route and error the sandbox serves must validate against the v3 specification."""
 

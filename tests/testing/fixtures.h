@@ -4,7 +4,9 @@
 #ifndef FPGW_TESTS_TESTING_FIXTURES_H_
 #define FPGW_TESTS_TESTING_FIXTURES_H_
 
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -22,10 +24,27 @@ inline std::string ReadFile(const std::string& path) {
   return ss.str();
 }
 
+// The path of a file of the project's own test data, given relative to tests/testdata.
+inline std::string TestdataPath(const std::string& relative) {
+  const char* dir = std::getenv("FPGW_TESTDATA");
+  return std::string(dir == nullptr ? "tests/testdata" : dir) + "/" + relative;
+}
+
 // A file of the project's own test data, by path relative to tests/testdata.
 inline std::string TestdataFile(const std::string& relative) {
-  const char* dir = std::getenv("FPGW_TESTDATA");
-  return ReadFile(std::string(dir == nullptr ? "tests/testdata" : dir) + "/" + relative);
+  return ReadFile(TestdataPath(relative));
+}
+
+// The names of the files in a folder of the project's own test data (relative to tests/testdata),
+// sorted; empty when the folder does not exist.
+inline std::vector<std::string> TestdataFiles(const std::string& relative_dir) {
+  std::vector<std::string> names;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(TestdataPath(relative_dir), error)) {
+    if (entry.is_regular_file()) names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 // The JSON paths of an evaluation's drift entries, in order.

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testing/fixtures.h"
+#include "vendors/common/vendor_errors.h"
 
 namespace fpgw::vendors::cside {
 namespace {
@@ -301,6 +303,32 @@ TEST(CsideMapper, ErrorCodesAreReadOnlyWhenTheyLookLikeCodes) {
   EXPECT_EQ(ReadErrorCode(absl::StrCat(R"({"error": ")", std::string(65, 'a'), "\"}")), "");
   EXPECT_EQ(ReadErrorCode("<html>502</html>"), "");
   EXPECT_EQ(ReadErrorCode(""), "");
+}
+
+TEST(CsideMapper, EveryErrorFamilyOfTheProjectsFixturesMapsToItsDocumentedCode) {
+  // File name: <HTTP status>_<endpoint>_<what>.json; the code is read only when it looks like one.
+  struct Want {
+    std::string vendor_code;
+    absl::StatusCode code;
+  };
+  const std::map<std::string, Want> want = {
+      {"401_verify_unauthorized.json", {"unauthorized", absl::StatusCode::kFailedPrecondition}},
+      {"404_verify_token_not_found.json", {"token_not_found", absl::StatusCode::kNotFound}},
+      {"429_entries_rate_limited.json", {"rate_limited", absl::StatusCode::kResourceExhausted}},
+      {"500_verify_free_text.json", {"", absl::StatusCode::kUnavailable}},
+  };
+  const std::vector<std::string> names = ::fpgw::testing::TestdataFiles("cside/errors");
+  ASSERT_EQ(names.size(), want.size());
+  for (const std::string& name : names) {
+    SCOPED_TRACE(name);
+    ASSERT_EQ(want.count(name), 1u);
+    const std::string code = ReadErrorCode(Fixture("errors/" + name));
+    EXPECT_EQ(code, want.at(name).vendor_code);
+    const absl::Status status =
+        MapVendorHttpError({"cside", std::atoi(name.substr(0, 3).c_str()), code, std::nullopt});
+    EXPECT_EQ(status.code(), want.at(name).code) << status;
+    EXPECT_FALSE(absl::StrContains(status.message(), "team 42")) << status.message();
+  }
 }
 
 TEST(CsideMapper, ClientIdIsPlainText) {

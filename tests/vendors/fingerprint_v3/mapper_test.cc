@@ -1,9 +1,9 @@
 // Fingerprint v3 mapping on the project's own fixtures (tests/testdata/fingerprint_v3), and the
-// conformance run over every v3 example the vendor publishes (FPGW_VENDOR_REFERENCE_DIR): each
-// file is classified by name and must normalise, or map through the error table, as documented.
+// conformance run over every v3 example the vendor publishes (FPGW_VENDOR_REFERENCE_DIR; skipped
+// when absent): each file is classified by name and must normalise, or map through the error
+// table, as documented.
 #include "vendors/fingerprint_v3/mapper.h"
 
-#include <dirent.h>
 #include <openssl/evp.h>
 #include <zlib.h>
 
@@ -11,6 +11,7 @@
 #include <fstream>
 #include <memory>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -21,6 +22,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testing/fixtures.h"
+#include "testing/vendor_reference.h"
 #include "vendors/common/vendor_errors.h"
 #include "vendors/fingerprint_v3/adapter.h"
 
@@ -433,6 +435,9 @@ TEST(FingerprintV3Mapper, RelatedVisitorsAndBothErrorBodyShapes) {
   ASSERT_TRUE(ids.ok());
   EXPECT_THAT(*ids, ElementsAre("a1", "b2"));
   EXPECT_FALSE(NormalizeRelatedVisitors("{}").ok());
+  ids = NormalizeRelatedVisitors(Fixture("related_visitors.json"));
+  ASSERT_TRUE(ids.ok()) << ids.status();
+  EXPECT_THAT(*ids, ElementsAre("v3visRelated00000001", "v3visRelated00000002"));
 
   absl::StatusOr<ErrorBody> body =
       ParseErrorBody(R"({"error": {"code": "StateNotReady", "message": "try again"}})");
@@ -459,17 +464,9 @@ struct ReferenceFile {
 
 std::vector<ReferenceFile> ReferenceFiles() {
   std::vector<ReferenceFile> files;
-  const char* dir = std::getenv("FPGW_VENDOR_REFERENCE_DIR");
-  if (dir == nullptr || *dir == '\0') return files;
-  DIR* d = opendir(dir);
-  if (d == nullptr) return files;
-  while (dirent* entry = readdir(d)) {
-    const std::string name = entry->d_name;
-    if (absl::StartsWith(name, "fingerprint_v3_") && absl::EndsWith(name, ".json")) {
-      files.push_back({name, absl::StrCat(dir, "/", name)});
-    }
+  for (std::string& path : ::fpgw::testing::VendorReferenceFiles("fingerprint_v3_")) {
+    files.push_back({path.substr(path.rfind('/') + 1), std::move(path)});
   }
-  closedir(d);
   return files;
 }
 
@@ -600,9 +597,29 @@ std::optional<std::string> Unseal(const std::string& sealed, const std::string& 
   return plain;
 }
 
-TEST(FingerprintV3Conformance, EveryPublishedExampleNormalisesOrMapsAsDocumented) {
+TEST(FingerprintV3Mapper, EveryErrorFamilyOfTheProjectsFixturesMapsToItsDocumentedCode) {
+  std::set<int> families;
+  for (const std::string& name : ::fpgw::testing::TestdataFiles("fingerprint_v3/errors")) {
+    SCOPED_TRACE(name);
+    families.insert(StatusInName(name, ""));
+    CheckErrorBody(Fixture("errors/" + name), StatusInName(name, ""));
+    EXPECT_FALSE(ParseErrorBody(Fixture("errors/" + name))->plain);
+  }
+  EXPECT_EQ(families, (std::set<int>{400, 403, 404, 409, 429}));
+  // getVisits answers with the plain shape; the status alone decides.
+  std::set<int> plain_families;
+  for (const std::string& name : ::fpgw::testing::TestdataFiles("fingerprint_v3/visits_errors")) {
+    SCOPED_TRACE(name);
+    plain_families.insert(StatusInName(name, ""));
+    CheckErrorBody(Fixture("visits_errors/" + name), StatusInName(name, ""));
+    EXPECT_TRUE(ParseErrorBody(Fixture("visits_errors/" + name))->plain);
+  }
+  EXPECT_EQ(plain_families, (std::set<int>{400, 403, 429}));
+}
+
+TEST(FingerprintV3VendorReference, EveryPublishedExampleNormalisesOrMapsAsDocumented) {
+  FPGW_SKIP_WITHOUT_VENDOR_REFERENCE();
   const std::vector<ReferenceFile> files = ReferenceFiles();
-  if (files.empty()) GTEST_SKIP() << "FPGW_VENDOR_REFERENCE_DIR not set";
   int events = 0, visits = 0, errors = 0, plain_errors = 0, related = 0, searches = 0, webhooks = 0,
       update_bodies = 0, sealed = 0;
   for (const ReferenceFile& file : files) {

@@ -2,11 +2,10 @@
 // conformance run over every v4 example the vendor publishes (FPGW_VENDOR_REFERENCE_DIR).
 #include "vendors/fingerprint_v4/mapper.h"
 
-#include <dirent.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -18,6 +17,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testing/fixtures.h"
+#include "testing/vendor_reference.h"
 #include "vendors/common/vendor_errors.h"
 
 namespace fpgw::vendors::fingerprint_v4 {
@@ -28,6 +28,7 @@ using ::testing::Field;
 
 using ::fpgw::testing::DriftPaths;
 using ::fpgw::testing::ReadFile;
+using ::fpgw::testing::VendorReferenceFiles;
 
 std::string Fixture(const std::string& name) {
   return ::fpgw::testing::TestdataFile("fingerprint_v4/" + name);
@@ -243,34 +244,75 @@ TEST(FingerprintV4Mapper, SearchMapsEveryHitAndThePaginationKey) {
   EXPECT_FALSE(NormalizeSearch("{\"events\": {}}", MapOptions()).ok());
 }
 
-// --- Conformance against the vendor's published examples (read in place, never copied). ---
+// --- Error bodies: the project's own fixtures always, the vendor's published ones when present.
 
-std::vector<std::string> ReferenceFiles(const std::string& prefix) {
-  std::vector<std::string> files;
-  const char* dir = std::getenv("FPGW_VENDOR_REFERENCE_DIR");
-  if (dir == nullptr || *dir == '\0') return files;
-  DIR* d = opendir(dir);
-  // A folder that is configured but unreadable is a broken setup, not a reason to skip.
-  EXPECT_NE(d, nullptr) << "FPGW_VENDOR_REFERENCE_DIR=" << dir << " cannot be read";
-  if (d == nullptr) return files;
-  while (dirent* entry = readdir(d)) {
-    const std::string name = entry->d_name;
-    if (absl::StartsWith(name, prefix) && absl::EndsWith(name, ".json")) {
-      files.push_back(absl::StrCat(dir, "/", name));
-    }
+// Checks one v4 error body answered with `http_status` against its documented mapping.
+void CheckErrorBody(const std::string& text, int http_status) {
+  absl::StatusOr<ErrorBody> body = ParseErrorBody(text);
+  ASSERT_TRUE(body.ok()) << body.status();
+  const absl::Status status =
+      MapVendorHttpError({"fingerprint", http_status, body->code, std::nullopt});
+  absl::StatusCode want;
+  switch (http_status) {
+    case 400:
+      want = body->code == "request_read_timeout" ? absl::StatusCode::kUnavailable
+                                                  : absl::StatusCode::kInvalidArgument;
+      break;
+    case 403:
+      want = absl::StatusCode::kFailedPrecondition;
+      break;
+    case 404:
+      want = absl::StatusCode::kNotFound;
+      break;
+    case 409:
+    case 500:
+    case 504:
+      want = absl::StatusCode::kUnavailable;
+      break;
+    case 413:
+      want = absl::StatusCode::kInvalidArgument;
+      break;
+    case 429:
+      want = absl::StatusCode::kResourceExhausted;
+      break;
+    default:
+      FAIL() << "unexpected status " << http_status;
   }
-  closedir(d);
-  return files;
+  EXPECT_EQ(status.code(), want);
+  EXPECT_EQ(MetadataOf(status, "vendor_code"), body->code);
+  EXPECT_NE(ReasonOf(status), fpgw::v1::ERROR_REASON_UNSPECIFIED);
+  const bool retryable =
+      want == absl::StatusCode::kUnavailable || want == absl::StatusCode::kResourceExhausted;
+  EXPECT_EQ(RetryDelayOf(status).has_value(), retryable);
+  // No vendor body text in the caller-facing message.
+  EXPECT_FALSE(absl::StrContains(status.message(), body->message)) << status.message();
 }
 
-TEST(FingerprintV4Conformance, EveryPublishedEventExampleNormalises) {
+// The HTTP status is the number at the start of a name such as `404_event_not_found.json`.
+int StatusOfName(const std::string& name) { return std::atoi(name.substr(0, 3).c_str()); }
+
+TEST(FingerprintV4Mapper, EveryErrorFamilyOfTheProjectsFixturesMapsToItsDocumentedCode) {
+  const std::vector<std::string> names = ::fpgw::testing::TestdataFiles("fingerprint_v4/errors");
+  std::set<int> families;
+  for (const std::string& name : names) {
+    SCOPED_TRACE(name);
+    families.insert(StatusOfName(name));
+    CheckErrorBody(Fixture("errors/" + name), StatusOfName(name));
+  }
+  // One fixture per documented status family: 400, 403, 404, 409, 413, 429, 500, 504.
+  EXPECT_EQ(families, (std::set<int>{400, 403, 404, 409, 413, 429, 500, 504}));
+}
+
+// --- Conformance against the vendor's published examples (read in place, never copied). ---
+
+TEST(FingerprintV4VendorReference, EveryPublishedEventExampleNormalises) {
+  FPGW_SKIP_WITHOUT_VENDOR_REFERENCE();
   std::vector<std::string> files;
   for (const char* prefix :
        {"fingerprint_v4_get_event_200", "fingerprint_v4_webhook_event",
         "fingerprint_v4_sealed_result_decrypted_expected", "fingerprint_v4_edge_200"}) {
-    for (auto& f : ReferenceFiles(prefix)) files.push_back(f);
+    for (auto& f : VendorReferenceFiles(prefix)) files.push_back(f);
   }
-  if (files.empty()) GTEST_SKIP() << "FPGW_VENDOR_REFERENCE_DIR not set";
   for (const std::string& file : files) {
     SCOPED_TRACE(file);
     absl::StatusOr<fpgw::v1::Evaluation> e = NormalizeEvent(ReadFile(file), MapOptions());
@@ -300,10 +342,9 @@ TEST(FingerprintV4Conformance, EveryPublishedEventExampleNormalises) {
   }
 }
 
-TEST(FingerprintV4Conformance, EveryPublishedSearchExampleNormalises) {
-  std::vector<std::string> files = ReferenceFiles("fingerprint_v4_search_events_200");
-  if (files.empty()) GTEST_SKIP() << "FPGW_VENDOR_REFERENCE_DIR not set";
-  for (const std::string& file : files) {
+TEST(FingerprintV4VendorReference, EveryPublishedSearchExampleNormalises) {
+  FPGW_SKIP_WITHOUT_VENDOR_REFERENCE();
+  for (const std::string& file : VendorReferenceFiles("fingerprint_v4_search_events_200")) {
     absl::StatusOr<SearchResult> result = NormalizeSearch(ReadFile(file), MapOptions());
     ASSERT_TRUE(result.ok()) << file << ": " << result.status();
     ASSERT_FALSE(result->evaluations.empty());
@@ -311,53 +352,12 @@ TEST(FingerprintV4Conformance, EveryPublishedSearchExampleNormalises) {
   }
 }
 
-TEST(FingerprintV4Conformance, EveryPublishedErrorExampleMapsToItsDocumentedCode) {
-  std::vector<std::string> files = ReferenceFiles("fingerprint_v4_errors_");
-  if (files.empty()) GTEST_SKIP() << "FPGW_VENDOR_REFERENCE_DIR not set";
-  for (const std::string& file : files) {
+TEST(FingerprintV4VendorReference, EveryPublishedErrorExampleMapsToItsDocumentedCode) {
+  FPGW_SKIP_WITHOUT_VENDOR_REFERENCE();
+  const std::string prefix = "fingerprint_v4_errors_";
+  for (const std::string& file : VendorReferenceFiles(prefix)) {
     SCOPED_TRACE(file);
-    // The HTTP status is the number after "errors_" in the file name.
-    const std::string name = file.substr(file.rfind('/') + 1);
-    const int http_status =
-        std::atoi(name.substr(std::string("fingerprint_v4_errors_").size(), 3).c_str());
-    absl::StatusOr<ErrorBody> body = ParseErrorBody(ReadFile(file));
-    ASSERT_TRUE(body.ok()) << body.status();
-    const absl::Status status =
-        MapVendorHttpError({"fingerprint", http_status, body->code, std::nullopt});
-    absl::StatusCode want;
-    switch (http_status) {
-      case 400:
-        want = body->code == "request_read_timeout" ? absl::StatusCode::kUnavailable
-                                                    : absl::StatusCode::kInvalidArgument;
-        break;
-      case 403:
-        want = absl::StatusCode::kFailedPrecondition;
-        break;
-      case 404:
-        want = absl::StatusCode::kNotFound;
-        break;
-      case 409:
-      case 500:
-      case 504:
-        want = absl::StatusCode::kUnavailable;
-        break;
-      case 413:
-        want = absl::StatusCode::kInvalidArgument;
-        break;
-      case 429:
-        want = absl::StatusCode::kResourceExhausted;
-        break;
-      default:
-        FAIL() << "unexpected status " << http_status;
-    }
-    EXPECT_EQ(status.code(), want);
-    EXPECT_EQ(MetadataOf(status, "vendor_code"), body->code);
-    EXPECT_NE(ReasonOf(status), fpgw::v1::ERROR_REASON_UNSPECIFIED);
-    const bool retryable =
-        want == absl::StatusCode::kUnavailable || want == absl::StatusCode::kResourceExhausted;
-    EXPECT_EQ(RetryDelayOf(status).has_value(), retryable);
-    // No vendor body text in the caller-facing message.
-    EXPECT_FALSE(absl::StrContains(status.message(), body->message)) << status.message();
+    CheckErrorBody(ReadFile(file), StatusOfName(file.substr(file.rfind('/') + 1 + prefix.size())));
   }
 }
 

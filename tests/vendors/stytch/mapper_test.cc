@@ -5,10 +5,12 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/error.h"
 #include "gmock/gmock.h"
@@ -200,13 +202,14 @@ TEST(StytchMapper, MissingRequiredFieldsAreDriftAndNonObjectsAreRefused) {
 
 TEST(StytchMapper, ErrorObjectGivesTheCodeAndNotFoundCarriesTheVendorAdvice) {
   absl::StatusOr<ErrorObject> error =
-      ParseErrorObject(Fixture("error_telemetry_id_not_found.json"));
+      ParseErrorObject(Fixture("errors/404_telemetry_id_not_found.json"));
   ASSERT_TRUE(error.ok()) << error.status();
   EXPECT_EQ(error->status_code, 404);
   EXPECT_EQ(error->error_type, "telemetry_id_not_found");
   EXPECT_EQ(error->request_id, "request-id-test-b05c992f-ebdc-489d-a754-c7e70ba13141");
   EXPECT_FALSE(error->error_url.empty());
-  EXPECT_EQ(ReadErrorCode(Fixture("error_telemetry_id_not_found.json")), "telemetry_id_not_found");
+  EXPECT_EQ(ReadErrorCode(Fixture("errors/404_telemetry_id_not_found.json")),
+            "telemetry_id_not_found");
   EXPECT_EQ(ReadErrorCode("<html>bad gateway</html>"), "");
   EXPECT_EQ(ReadErrorCode("{\"error_message\":\"no type\"}"), "");
 
@@ -224,6 +227,41 @@ TEST(StytchMapper, ErrorObjectGivesTheCodeAndNotFoundCarriesTheVendorAdvice) {
   http.http_status = 503;
   http.vendor_code = "service_unavailable";
   EXPECT_EQ(MetadataOf(MapVendorHttpError(http), "vendor_advice"), "");
+}
+
+TEST(StytchMapper, EveryErrorFamilyOfTheProjectsFixturesMapsToItsDocumentedCode) {
+  // File name: <HTTP status>_<error_type>.json.
+  const std::map<std::string, absl::StatusCode> want = {
+      {"400_invalid_external_metadata.json", absl::StatusCode::kInvalidArgument},
+      {"401_unauthorized_credentials.json", absl::StatusCode::kFailedPrecondition},
+      {"403_organization_suspended.json", absl::StatusCode::kFailedPrecondition},
+      // fpgw's own misconfiguration, never "unknown token".
+      {"404_route_not_found.json", absl::StatusCode::kFailedPrecondition},
+      {"404_telemetry_id_not_found.json", absl::StatusCode::kNotFound},
+      {"429_too_many_requests.json", absl::StatusCode::kResourceExhausted},
+      {"499_context_canceled_error.json", absl::StatusCode::kUnavailable},
+      {"503_service_unavailable.json", absl::StatusCode::kUnavailable},
+  };
+  const std::vector<std::string> names = ::fpgw::testing::TestdataFiles("stytch/errors");
+  ASSERT_EQ(names.size(), want.size());
+  for (const std::string& name : names) {
+    SCOPED_TRACE(name);
+    const std::string text = Fixture("errors/" + name);
+    absl::StatusOr<ErrorObject> error = ParseErrorObject(text);
+    ASSERT_TRUE(error.ok()) << error.status();
+    EXPECT_EQ(error->status_code, std::atoi(name.substr(0, 3).c_str()));
+    EXPECT_EQ(absl::StrCat(error->status_code, "_", error->error_type, ".json"), name);
+    const absl::Status status =
+        MapVendorHttpError({"stytch", error->status_code, ReadErrorCode(text), std::nullopt});
+    ASSERT_EQ(want.count(name), 1u);
+    EXPECT_EQ(status.code(), want.at(name)) << status;
+    EXPECT_EQ(MetadataOf(status, "vendor_code"), error->error_type);
+    EXPECT_EQ(RetryDelayOf(status).has_value(),
+              status.code() == absl::StatusCode::kUnavailable ||
+                  status.code() == absl::StatusCode::kResourceExhausted);
+    // No vendor body text in the caller-facing message.
+    EXPECT_FALSE(absl::StrContains(status.message(), error->error_message)) << status.message();
+  }
 }
 
 TEST(StytchMapper, LookupRequestCarriesValidatedExternalMetadata) {
