@@ -9,6 +9,7 @@
 #include "benchmark/benchmark.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "vendors/common/json_reader.h"
 #include "vendors/fingerprint_v4/mapper.h"
 
 namespace {
@@ -26,7 +27,7 @@ const std::string& Event() {
 // Anchor: RapidJSON DOM parse only.
 void BM_Anchor_RapidJsonParse(benchmark::State& state) {
   for (auto _ : state) {
-    auto doc = fpgw::vendors::fingerprint_v4::ParseJson(Event());
+    auto doc = fpgw::vendors::ParseJson(Event());
     benchmark::DoNotOptimize(doc);
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * Event().size()));

@@ -12,6 +12,14 @@ function(fpgw_library name)
   target_link_libraries(${name} PUBLIC ${ARG_DEPS})
 endfunction()
 
+# fpgw_vendor_extension(NAME SOURCES a.cc ... DEPS x y): a vendor's adapter library, linked by the
+# vendor registry (src/vendors/CMakeLists.txt) without being named there.
+function(fpgw_vendor_extension name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  fpgw_library(${name} SOURCES ${ARG_SOURCES} DEPS ${ARG_DEPS})
+  set_property(GLOBAL APPEND PROPERTY FPGW_VENDOR_EXTENSIONS ${name})
+endfunction()
+
 # fpgw_test(NAME SOURCES a_test.cc ... DEPS x y [LABELS l] [VENDOR_REFERENCE])
 # VENDOR_REFERENCE: the binary also holds suites named `*VendorReference`, which read the vendors'
 # published reference (tests/testing/vendor_reference.h). They become a CTest entry of their own,

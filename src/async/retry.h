@@ -1,6 +1,6 @@
 // Retry with exponential backoff inside the caller's deadline, without parking a thread: each
 // attempt is asynchronous and the wait between attempts runs on a TimerQueue. Adapters decide what
-// to retry (e.g. Fingerprint 409 "not mutable yet", cside 202 "pending"); the policy is shared.
+// to retry (e.g. a vendor's "not mutable yet" or "still pending" answer); the policy is shared.
 #ifndef FPGW_ASYNC_RETRY_H_
 #define FPGW_ASYNC_RETRY_H_
 

@@ -251,6 +251,17 @@ bool IsLocalListener(absl::string_view address) {
   return host == "127.0.0.1" || host == "localhost" || host == "[::1]";
 }
 
+// The vendor names a config may use, from the schema: "cside, stytch, fingerprint".
+std::string VendorNames() {
+  const pb::EnumDescriptor* vendors = fpgw::config::v1::Vendor_descriptor();
+  std::vector<std::string> names;
+  for (int i = 0; i < vendors->value_count(); ++i) {
+    if (vendors->value(i)->number() == 0) continue;
+    names.push_back(absl::AsciiStrToLower(absl::StripPrefix(vendors->value(i)->name(), "VENDOR_")));
+  }
+  return absl::StrJoin(names, ", ");
+}
+
 void ValidateSecretRef(const fpgw::config::v1::SecretRef& ref, const std::string& path,
                        const Config& config, bool required, std::vector<ConfigProblem>* problems) {
   using fpgw::config::v1::SecretRef;
@@ -273,8 +284,7 @@ void ValidateSecretRef(const fpgw::config::v1::SecretRef& ref, const std::string
   }
 }
 
-void Validate(Config* config, std::vector<ConfigProblem>* problems) {
-  using fpgw::config::v1::Vendor;
+void Validate(Config* config, const IntegrationRules& rules, std::vector<ConfigProblem>* problems) {
   auto* server = config->mutable_server();
   if (server->listen().empty()) server->add_listen("127.0.0.1:50051");
   for (int i = 0; i < server->listen_size(); ++i) {
@@ -365,33 +375,19 @@ void Validate(Config* config, std::vector<ConfigProblem>* problems) {
             {ipath + ".name", absl::StrCat("duplicate integration \"", in->name(), "\"")});
       }
       if (in->vendor() == fpgw::config::v1::VENDOR_UNSPECIFIED) {
-        problems->push_back({ipath + ".vendor", "required: cside, stytch or fingerprint"});
-      }
-      const std::string version = EffectiveApiVersion(*in);
-      const bool version_ok =
-          (in->vendor() == fpgw::config::v1::VENDOR_FINGERPRINT &&
-           (version == "v3" || version == "v4")) ||
-          (in->vendor() == fpgw::config::v1::VENDOR_CSIDE && version == "v2") ||
-          (in->vendor() == fpgw::config::v1::VENDOR_STYTCH && version == "v1") ||
-          in->vendor() == fpgw::config::v1::VENDOR_UNSPECIFIED;
-      if (!version_ok) {
-        problems->push_back({ipath + ".api_version", absl::StrCat("unsupported version \"", version,
-                                                                  "\" for this vendor")});
-      }
-      if (in->region() != fpgw::config::v1::REGION_UNSPECIFIED &&
-          in->vendor() != fpgw::config::v1::VENDOR_FINGERPRINT) {
-        problems->push_back({ipath + ".region", "only Fingerprint integrations have a region"});
+        problems->push_back({ipath + ".vendor", absl::StrCat("required: one of ", VendorNames())});
       }
       if (!in->base_url().empty() && !absl::StartsWith(in->base_url(), "https://") &&
           !IsLoopbackUrl(in->base_url())) {
         problems->push_back({ipath + ".base_url", "must be an https:// URL"});
       }
-      // A cside integration without a credential uses cside's public /token/v1 endpoints.
-      ValidateSecretRef(in->credential(), ipath + ".credential", *config,
-                        in->vendor() != fpgw::config::v1::VENDOR_CSIDE, problems);
+      ValidateSecretRef(in->credential(), ipath + ".credential", *config, false, problems);
       if (!in->has_timeout()) in->mutable_timeout()->set_seconds(5);
       if (in->timeout().seconds() == 0 && in->timeout().nanos() == 0) {
         problems->push_back({ipath + ".timeout", "must be positive"});
+      }
+      if (in->vendor() != fpgw::config::v1::VENDOR_UNSPECIFIED) {
+        rules.Check(in, ipath, *config, problems);
       }
     }
   }
@@ -399,17 +395,10 @@ void Validate(Config* config, std::vector<ConfigProblem>* problems) {
 
 }  // namespace
 
-std::string EffectiveApiVersion(const Integration& integration) {
-  if (!integration.api_version().empty()) return integration.api_version();
-  switch (integration.vendor()) {
-    case fpgw::config::v1::VENDOR_FINGERPRINT:
-      return "v4";
-    case fpgw::config::v1::VENDOR_CSIDE:
-      return "v2";
-    case fpgw::config::v1::VENDOR_STYTCH:
-      return "v1";
-    default:
-      return "";
+void RequireCredential(const Integration& integration, const std::string& path,
+                       std::vector<ConfigProblem>* problems) {
+  if (integration.credential().source_case() == fpgw::config::v1::SecretRef::SOURCE_NOT_SET) {
+    problems->push_back({path + ".credential", "a credential reference (env or file) is required"});
   }
 }
 
@@ -428,7 +417,8 @@ std::string SecretRefName(const fpgw::config::v1::SecretRef& ref) {
   }
 }
 
-std::vector<ConfigProblem> ParseConfig(absl::string_view yaml, Config* out) {
+std::vector<ConfigProblem> ParseConfig(absl::string_view yaml, const IntegrationRules& rules,
+                                       Config* out) {
   std::vector<ConfigProblem> problems;
   out->Clear();
   YAML::Node root;
@@ -445,7 +435,7 @@ std::vector<ConfigProblem> ParseConfig(absl::string_view yaml, Config* out) {
   }
   YamlToProto(&problems).Message(root, "", out);
   // Semantic checks run even after schema problems, so one run reports every problem.
-  Validate(out, &problems);
+  Validate(out, rules, &problems);
   return problems;
 }
 
@@ -456,7 +446,7 @@ std::string FormatProblems(const std::vector<ConfigProblem>& problems) {
   return absl::StrJoin(lines, "\n");
 }
 
-absl::StatusOr<Config> LoadConfigFile(const std::string& path) {
+absl::StatusOr<Config> LoadConfigFile(const std::string& path, const IntegrationRules& rules) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat("config file ", path, " cannot be opened"));
   std::string text(kMaxConfigBytes + 1, '\0');
@@ -467,7 +457,7 @@ absl::StatusOr<Config> LoadConfigFile(const std::string& path) {
         absl::StrCat("config file ", path, " is larger than 1 MiB"));
   }
   Config config;
-  std::vector<ConfigProblem> problems = ParseConfig(text, &config);
+  std::vector<ConfigProblem> problems = ParseConfig(text, rules, &config);
   if (!problems.empty()) {
     return absl::InvalidArgumentError(absl::StrCat("config file ", path, " has ", problems.size(),
                                                    " problem(s):\n", FormatProblems(problems)));

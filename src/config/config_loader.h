@@ -21,19 +21,36 @@ struct ConfigProblem {
   std::string message;
 };
 
-// Parses YAML text into a Config and validates it. Returns every problem found; an empty vector
-// means `out` is a valid config with defaults filled in.
-std::vector<ConfigProblem> ParseConfig(absl::string_view yaml, fpgw::config::v1::Config* out);
+// The rules of each vendor's integrations, which this layer does not know (the vendor factories
+// provide them: vendors/registry.h). Thread-safe.
+class IntegrationRules {
+ public:
+  virtual ~IntegrationRules() = default;
+  // Checks one integration after the generic checks (name, vendor set, base_url, timeout, the
+  // credential reference's form); appends problems with field paths below `path`; may fill
+  // defaults.
+  virtual void Check(fpgw::config::v1::Integration* integration, const std::string& path,
+                     const fpgw::config::v1::Config& config,
+                     std::vector<ConfigProblem>* problems) const = 0;
+};
+
+// Parses YAML text into a Config and validates it, integrations also by `rules`. Returns every
+// problem found; an empty vector means `out` is a valid config with defaults filled in.
+std::vector<ConfigProblem> ParseConfig(absl::string_view yaml, const IntegrationRules& rules,
+                                       fpgw::config::v1::Config* out);
 
 // Reads and parses a file. Errors: NOT_FOUND / FAILED_PRECONDITION when the file cannot be read;
 // INVALID_ARGUMENT listing every problem ("path: message", one per line).
-absl::StatusOr<fpgw::config::v1::Config> LoadConfigFile(const std::string& path);
+absl::StatusOr<fpgw::config::v1::Config> LoadConfigFile(const std::string& path,
+                                                        const IntegrationRules& rules);
 
 // Formats problems one per line.
 std::string FormatProblems(const std::vector<ConfigProblem>& problems);
 
-// The API version an integration uses, with the vendor's default applied.
-std::string EffectiveApiVersion(const fpgw::config::v1::Integration& integration);
+// Appends the problem of an integration that has no credential reference when its vendor needs
+// one.
+void RequireCredential(const fpgw::config::v1::Integration& integration, const std::string& path,
+                       std::vector<ConfigProblem>* problems);
 
 // A proto Duration as an absl::Duration.
 absl::Duration ToDuration(const google::protobuf::Duration& duration);

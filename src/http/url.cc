@@ -17,8 +17,7 @@ std::string EscapeUrlComponent(absl::string_view text) {
   return escaped ? std::string(escaped.get()) : std::string();
 }
 
-std::string WithQuery(std::string base,
-                      const std::vector<std::pair<std::string, std::string>>& params) {
+std::string WithQuery(std::string base, const QueryParams& params) {
   char sep = '?';
   for (const auto& [key, value] : params) {
     absl::StrAppend(&base, std::string(1, sep), EscapeUrlComponent(key), "=",

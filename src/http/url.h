@@ -11,12 +11,14 @@
 
 namespace fpgw::http {
 
+// A query: repeated keys stay repeated, order is kept.
+using QueryParams = std::vector<std::pair<std::string, std::string>>;
+
 // Percent-encodes every byte except RFC 3986 unreserved characters (A-Z a-z 0-9 - . _ ~).
 std::string EscapeUrlComponent(absl::string_view text);
 
 // Appends `?k=v&k=v` (escaped) to `base`; repeated keys stay repeated. No-op for no params.
-std::string WithQuery(std::string base,
-                      const std::vector<std::pair<std::string, std::string>>& params);
+std::string WithQuery(std::string base, const QueryParams& params);
 
 }  // namespace fpgw::http
 

@@ -42,6 +42,7 @@
 #include "sandbox/sandbox.h"
 #include "server/gateway.h"
 #include "telemetry/log.h"
+#include "vendors/registry.h"
 
 ABSL_FLAG(std::string, config, "",
           "Config file (YAML). Default: $FPGW_CONFIG; none: sandbox mode.");
@@ -192,7 +193,7 @@ int Serve() {
         "      - {name: cside, vendor: cside, base_url: \"", base,
         "\", credential: {env: ", kSandboxCsideEnv, "}}\n",
         "      - {name: cside-public, vendor: cside, base_url: \"", base, "\"}\n");
-    std::vector<fpgw::config::ConfigProblem> problems = fpgw::config::ParseConfig(yaml, &config);
+    std::vector<fpgw::config::ConfigProblem> problems = fpgw::vendors::ParseConfig(yaml, &config);
     if (!problems.empty()) {
       Log(LogLevel::kError, "internal sandbox config is invalid",
           {{"problems", fpgw::config::FormatProblems(problems)}});
@@ -201,7 +202,7 @@ int Serve() {
     Log(LogLevel::kInfo, "sandbox started",
         {{"base_url", sandbox->base_url()}, {"ca_cert", sandbox->ca_cert_path()}});
   } else {
-    absl::StatusOr<fpgw::config::v1::Config> loaded = fpgw::config::LoadConfigFile(config_path);
+    absl::StatusOr<fpgw::config::v1::Config> loaded = fpgw::vendors::LoadConfigFile(config_path);
     if (!loaded.ok()) {
       std::fprintf(stderr, "fpgw: %s\n", std::string(loaded.status().message()).c_str());
       return 2;
@@ -281,7 +282,7 @@ int CheckConfig(const std::vector<char*>& args) {
     std::fprintf(stderr, "usage: fpgw check-config FILE\n");
     return 2;
   }
-  absl::StatusOr<fpgw::config::v1::Config> config = fpgw::config::LoadConfigFile(args[2]);
+  absl::StatusOr<fpgw::config::v1::Config> config = fpgw::vendors::LoadConfigFile(args[2]);
   if (!config.ok()) {
     std::fprintf(stderr, "%s\n", std::string(config.status().message()).c_str());
     return 1;

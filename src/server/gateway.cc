@@ -66,7 +66,9 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(
   deps.http = http_client;
   deps.credentials = store;
   deps.timers = gateway->timers_.get();
-  gateway->tenants_ = std::make_unique<Tenants>(config, deps);
+  gateway->vendor_counters_ = std::make_shared<telemetry::VendorCounters>();
+  gateway->tenants_ =
+      std::make_unique<Tenants>(config, deps, vendors::CounterMetrics(gateway->vendor_counters_));
   gateway->state_.tenants = gateway->tenants_.get();
   gateway->state_.page_tokens = gateway->page_tokens_.get();
   gateway->evaluation_service_ = std::make_unique<EvaluationServiceHandler>(&gateway->state_);

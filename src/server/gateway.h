@@ -18,6 +18,7 @@
 #include "server/page_token.h"
 #include "server/services.h"
 #include "server/tenants.h"
+#include "telemetry/counters.h"
 
 namespace fpgw::server {
 
@@ -36,6 +37,9 @@ class Gateway final {
   // resolved.
   const std::vector<std::string>& listening() const { return listening_; }
 
+  // The vendor-side counters of this gateway's backends.
+  const telemetry::VendorCounters& vendor_counters() const { return *vendor_counters_; }
+
   // Graceful drain: health turns NOT_SERVING at once while calls are still served for `delay`;
   // then new calls are refused and in-flight calls get until `grace` (counted from now) to finish
   // before they are cancelled. Blocks until the server has stopped. Idempotent.
@@ -47,6 +51,7 @@ class Gateway final {
   // Destroyed last: adapters and in-flight retries hold on to these.
   std::unique_ptr<async::TimerQueue> timers_;
   std::shared_ptr<http::HttpClient> http_client_;
+  std::shared_ptr<telemetry::VendorCounters> vendor_counters_;
   std::unique_ptr<Tenants> tenants_;
   std::unique_ptr<PageTokenCodec> page_tokens_;
   ServiceState state_;

@@ -10,7 +10,7 @@
 
 namespace fpgw::server {
 
-// Longest token accepted (cside session tokens are JWT-like and the longest of the three vendors').
+// Longest token accepted (JWT-like session tokens are the longest any vendor issues).
 inline constexpr size_t kMaxTokenLength = 1024;
 
 // OK when `value` is 1..kMaxTokenLength printable ASCII characters (0x21..0x7E) other than

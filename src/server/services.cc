@@ -5,6 +5,8 @@
 
 #include "absl/time/time.h"
 #include "common/error.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/reflection.h"
 #include "server/grpc_status.h"
 #include "server/request_checks.h"
 
@@ -57,19 +59,32 @@ bool Begin(ServiceState* state, grpc::CallbackServerContext* context, UnaryCall*
   return false;
 }
 
-void SetDeviceId(fpgw::v1::ListDeviceEvaluationsResponse* response, const std::string& id) {
-  response->set_device_id(id);
+// Moves one page into its RPC response.
+void Fill(vendors::EvaluationPage page, fpgw::v1::ListDeviceEvaluationsResponse* response) {
+  for (auto& evaluation : page.evaluations) *response->add_evaluations() = std::move(evaluation);
+  response->set_device_id(std::move(page.device_id));
 }
-void SetDeviceId(fpgw::v1::SearchEvaluationsResponse*, const std::string&) {}
+void Fill(vendors::EvaluationPage page, fpgw::v1::SearchEvaluationsResponse* response) {
+  for (auto& evaluation : page.evaluations) *response->add_evaluations() = std::move(evaluation);
+  if (page.total_size.has_value()) response->set_total_size(*page.total_size);
+}
+void Fill(vendors::RulePage page, fpgw::v1::ListRulesResponse* response) {
+  for (auto& rule : page.rules) *response->add_rules() = std::move(rule);
+}
 
-void SetTotalSize(fpgw::v1::ListDeviceEvaluationsResponse*, std::optional<int64_t>) {}
-void SetTotalSize(fpgw::v1::SearchEvaluationsResponse* response, std::optional<int64_t> total) {
-  if (total.has_value()) response->set_total_size(*total);
+bool IncludeRaw(const fpgw::v1::ListDeviceEvaluationsRequest& request) {
+  return WantsRaw(request.view());
 }
+bool IncludeRaw(const fpgw::v1::SearchEvaluationsRequest& request) {
+  return WantsRaw(request.view());
+}
+bool IncludeRaw(const fpgw::v1::ListRulesRequest&) { return false; }
 
 // A paginated RPC (AIP-158): opens the caller's page token into the vendor cursor, asks the
-// adapter for one page through `fetch`, and issues the next page token bound to this request.
-template <typename Request, typename Response, typename Fetch>
+// backend for one page through `fetch(handle, cursor, call, done)`, and issues the next page token
+// bound to this tenant and request. A vendor that hands back the cursor it was given ends the
+// listing (callers would otherwise page forever).
+template <typename Page, typename Request, typename Response, typename Fetch>
 grpc::ServerUnaryReactor* RunPaged(ServiceState* state, grpc::CallbackServerContext* context,
                                    const char* method, const Request* request, Response* response,
                                    const absl::Status& request_check, Fetch fetch) {
@@ -86,39 +101,30 @@ grpc::ServerUnaryReactor* RunPaged(ServiceState* state, grpc::CallbackServerCont
     }
     cursor = *std::move(opened);
   }
-  call->call().include_raw = WantsRaw(request->view());
+  call->call().include_raw = IncludeRaw(*request);
   const PageTokenCodec* tokens = state->page_tokens;
-  fetch(handle.adapter, cursor, call->call(),
+  fetch(handle, cursor, call->call(),
         [call, method, request, response, tokens, cursor,
-         tenant = handle.tenant](absl::StatusOr<vendors::EvaluationPage> page) mutable {
-          absl::Status status = page.status();
-          // A vendor that hands back the cursor it was given would have callers page forever.
-          if (page.ok() && page->next_cursor == cursor) page->next_cursor.clear();
-          if (page.ok()) {
-            for (auto& evaluation : page->evaluations)
-              *response->add_evaluations() = std::move(evaluation);
-            SetDeviceId(response, page->device_id);
-            SetTotalSize(response, page->total_size);
-            if (!page->next_cursor.empty()) {
-              absl::StatusOr<std::string> token =
-                  tokens->Issue(tenant, method, *request, page->next_cursor);
-              if (token.ok()) response->set_next_page_token(*std::move(token));
-              status = token.status();
-            }
+         tenant = handle.tenant](absl::StatusOr<Page> page) mutable {
+          if (!page.ok()) {
+            call->Complete(page.status());
+            return;
+          }
+          std::string next = std::move(page->next_cursor);
+          if (next == cursor) next.clear();
+          Fill(*std::move(page), response);
+          absl::Status status = absl::OkStatus();
+          if (!next.empty()) {
+            absl::StatusOr<std::string> token = tokens->Issue(tenant, method, *request, next);
+            if (token.ok()) response->set_next_page_token(*std::move(token));
+            status = token.status();
           }
           call->Complete(status);
         });
   return call;
 }
 
-grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
-                                    const absl::Status& status) {
-  auto* call = new UnaryCall(context);
-  call->Complete(status);
-  return call;
-}
-
-// A unary RPC served by the integration's adapter: `start(handle, call)` must eventually call
+// A unary RPC served by the integration's backends: `start(handle, call)` must eventually call
 // call->Complete() exactly once.
 template <typename Start>
 grpc::ServerUnaryReactor* RunUnary(ServiceState* state, grpc::CallbackServerContext* context,
@@ -130,34 +136,56 @@ grpc::ServerUnaryReactor* RunUnary(ServiceState* state, grpc::CallbackServerCont
   return call;
 }
 
+// CheckTextFields on every vendor's options of a request (its message fields, named by field).
+absl::Status CheckVendorOptions(const google::protobuf::Message& request) {
+  const google::protobuf::Descriptor* descriptor = request.GetDescriptor();
+  const google::protobuf::Reflection* reflection = request.GetReflection();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* field = descriptor->field(i);
+    if (field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE ||
+        field->is_repeated() || !reflection->HasField(request, field)) {
+      continue;
+    }
+    absl::Status status = CheckTextFields(field->name(), reflection->GetMessage(request, field));
+    if (!status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 grpc::ServerUnaryReactor* EvaluationServiceHandler::Evaluate(
     grpc::CallbackServerContext* context, const fpgw::v1::EvaluateRequest* request,
     fpgw::v1::EvaluateResponse* response) {
-  IntegrationHandle handle;
-  auto* call = new UnaryCall(context);
   absl::Status check = CheckToken("token", request->token());
-  if (check.ok()) check = CheckTextFields("fingerprint", request->fingerprint());
-  if (check.ok()) check = CheckTextFields("stytch", request->stytch());
-  if (!Begin(state_, context, call, request->integration(), &handle, check)) {
-    return call;
-  }
-  call->call().include_raw = WantsRaw(request->view());
-  handle.adapter->Evaluate(*request, call->call(),
-                           [call, response](absl::StatusOr<fpgw::v1::Evaluation> evaluation) {
-                             if (evaluation.ok())
-                               *response->mutable_evaluation() = std::move(*evaluation);
-                             call->Complete(evaluation.status());
-                           });
-  return call;
+  if (check.ok()) check = CheckVendorOptions(*request);
+  return RunUnary(state_, context, request->integration(), check,
+                  [request, response](const IntegrationHandle& handle, UnaryCall* call) {
+                    call->call().include_raw = WantsRaw(request->view());
+                    handle.evaluation->Evaluate(
+                        *request, call->call(),
+                        [call, response](absl::StatusOr<fpgw::v1::Evaluation> evaluation) {
+                          if (evaluation.ok())
+                            *response->mutable_evaluation() = *std::move(evaluation);
+                          call->Complete(evaluation.status());
+                        });
+                  });
 }
 
 grpc::ServerUnaryReactor* EvaluationServiceHandler::UnsealResult(
-    grpc::CallbackServerContext* context, const fpgw::v1::UnsealResultRequest*,
-    fpgw::v1::UnsealResultResponse*) {
-  return FinishNow(
-      context, Unimplemented("UnsealResult", "sealed client results arrive with a later release"));
+    grpc::CallbackServerContext* context, const fpgw::v1::UnsealResultRequest* request,
+    fpgw::v1::UnsealResultResponse* response) {
+  return RunUnary(state_, context, request->integration(), absl::OkStatus(),
+                  [request, response](const IntegrationHandle& handle, UnaryCall* call) {
+                    call->call().include_raw = WantsRaw(request->view());
+                    handle.evaluation->Unseal(
+                        *request, call->call(),
+                        [call, response](absl::StatusOr<fpgw::v1::Evaluation> evaluation) {
+                          if (evaluation.ok())
+                            *response->mutable_evaluation() = *std::move(evaluation);
+                          call->Complete(evaluation.status());
+                        });
+                  });
 }
 
 grpc::ServerUnaryReactor* EvaluationServiceHandler::ListDeviceEvaluations(
@@ -165,11 +193,12 @@ grpc::ServerUnaryReactor* EvaluationServiceHandler::ListDeviceEvaluations(
     fpgw::v1::ListDeviceEvaluationsResponse* response) {
   absl::Status check = CheckToken("device", request->device());
   if (check.ok()) check = CheckPageSize(request->page_size());
-  return RunPaged(
+  return RunPaged<vendors::EvaluationPage>(
       state_, context, "ListDeviceEvaluations", request, response, check,
-      [request](vendors::VendorAdapter* adapter, const std::string& cursor,
+      [request](const IntegrationHandle& handle, const std::string& cursor,
                 const vendors::CallContext& call, vendors::Done<vendors::EvaluationPage> done) {
-        adapter->ListDevice(request->device(), request->page_size(), cursor, call, std::move(done));
+        handle.evaluation->ListDevice(request->device(), request->page_size(), cursor, call,
+                                      std::move(done));
       });
 }
 
@@ -184,11 +213,12 @@ grpc::ServerUnaryReactor* EvaluationServiceHandler::SearchEvaluations(
   if (check.ok() && (request->filter().total_hits() < 0 || request->filter().total_hits() > 1000)) {
     check = InvalidField("filter.total_hits", "must be between 0 and 1000");
   }
-  return RunPaged(
+  return RunPaged<vendors::EvaluationPage>(
       state_, context, "SearchEvaluations", request, response, check,
-      [request](vendors::VendorAdapter* adapter, const std::string& cursor,
+      [request](const IntegrationHandle& handle, const std::string& cursor,
                 const vendors::CallContext& call, vendors::Done<vendors::EvaluationPage> done) {
-        adapter->Search(request->filter(), request->page_size(), cursor, call, std::move(done));
+        handle.evaluation->Search(request->filter(), request->page_size(), cursor, call,
+                                  std::move(done));
       });
 }
 
@@ -198,7 +228,7 @@ grpc::ServerUnaryReactor* EvaluationServiceHandler::ListRelatedDevices(
   return RunUnary(state_, context, request->integration(),
                   CheckToken("device_id", request->device_id()),
                   [request, response](const IntegrationHandle& handle, UnaryCall* call) {
-                    handle.adapter->ListRelatedDevices(
+                    handle.evaluation->ListRelatedDevices(
                         request->device_id(), call->call(),
                         [call, response](absl::StatusOr<std::vector<std::string>> ids) {
                           if (ids.ok()) {
@@ -222,49 +252,23 @@ grpc::ServerUnaryReactor* AdminServiceHandler::SetRule(grpc::CallbackServerConte
   }
   return RunUnary(state_, context, request->integration(), check,
                   [request, response](const IntegrationHandle& handle, UnaryCall* call) {
-                    handle.adapter->SetRule(*request, call->call(),
-                                            [call, response](absl::StatusOr<fpgw::v1::Rule> rule) {
-                                              if (rule.ok())
-                                                *response->mutable_rule() = std::move(*rule);
-                                              call->Complete(rule.status());
-                                            });
+                    handle.admin->SetRule(*request, call->call(),
+                                          [call, response](absl::StatusOr<fpgw::v1::Rule> rule) {
+                                            if (rule.ok())
+                                              *response->mutable_rule() = *std::move(rule);
+                                            call->Complete(rule.status());
+                                          });
                   });
 }
 
 grpc::ServerUnaryReactor* AdminServiceHandler::ListRules(grpc::CallbackServerContext* context,
                                                          const fpgw::v1::ListRulesRequest* request,
                                                          fpgw::v1::ListRulesResponse* response) {
-  ServiceState* state = state_;
-  return RunUnary(
-      state_, context, request->integration(), CheckPageSize(request->page_size()),
-      [state, request, response](const IntegrationHandle& handle, UnaryCall* call) {
-        std::string cursor;
-        const std::string tenant = handle.tenant;
-        if (!request->page_token().empty()) {
-          absl::StatusOr<std::string> opened =
-              state->page_tokens->Open(request->page_token(), tenant, "ListRules", *request);
-          if (!opened.ok()) {
-            call->Complete(opened.status());
-            return;
-          }
-          cursor = *std::move(opened);
-        }
-        const PageTokenCodec* tokens = state->page_tokens;
-        handle.adapter->ListRules(
-            request->page_size(), cursor, call->call(),
-            [call, request, response, tokens, tenant](absl::StatusOr<vendors::RulePage> page) {
-              absl::Status status = page.status();
-              if (page.ok()) {
-                for (auto& rule : page->rules) *response->add_rules() = std::move(rule);
-                if (!page->next_cursor.empty()) {
-                  absl::StatusOr<std::string> token =
-                      tokens->Issue(tenant, "ListRules", *request, page->next_cursor);
-                  if (token.ok()) response->set_next_page_token(*std::move(token));
-                  status = token.status();
-                }
-              }
-              call->Complete(status);
-            });
+  return RunPaged<vendors::RulePage>(
+      state_, context, "ListRules", request, response, CheckPageSize(request->page_size()),
+      [request](const IntegrationHandle& handle, const std::string& cursor,
+                const vendors::CallContext& call, vendors::Done<vendors::RulePage> done) {
+        handle.admin->ListRules(request->page_size(), cursor, call, std::move(done));
       });
 }
 
@@ -279,10 +283,10 @@ grpc::ServerUnaryReactor* AdminServiceHandler::SetVerdictReasonOverride(
   }
   return RunUnary(state_, context, request->integration(), check,
                   [request, response](const IntegrationHandle& handle, UnaryCall* call) {
-                    handle.adapter->SetVerdictReasonOverride(
+                    handle.admin->SetVerdictReasonOverride(
                         *request, call->call(),
                         [call, response](absl::StatusOr<fpgw::v1::VerdictReason> reason) {
-                          if (reason.ok()) *response->mutable_verdict_reason() = std::move(*reason);
+                          if (reason.ok()) *response->mutable_verdict_reason() = *std::move(reason);
                           call->Complete(reason.status());
                         });
                   });
@@ -294,7 +298,7 @@ grpc::ServerUnaryReactor* AdminServiceHandler::ListVerdictReasons(
   return RunUnary(
       state_, context, request->integration(), absl::OkStatus(),
       [request, response](const IntegrationHandle& handle, UnaryCall* call) {
-        handle.adapter->ListVerdictReasons(
+        handle.admin->ListVerdictReasons(
             request->overrides_only(), call->call(),
             [call, response](absl::StatusOr<std::vector<fpgw::v1::VerdictReason>> reasons) {
               if (reasons.ok()) {
@@ -313,9 +317,9 @@ grpc::ServerUnaryReactor* AdminServiceHandler::UpdateEvent(
   if (check.ok() && request->has_tags()) check = CheckFiniteNumbers("tags", request->tags());
   return RunUnary(state_, context, request->integration(), check,
                   [request](const IntegrationHandle& handle, UnaryCall* call) {
-                    handle.adapter->UpdateEvent(
-                        *request, call->call(),
-                        [call](absl::Status status) { call->Complete(status); });
+                    handle.admin->UpdateEvent(*request, call->call(), [call](absl::Status status) {
+                      call->Complete(status);
+                    });
                   });
 }
 
@@ -325,8 +329,8 @@ grpc::ServerUnaryReactor* AdminServiceHandler::DeleteDeviceData(
   return RunUnary(
       state_, context, request->integration(), CheckToken("device_id", request->device_id()),
       [request](const IntegrationHandle& handle, UnaryCall* call) {
-        handle.adapter->DeleteDevice(request->device_id(), call->call(),
-                                     [call](absl::Status status) { call->Complete(status); });
+        handle.admin->DeleteDevice(request->device_id(), call->call(),
+                                   [call](absl::Status status) { call->Complete(status); });
       });
 }
 

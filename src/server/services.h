@@ -1,6 +1,6 @@
 // The gRPC services on the callback API: EvaluationService (hot path) and AdminService. Each RPC
 // validates its request, resolves the caller's tenant and integration, and hands the work to the
-// integration's adapter; no thread waits while the vendor answers (DESIGN §1.4). A cancelled call
+// integration's backends; no thread waits while the vendor answers (DESIGN §1.4). A cancelled call
 // cancels its vendor request.
 #ifndef FPGW_SERVER_SERVICES_H_
 #define FPGW_SERVER_SERVICES_H_

@@ -8,14 +8,15 @@
 
 namespace fpgw::server {
 
-Tenants::Tenants(const fpgw::config::v1::Config& config, const vendors::AdapterDeps& deps)
+Tenants::Tenants(const fpgw::config::v1::Config& config, const vendors::AdapterDeps& deps,
+                 std::shared_ptr<vendors::VendorMetrics> metrics)
     : tenant_header_(absl::AsciiStrToLower(config.server().tenant_header())) {
   for (const auto& tenant : config.tenants()) {
     auto& integrations = tenants_[tenant.name()];
     for (const auto& integration : tenant.integrations()) {
       Entry& entry = integrations[integration.name()];
       entry.config = integration;
-      entry.adapter = vendors::CreateAdapter(integration, deps);
+      entry.backends = vendors::CreateBackends(integration, deps, metrics);
     }
     // The first integration listed is the tenant's default, used when a request names none.
     if (!tenant.integrations().empty()) {
@@ -61,7 +62,8 @@ absl::StatusOr<IntegrationHandle> Tenants::Resolve(const grpc::CallbackServerCon
     }
     entry = &it->second;
   }
-  return IntegrationHandle{tenant, &entry->config, entry->adapter.get()};
+  return IntegrationHandle{tenant, &entry->config, entry->backends.evaluation.get(),
+                           entry->backends.admin.get()};
 }
 
 }  // namespace fpgw::server

@@ -1,6 +1,6 @@
 // Tenants and their integrations, built once from the config: resolves a call to its tenant (the
 // only tenant, or the one a trusted mesh named in the tenant header) and a request's integration
-// name to the adapter serving it. A tenant's calls reach only that tenant's integrations.
+// name to the backends serving it. A tenant's calls reach only that tenant's integrations.
 #ifndef FPGW_SERVER_TENANTS_H_
 #define FPGW_SERVER_TENANTS_H_
 
@@ -11,7 +11,8 @@
 #include "absl/status/statusor.h"
 #include "fpgw/config/v1/config.pb.h"
 #include "grpcpp/server_context.h"
-#include "vendors/common/adapter.h"
+#include "vendors/common/backend.h"
+#include "vendors/common/instrumentation.h"
 #include "vendors/common/vendor_call.h"
 
 namespace fpgw::server {
@@ -20,13 +21,16 @@ namespace fpgw::server {
 struct IntegrationHandle {
   std::string tenant;
   const fpgw::config::v1::Integration* config = nullptr;
-  vendors::VendorAdapter* adapter = nullptr;
+  vendors::EvaluationBackend* evaluation = nullptr;
+  vendors::AdminBackend* admin = nullptr;
 };
 
 // Immutable after construction; thread-safe.
 class Tenants final {
  public:
-  Tenants(const fpgw::config::v1::Config& config, const vendors::AdapterDeps& deps);
+  // Builds every integration's backends (vendors::CreateBackends), measured into `metrics`.
+  Tenants(const fpgw::config::v1::Config& config, const vendors::AdapterDeps& deps,
+          std::shared_ptr<vendors::VendorMetrics> metrics);
 
   // The caller's tenant and the integration named `integration` (or, when empty, the tenant's
   // default: its first integration in the config). Errors: NOT_FOUND (UNKNOWN_INTEGRATION) for an
@@ -38,7 +42,7 @@ class Tenants final {
  private:
   struct Entry {
     fpgw::config::v1::Integration config;
-    std::unique_ptr<vendors::VendorAdapter> adapter;
+    vendors::Backends backends;
   };
   std::string tenant_header_;
   std::map<std::string, std::map<std::string, Entry>> tenants_;

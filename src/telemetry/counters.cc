@@ -31,9 +31,4 @@ std::map<std::string, uint64_t> CounterFamily::Snapshot() const {
   return values_;
 }
 
-CounterFamily& SchemaDriftCounter() {
-  static auto* family = new CounterFamily("fpgw_vendor_schema_drift_total");
-  return *family;
-}
-
 }  // namespace fpgw::telemetry

@@ -1,7 +1,7 @@
-// Process-wide counters with one label set each (e.g. the schema-drift counter, labelled by vendor
-// and JSON path). A stand-in until the Prometheus exporter arrives: Debian 12 has no
-// prometheus-cpp package (docs/decisions/0004-metrics-counters.md). Names follow Prometheus
-// conventions so the exporter can publish them unchanged.
+// Counter families, each a set of counters keyed by a label string, and the vendor-side counters a
+// gateway owns and injects into its backends (no process-wide singletons). Names follow
+// Prometheus conventions so that an exporter can publish them unchanged
+// (docs/decisions/0004-metrics-counters.md).
 #ifndef FPGW_TELEMETRY_COUNTERS_H_
 #define FPGW_TELEMETRY_COUNTERS_H_
 
@@ -36,9 +36,15 @@ class CounterFamily final {
   std::map<std::string, uint64_t> values_ ABSL_GUARDED_BY(mu_);
 };
 
-// Counts vendor fields whose value did not match the vendor's schema; labels
-// `vendor="...",path="..."`.
-CounterFamily& SchemaDriftCounter();
+// The vendor-side counters of one gateway.
+struct VendorCounters {
+  // Backend calls; labels `integration,vendor,operation,code` (code: the canonical status name).
+  CounterFamily calls{"fpgw_vendor_calls_total"};
+  // Time spent in those calls, milliseconds; same labels.
+  CounterFamily call_milliseconds{"fpgw_vendor_call_milliseconds_total"};
+  // Vendor fields whose value did not match the vendor's schema; labels `vendor,path`.
+  CounterFamily schema_drift{"fpgw_vendor_schema_drift_total"};
+};
 
 }  // namespace fpgw::telemetry
 

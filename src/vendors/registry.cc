@@ -1,32 +1,126 @@
-// Vendor registration: one line per vendor adapter.
+// The list of vendor extensions (one line each) and what is built from it.
 #include "vendors/registry.h"
 
-#include "config/config_loader.h"
-#include "vendors/cside/adapter.h"
-#include "vendors/fingerprint_v3/adapter.h"
-#include "vendors/fingerprint_v4/adapter.h"
-#include "vendors/stytch/adapter.h"
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/reflection.h"
+#include "vendors/common/capabilities.h"
+#include "vendors/cside/factory.h"
+#include "vendors/fingerprint_v3/factory.h"
+#include "vendors/fingerprint_v4/factory.h"
+#include "vendors/stytch/factory.h"
 
 namespace fpgw::vendors {
+namespace {
 
-std::unique_ptr<VendorAdapter> CreateAdapter(const fpgw::config::v1::Integration& integration,
-                                             const AdapterDeps& deps) {
-  using fpgw::config::v1::VENDOR_FINGERPRINT;
-  const std::string version = config::EffectiveApiVersion(integration);
-  if (integration.vendor() == VENDOR_FINGERPRINT && version == "v3") {
-    return std::make_unique<fingerprint_v3::FingerprintV3Adapter>(integration, deps);
+namespace pb = ::google::protobuf;
+using fpgw::config::v1::Integration;
+
+class RegistryRules final : public config::IntegrationRules {
+ public:
+  void Check(Integration* integration, const std::string& path,
+             const fpgw::config::v1::Config& config,
+             std::vector<config::ConfigProblem>* problems) const override {
+    std::vector<std::string> versions;
+    const VendorFactory* chosen = nullptr;
+    for (const VendorFactory* factory : Factories()) {
+      if (factory->vendor() != integration->vendor()) continue;
+      versions.emplace_back(factory->api_version());
+      const bool matches = integration->api_version().empty()
+                               ? factory->default_version()
+                               : integration->api_version() == factory->api_version();
+      if (matches) chosen = factory;
+    }
+    if (chosen == nullptr) {
+      problems->push_back({path + ".api_version",
+                           versions.empty()
+                               ? std::string("no API version of this vendor is supported")
+                               : absl::StrCat("unsupported version \"", integration->api_version(),
+                                              "\" for this vendor (supported: ",
+                                              absl::StrJoin(versions, ", "), ")")});
+      return;
+    }
+    integration->set_api_version(std::string(chosen->api_version()));
+
+    // Only the integration's own vendor's settings may be set.
+    const pb::OneofDescriptor* settings = Integration::descriptor()->FindOneofByName("settings");
+    const pb::FieldDescriptor* set =
+        integration->GetReflection()->GetOneofFieldDescriptor(*integration, settings);
+    if (set != nullptr && set->name() != chosen->settings_field()) {
+      problems->push_back(
+          {absl::StrCat(path, ".", set->name()),
+           chosen->settings_field().empty()
+               ? std::string("this vendor has no settings")
+               : absl::StrCat("not a setting of this vendor; use ", chosen->settings_field())});
+    }
+    chosen->Check(integration, path, config, problems);
+    // A deprecated field that no vendor took over.
+    const pb::FieldDescriptor* legacy_region = Integration::descriptor()->FindFieldByName("region");
+    if (integration->GetReflection()->HasField(*integration, legacy_region)) {
+      problems->push_back({path + ".region", "not a setting of this vendor"});
+    }
   }
-  if (integration.vendor() == VENDOR_FINGERPRINT && version == "v4") {
-    return std::make_unique<fingerprint_v4::FingerprintV4Adapter>(integration, deps);
+};
+
+}  // namespace
+
+const std::vector<const VendorFactory*>& Factories() {
+  static const auto* factories = new std::vector<const VendorFactory*>{
+      &fingerprint_v4::Factory(),
+      &fingerprint_v3::Factory(),
+      &stytch::Factory(),
+      &cside::Factory(),
+  };
+  return *factories;
+}
+
+const VendorFactory* FactoryFor(const Integration& integration) {
+  for (const VendorFactory* factory : Factories()) {
+    if (factory->vendor() == integration.vendor() &&
+        factory->api_version() == integration.api_version()) {
+      return factory;
+    }
   }
-  if (integration.vendor() == fpgw::config::v1::VENDOR_CSIDE) {
-    return std::make_unique<cside::CsideAdapter>(integration, deps);
+  return nullptr;
+}
+
+const config::IntegrationRules& ConfigRules() {
+  static const auto* rules = new RegistryRules();
+  return *rules;
+}
+
+std::vector<config::ConfigProblem> ParseConfig(absl::string_view yaml,
+                                               fpgw::config::v1::Config* out) {
+  return config::ParseConfig(yaml, ConfigRules(), out);
+}
+
+absl::StatusOr<fpgw::config::v1::Config> LoadConfigFile(const std::string& path) {
+  return config::LoadConfigFile(path, ConfigRules());
+}
+
+Backends CreateBackends(const Integration& integration, const AdapterDeps& deps,
+                        std::shared_ptr<VendorMetrics> metrics) {
+  const VendorFactory* factory = FactoryFor(integration);
+  // A checked config always has a factory; without one, every capability is absent.
+  Backends backends = CapabilityBackends(
+      factory == nullptr ? VendorCapabilities{} : factory->Create(integration, deps),
+      integration.name());
+  // The decorators, innermost first.
+  backends =
+      Instrument(std::move(backends), std::move(metrics),
+                 {integration.name(), factory == nullptr ? "" : std::string(factory->name())});
+  return backends;
+}
+
+std::vector<PayloadKind> PayloadKinds() {
+  std::vector<PayloadKind> kinds;
+  for (const VendorFactory* factory : Factories()) {
+    for (PayloadKind& kind : factory->payload_kinds()) kinds.push_back(std::move(kind));
   }
-  if (integration.vendor() == fpgw::config::v1::VENDOR_STYTCH) {
-    return std::make_unique<stytch::StytchAdapter>(integration, deps);
-  }
-  // Vendors whose adapter has not landed: every capability answers UNIMPLEMENTED.
-  return std::make_unique<UnsupportedCapabilities>();
+  return kinds;
 }
 
 }  // namespace fpgw::vendors

@@ -1,11 +1,17 @@
-// Config parsing and validation: defaults, and every problem reported with its field path.
+// Config parsing and validation: defaults, and every problem reported with its field path. The
+// vendors' own rules come from the vendor registry, as in the binary.
 #include "config/config_loader.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "vendors/registry.h"
 
 namespace fpgw::config {
 namespace {
+
+std::vector<ConfigProblem> ParseConfig(absl::string_view yaml, fpgw::config::v1::Config* out) {
+  return vendors::ParseConfig(yaml, out);
+}
 
 using ::testing::Contains;
 using ::testing::Field;
@@ -44,12 +50,13 @@ tenants:
   EXPECT_EQ(config.server().max_receive_message_bytes(), 1 << 20);
   EXPECT_EQ(config.http().max_response_bytes(), 8 << 20);
   const auto& fp = config.tenants(0).integrations(0);
-  EXPECT_EQ(fp.region(), fpgw::config::v1::REGION_EU);
+  // The deprecated integration-level region is read into fingerprint.region.
+  EXPECT_EQ(fp.fingerprint().region(), fpgw::config::v1::REGION_EU);
   EXPECT_EQ(fp.timeout().seconds(), 1);
   EXPECT_EQ(fp.timeout().nanos(), 500000000);
-  EXPECT_EQ(EffectiveApiVersion(fp), "v4");
+  EXPECT_EQ(fp.api_version(), "v4");
   EXPECT_EQ(SecretRefName(fp.credential()), "file:fingerprint-key");
-  EXPECT_EQ(EffectiveApiVersion(config.tenants(0).integrations(1)), "v3");
+  EXPECT_EQ(config.tenants(0).integrations(1).api_version(), "v3");
 }
 
 TEST(ConfigLoader, ReportsEveryProblemWithItsFieldPath) {
@@ -131,7 +138,8 @@ TEST(ConfigLoader, RejectsBrokenYamlAndEmptyFiles) {
 }
 
 TEST(ConfigLoader, MissingFileIsNotFound) {
-  EXPECT_EQ(LoadConfigFile("/nonexistent/fpgw.yaml").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(vendors::LoadConfigFile("/nonexistent/fpgw.yaml").status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 }  // namespace
@@ -139,6 +147,28 @@ TEST(ConfigLoader, MissingFileIsNotFound) {
 
 namespace fpgw::config {
 namespace {
+
+TEST(ConfigLoader, VendorSettingsBelongToTheirVendorAndTheRegionMoved) {
+  fpgw::config::v1::Config config;
+  const auto problems = ParseConfig(R"(
+tenants:
+  - name: acme
+    integrations:
+      - {name: a, vendor: fingerprint, credential: {env: K}, fingerprint: {region: REGION_AP}}
+      - {name: b, vendor: fingerprint, credential: {env: K}, stytch: {}}
+      - {name: c, vendor: fingerprint, credential: {env: K}, region: eu, fingerprint: {region: ap}}
+      - {name: d, vendor: fingerprint, api_version: v9, credential: {env: K}}
+      - {name: e, vendor: fingerprint, credential: {env: K}, region: eu, fingerprint: {region: eu}}
+)",
+                                    &config);
+  EXPECT_THAT(Paths(problems),
+              ::testing::UnorderedElementsAre("tenants[0].integrations[1].stytch",
+                                              "tenants[0].integrations[2].region",
+                                              "tenants[0].integrations[3].api_version"))
+      << FormatProblems(problems);
+  EXPECT_EQ(config.tenants(0).integrations(0).fingerprint().region(), fpgw::config::v1::REGION_AP);
+  EXPECT_EQ(config.tenants(0).integrations(4).fingerprint().region(), fpgw::config::v1::REGION_EU);
+}
 
 TEST(ConfigLoader, GuardsAgainstUnsafeOrUnboundedSettings) {
   fpgw::config::v1::Config config;

@@ -24,6 +24,7 @@
 #include "server/gateway.h"
 #include "server/status_details.h"
 #include "telemetry/counters.h"
+#include "vendors/registry.h"
 
 namespace fpgw::server {
 namespace {
@@ -73,7 +74,7 @@ class CsideGatewayTest : public ::testing::Test {
         "      - name: cs-public\n        vendor: cside\n",
         base);
     fpgw::config::v1::Config config;
-    auto problems = config::ParseConfig(yaml, &config);
+    auto problems = vendors::ParseConfig(yaml, &config);
     ASSERT_TRUE(problems.empty()) << config::FormatProblems(problems);
     auto gateway = Gateway::Start(config);
     ASSERT_TRUE(gateway.ok()) << gateway.status();
@@ -376,7 +377,7 @@ TEST_F(CsideGatewayTest, VendorFailuresMapToCanonicalCodes) {
 }
 
 TEST_F(CsideGatewayTest, SchemaDriftGivesAPartialEvaluation) {
-  const uint64_t drift_before = telemetry::SchemaDriftCounter().Total();
+  const uint64_t drift_before = gateway_->vendor_counters().schema_drift.Total();
   fpgw::v1::EvaluateResponse response;
   grpc::Status status = Evaluate("sandbox-drift", &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
@@ -387,7 +388,7 @@ TEST_F(CsideGatewayTest, SchemaDriftGivesAPartialEvaluation) {
   EXPECT_THAT(paths, ::testing::IsSupersetOf(
                          {"$.created_at", "$.geo_data", "$.fingerprint.id", "$.bot.is_bot"}));
   EXPECT_EQ(e.signals().bot().result(), fpgw::v1::BOT_RESULT_UNSPECIFIED);
-  EXPECT_EQ(telemetry::SchemaDriftCounter().Total() - drift_before,
+  EXPECT_EQ(gateway_->vendor_counters().schema_drift.Total() - drift_before,
             static_cast<uint64_t>(e.drift_size()));
 }
 

@@ -25,6 +25,7 @@
 #include "sandbox/sandbox.h"
 #include "server/gateway.h"
 #include "server/status_details.h"
+#include "vendors/registry.h"
 
 namespace fpgw::server {
 namespace {
@@ -56,7 +57,7 @@ class FingerprintV3GatewayTest : public ::testing::Test {
         "'\n  max_response_bytes: 1048576\n"
         "tenants:\n  - name: acme\n    integrations:\n"
         "      - name: fp3\n        vendor: fingerprint\n        api_version: v3\n"
-        "        region: ap\n        base_url: '",
+        "        fingerprint: {region: ap}\n        base_url: '",
         base, "'\n        credential: {env: ", kKeyEnv,
         "}\n        timeout: 3s\n"
         "      - name: fp3-wrong-key\n        vendor: fingerprint\n        api_version: v3\n"
@@ -67,7 +68,7 @@ class FingerprintV3GatewayTest : public ::testing::Test {
         "        base_url: '",
         base, "'\n        credential: {env: FPGW_V3_GATEWAY_TEST_UNSET}\n");
     fpgw::config::v1::Config config;
-    auto problems = config::ParseConfig(yaml, &config);
+    auto problems = vendors::ParseConfig(yaml, &config);
     ASSERT_TRUE(problems.empty()) << config::FormatProblems(problems);
     auto gateway = Gateway::Start(config);
     ASSERT_TRUE(gateway.ok()) << gateway.status();

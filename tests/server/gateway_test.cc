@@ -25,6 +25,7 @@
 #include "sandbox/stytch_routes.h"
 #include "server/status_details.h"
 #include "telemetry/counters.h"
+#include "vendors/registry.h"
 
 namespace fpgw::server {
 namespace {
@@ -78,7 +79,7 @@ class GatewayTest : public ::testing::Test {
         "      - name: stytch-bad-credential\n        vendor: stytch\n        base_url: '",
         sandbox_->base_url(), "'\n        credential: {env: ", kKeyEnv, "}\n");
     fpgw::config::v1::Config config;
-    auto problems = config::ParseConfig(yaml, &config);
+    auto problems = vendors::ParseConfig(yaml, &config);
     ASSERT_TRUE(problems.empty()) << config::FormatProblems(problems);
     auto gateway = Gateway::Start(config);
     ASSERT_TRUE(gateway.ok()) << gateway.status();
@@ -273,13 +274,13 @@ TEST_F(GatewayTest, RateLimitCarriesTheVendorsRetryAfter) {
 }
 
 TEST_F(GatewayTest, SchemaDriftGivesAPartialEvaluationNotAnError) {
-  const uint64_t drift_before = telemetry::SchemaDriftCounter().Total();
+  const uint64_t drift_before = gateway_->vendor_counters().schema_drift.Total();
   fpgw::v1::EvaluateResponse response;
   grpc::Status status = Evaluate("sandbox-drift", &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_TRUE(response.evaluation().partial());
   EXPECT_GT(response.evaluation().drift_size(), 0);
-  EXPECT_EQ(telemetry::SchemaDriftCounter().Total() - drift_before,
+  EXPECT_EQ(gateway_->vendor_counters().schema_drift.Total() - drift_before,
             static_cast<uint64_t>(response.evaluation().drift_size()));
 }
 

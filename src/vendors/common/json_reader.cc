@@ -3,8 +3,20 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "rapidjson/error/en.h"
 
 namespace fpgw::vendors {
+
+absl::StatusOr<rapidjson::Document> ParseJson(absl::string_view body) {
+  rapidjson::Document doc;
+  doc.Parse<kVendorJsonParseFlags>(body.data(), body.size());
+  if (doc.HasParseError()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("not valid JSON at offset ", doc.GetErrorOffset(), ": ",
+                     rapidjson::GetParseError_En(doc.GetParseError())));
+  }
+  return doc;
+}
 
 JsonObject::JsonObject(const Json* value, std::string path, fpgw::v1::Evaluation* evaluation)
     : value_(value != nullptr && value->IsObject() ? value : nullptr),

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "fpgw/v1/evaluation.pb.h"
 #include "google/protobuf/struct.pb.h"
@@ -23,6 +24,10 @@ using Json = rapidjson::Value;
 // validated (a proto3 string must be UTF-8, or callers cannot decode the response).
 inline constexpr unsigned kVendorJsonParseFlags =
     rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
+
+// Parses a vendor body with kVendorJsonParseFlags. INVALID_ARGUMENT naming the offset and the
+// error (never quoting the body) when it is not valid JSON.
+absl::StatusOr<rapidjson::Document> ParseJson(absl::string_view body);
 
 // A JSON object being read at `path`; records drift into `evaluation`.
 class JsonObject final {

@@ -8,14 +8,13 @@
 #include "async/retry.h"
 #include "common/error.h"
 #include "config/config_loader.h"
-#include "telemetry/counters.h"
 #include "vendors/common/vendor_errors.h"
 
 namespace fpgw::vendors {
 
 void CallVendor(const AdapterDeps& deps, absl::string_view vendor, http::HttpRequest request,
                 absl::Duration integration_timeout, ErrorCodeReader read_error_code,
-                const CallContext& context, Done<http::HttpResponse> done) {
+                ErrorRows error_rows, const CallContext& context, Done<http::HttpResponse> done) {
   const absl::Duration remaining = context.deadline - absl::Now();
   if (remaining <= absl::ZeroDuration()) {
     std::move(done)(MakeError(absl::StatusCode::kDeadlineExceeded,
@@ -29,7 +28,7 @@ void CallVendor(const AdapterDeps& deps, absl::string_view vendor, http::HttpReq
   auto cancellation = context.cancellation;
   const http::RequestId id = client->Start(
       std::move(request),
-      [cancellation, deadline, read_error_code, vendor = std::string(vendor),
+      [cancellation, deadline, read_error_code, error_rows, vendor = std::string(vendor),
        done = std::move(done)](absl::StatusOr<http::HttpResponse> response) mutable {
         cancellation->Unbind();
         if (!response.ok()) {
@@ -43,9 +42,9 @@ void CallVendor(const AdapterDeps& deps, absl::string_view vendor, http::HttpReq
           VendorHttpError error;
           error.vendor = vendor;
           error.http_status = response->status_code;
-          error.vendor_code = read_error_code(response->body);
+          error.vendor_code = read_error_code == nullptr ? "" : read_error_code(response->body);
           error.retry_after = ParseRetryAfter(response->FindHeader("retry-after"));
-          std::move(done)(MapVendorHttpError(error));
+          std::move(done)(MapVendorHttpError(error, error_rows));
           return;
         }
         std::move(done)(std::move(response));
@@ -84,39 +83,6 @@ absl::StatusOr<credentials::Secret> ResolveCredential(
 absl::Duration IntegrationTimeout(const fpgw::config::v1::Integration& integration) {
   return absl::Seconds(integration.timeout().seconds()) +
          absl::Nanoseconds(integration.timeout().nanos());
-}
-
-namespace {
-// A drift path as a metric label: array indices folded ("$.events[]"), and characters that would
-// break the label syntax replaced, so vendor data cannot mint labels at will.
-std::string DriftLabelPath(absl::string_view path) {
-  std::string out;
-  out.reserve(path.size());
-  bool in_index = false;
-  for (char c : path) {
-    if (c == '[') {
-      in_index = true;
-      out.push_back('[');
-    } else if (c == ']') {
-      in_index = false;
-      out.push_back(']');
-    } else if (in_index) {
-      continue;
-    } else if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) {
-      out.push_back('_');
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
-}  // namespace
-
-void CountDrift(absl::string_view vendor, const fpgw::v1::Evaluation& evaluation) {
-  for (const fpgw::v1::FieldDrift& drift : evaluation.drift()) {
-    telemetry::SchemaDriftCounter().Increment(
-        absl::StrCat("vendor=\"", vendor, "\",path=\"", DriftLabelPath(drift.path()), "\""));
-  }
 }
 
 }  // namespace fpgw::vendors

@@ -1,7 +1,7 @@
 // One vendor HTTP call with the shared rules every adapter follows: the timeout is the smaller of
 // the integration's timeout and the caller's remaining deadline, a cancelled gRPC call cancels the
 // request, transport failures and non-2xx answers go through the one error table
-// (vendor_errors.h). Adapters only build the request and say how to read their error bodies.
+// (vendor_errors.h). Adapters reach it through an Endpoint (endpoint.h).
 #ifndef FPGW_VENDORS_COMMON_VENDOR_CALL_H_
 #define FPGW_VENDORS_COMMON_VENDOR_CALL_H_
 
@@ -14,7 +14,8 @@
 #include "credentials/credential_store.h"
 #include "fpgw/config/v1/config.pb.h"
 #include "http/http_client.h"
-#include "vendors/common/adapter.h"
+#include "vendors/common/backend.h"
+#include "vendors/common/vendor_errors.h"
 
 namespace fpgw::vendors {
 
@@ -33,7 +34,7 @@ using ErrorCodeReader = std::string (*)(absl::string_view body);
 // error. Never blocks.
 void CallVendor(const AdapterDeps& deps, absl::string_view vendor, http::HttpRequest request,
                 absl::Duration integration_timeout, ErrorCodeReader read_error_code,
-                const CallContext& context, Done<http::HttpResponse> done);
+                ErrorRows error_rows, const CallContext& context, Done<http::HttpResponse> done);
 
 // Runs `send` again with the shared backoff while the vendor answers "not ready yet" (reason
 // NOT_READY, e.g. Fingerprint's 409 right after an event is created), until it answers otherwise
@@ -49,9 +50,6 @@ absl::StatusOr<credentials::Secret> ResolveCredential(
 
 // The integration's timeout as an absl::Duration.
 absl::Duration IntegrationTimeout(const fpgw::config::v1::Integration& integration);
-
-// Adds one to the schema-drift counter for every drifted field of `evaluation`.
-void CountDrift(absl::string_view vendor, const fpgw::v1::Evaluation& evaluation);
 
 }  // namespace fpgw::vendors
 

@@ -11,222 +11,53 @@
 namespace fpgw::vendors {
 namespace {
 
-using fpgw::v1::ErrorReason;
-
-struct Outcome {
-  absl::StatusCode code;
-  ErrorReason reason;
-  const char* message;
-  // Retry delay to suggest when the vendor gave none; zero = not retryable.
-  absl::Duration default_retry;
-  // The vendor's documented guidance for this outcome, passed on as ErrorInfo metadata
-  // "vendor_advice"; nullptr = none.
-  const char* vendor_advice = nullptr;
-};
-
-struct Row {
-  // Empty = any vendor code.
-  const char* vendor_code;
-  // 0 = any status.
+// One HTTP status and its outcome.
+struct StatusRow {
   int http_status;
-  Outcome outcome;
+  ErrorOutcome outcome;
 };
 
-// Specific vendor codes first; the first matching row wins. Codes are those of the vendor
-// contracts (CONTRACTS.md §1.6, §2.7, §3.2–3.5). Why these codes:
+// Every answer whose vendor code no vendor row names goes by its status. Why these codes:
 // - a vendor rejecting fpgw's own key is fpgw's misconfiguration: FAILED_PRECONDITION, never
 //   UNAUTHENTICATED, which is reserved for the caller's credentials to fpgw (DESIGN §2);
-// - "not mutable yet" (409) clears by itself, so UNAVAILABLE with a short RetryInfo.
-const Row kRows[] = {
-    // Fingerprint v4 (snake_case) and v3 (PascalCase) codes.
-    {"event_not_found",
-     0,
-     {absl::StatusCode::kNotFound, fpgw::v1::ERROR_REASON_TOKEN_NOT_FOUND,
-      "the vendor does not know this event", absl::ZeroDuration()}},
-    {"RequestNotFound",
-     0,
-     {absl::StatusCode::kNotFound, fpgw::v1::ERROR_REASON_TOKEN_NOT_FOUND,
-      "the vendor does not know this event", absl::ZeroDuration()}},
-    {"visitor_not_found",
-     0,
-     {absl::StatusCode::kNotFound, fpgw::v1::ERROR_REASON_TOKEN_NOT_FOUND,
-      "the vendor does not know this device", absl::ZeroDuration()}},
-    {"VisitorNotFound",
-     0,
-     {absl::StatusCode::kNotFound, fpgw::v1::ERROR_REASON_TOKEN_NOT_FOUND,
-      "the vendor does not know this device", absl::ZeroDuration()}},
-    {"telemetry_id_not_found",
-     0,
-     {absl::StatusCode::kNotFound, fpgw::v1::ERROR_REASON_TOKEN_NOT_FOUND,
-      "the vendor does not know this telemetry id; the vendor advises treating it as BLOCK",
-      absl::ZeroDuration(), "treat as BLOCK"}},
-    {"ruleset_not_found",
-     0,
-     {absl::StatusCode::kInvalidArgument, fpgw::v1::ERROR_REASON_RULESET_NOT_FOUND,
-      "fingerprint.ruleset_id: the vendor has no such ruleset", absl::ZeroDuration()}},
-    {"request_read_timeout",
-     0,
-     {absl::StatusCode::kUnavailable, fpgw::v1::ERROR_REASON_VENDOR_UNAVAILABLE,
-      "the vendor timed out reading the request", absl::Seconds(1)}},
-    {"RequestReadTimeout",
-     0,
-     {absl::StatusCode::kUnavailable, fpgw::v1::ERROR_REASON_VENDOR_UNAVAILABLE,
-      "the vendor timed out reading the request", absl::Seconds(1)}},
-    {"secret_api_key_required",
-     0,
-     {absl::StatusCode::kFailedPrecondition, fpgw::v1::ERROR_REASON_VENDOR_CREDENTIAL_REJECTED,
-      "the vendor rejected fpgw's credential for this integration", absl::ZeroDuration()}},
-    {"secret_api_key_not_found",
-     0,
-     {absl::StatusCode::kFailedPrecondition, fpgw::v1::ERROR_REASON_VENDOR_CREDENTIAL_REJECTED,
-      "the vendor rejected fpgw's credential for this integration", absl::ZeroDuration()}},
-    {"public_api_key_required",
-     0,
-     {absl::StatusCode::kFailedPrecondition, fpgw::v1::ERROR_REASON_VENDOR_CREDENTIAL_REJECTED,
-      "the vendor rejected fpgw's credential for this integration", absl::ZeroDuration()}},
-    {"public_api_key_not_found",
-     0,
-     {absl::StatusCode::kFailedPrecondition, fpgw::v1::ERROR_REASON_VENDOR_CREDENTIAL_REJECTED,
-      "the vendor rejected fpgw's credential for this integration", absl::ZeroDuration()}},
-    {"TokenRequired",
-     0,
-     {absl::StatusCode::kFailedPrecondition, fpgw::v1::ERROR_REASON_VENDOR_CREDENTIAL_REJECTED,
-      "the vendor rejected fpgw's credential for this integration", absl::ZeroDuration()}},
-    {"TokenNotFound",
-     0,
-     {absl::StatusCode::kFailedPrecondition, fpgw::v1::ERROR_REASON_VENDOR_CREDENTIAL_REJECTED,
-      "the vendor rejected fpgw's credential for this integration", absl::ZeroDuration()}},
-    {"WorkspaceScopedSecretKeyRequired",
-     0,
-     {absl::StatusCode::kFailedPrecondition, fpgw::v1::ERROR_REASON_VENDOR_CREDENTIAL_REJECTED,
-      "the vendor needs a workspace-scoped key for this call", absl::ZeroDuration()}},
-    {"wrong_region",
-     0,
-     {absl::StatusCode::kFailedPrecondition, fpgw::v1::ERROR_REASON_VENDOR_WRONG_REGION,
-      "the integration's region does not match the vendor workspace", absl::ZeroDuration()}},
-    {"WrongRegion",
-     0,
-     {absl::StatusCode::kFailedPrecondition, fpgw::v1::ERROR_REASON_VENDOR_WRONG_REGION,
-      "the integration's region does not match the vendor workspace", absl::ZeroDuration()}},
-    {"feature_not_enabled",
-     0,
-     {absl::StatusCode::kFailedPrecondition, fpgw::v1::ERROR_REASON_VENDOR_FEATURE_NOT_ENABLED,
-      "the feature is not enabled at the vendor", absl::ZeroDuration()}},
-    {"FeatureNotEnabled",
-     0,
-     {absl::StatusCode::kFailedPrecondition, fpgw::v1::ERROR_REASON_VENDOR_FEATURE_NOT_ENABLED,
-      "the feature is not enabled at the vendor", absl::ZeroDuration()}},
-    {"missing_module",
-     0,
-     {absl::StatusCode::kFailedPrecondition, fpgw::v1::ERROR_REASON_VENDOR_FEATURE_NOT_ENABLED,
-      "the feature is not enabled at the vendor", absl::ZeroDuration()}},
-    {"subscription_not_active",
-     0,
-     {absl::StatusCode::kFailedPrecondition, fpgw::v1::ERROR_REASON_VENDOR_FEATURE_NOT_ENABLED,
-      "the vendor subscription is not active", absl::ZeroDuration()}},
-    {"SubscriptionNotActive",
-     0,
-     {absl::StatusCode::kFailedPrecondition, fpgw::v1::ERROR_REASON_VENDOR_FEATURE_NOT_ENABLED,
-      "the vendor subscription is not active", absl::ZeroDuration()}},
-    {"state_not_ready",
-     0,
-     {absl::StatusCode::kUnavailable, fpgw::v1::ERROR_REASON_NOT_READY,
-      "the vendor says the event is not mutable yet", absl::Seconds(1)}},
-    {"StateNotReady",
-     0,
-     {absl::StatusCode::kUnavailable, fpgw::v1::ERROR_REASON_NOT_READY,
-      "the vendor says the event is not mutable yet", absl::Seconds(1)}},
-    // Fingerprint v3 spells its rate limit two ways ("429 Too Many Requests" is an ErrorCode value
-    // of its own) and reports internal failures as "Failed".
-    {"TooManyRequests",
-     0,
-     {absl::StatusCode::kResourceExhausted, fpgw::v1::ERROR_REASON_VENDOR_RATE_LIMITED,
-      "the vendor rate-limited fpgw", absl::Seconds(1)}},
-    {"429 Too Many Requests",
-     0,
-     {absl::StatusCode::kResourceExhausted, fpgw::v1::ERROR_REASON_VENDOR_RATE_LIMITED,
-      "the vendor rate-limited fpgw", absl::Seconds(1)}},
-    {"Failed",
-     0,
-     {absl::StatusCode::kUnavailable, fpgw::v1::ERROR_REASON_VENDOR_UNAVAILABLE,
-      "the vendor failed", absl::Seconds(1)}},
-    {"RequestCannotBeParsed",
-     0,
+// - "not ready" (409) clears by itself, so UNAVAILABLE with a short RetryInfo.
+const StatusRow kStatusRows[] = {
+    {400,
      {absl::StatusCode::kInvalidArgument, fpgw::v1::ERROR_REASON_VENDOR_REJECTED_REQUEST,
       "the vendor rejected a request parameter", absl::ZeroDuration()}},
-    {"payload_too_large",
-     0,
-     {absl::StatusCode::kInvalidArgument, fpgw::v1::ERROR_REASON_VENDOR_REJECTED_REQUEST,
-      "the vendor rejected the request as too large", absl::ZeroDuration()}},
-    {"service_unavailable",
-     0,
-     {absl::StatusCode::kUnavailable, fpgw::v1::ERROR_REASON_VENDOR_UNAVAILABLE,
-      "the vendor is unavailable", absl::Seconds(1)}},
-    // Stytch codes that mean fpgw's own configuration is at fault, not the caller's request: a
-    // route that does not exist must never read as "unknown token" (Stytch advises BLOCK then).
-    {"invalid_project_id_authentication",
-     0,
+    {401,
      {absl::StatusCode::kFailedPrecondition, fpgw::v1::ERROR_REASON_VENDOR_CREDENTIAL_REJECTED,
       "the vendor rejected fpgw's credential for this integration", absl::ZeroDuration()}},
-    {"invalid_authorization_header",
-     0,
-     {absl::StatusCode::kFailedPrecondition, fpgw::v1::ERROR_REASON_VENDOR_CREDENTIAL_REJECTED,
-      "the vendor rejected fpgw's credential for this integration", absl::ZeroDuration()}},
-    {"route_not_found",
-     0,
-     {absl::StatusCode::kFailedPrecondition, fpgw::v1::ERROR_REASON_INTEGRATION_MISCONFIGURED,
-      "the integration's base_url reaches no vendor route", absl::ZeroDuration()}},
-    {"use_https",
-     0,
-     {absl::StatusCode::kFailedPrecondition, fpgw::v1::ERROR_REASON_INTEGRATION_MISCONFIGURED,
-      "the vendor requires HTTPS for this integration", absl::ZeroDuration()}},
-    // By HTTP status, for every other (or missing) vendor code.
-    {"",
-     400,
-     {absl::StatusCode::kInvalidArgument, fpgw::v1::ERROR_REASON_VENDOR_REJECTED_REQUEST,
-      "the vendor rejected a request parameter", absl::ZeroDuration()}},
-    {"",
-     401,
-     {absl::StatusCode::kFailedPrecondition, fpgw::v1::ERROR_REASON_VENDOR_CREDENTIAL_REJECTED,
-      "the vendor rejected fpgw's credential for this integration", absl::ZeroDuration()}},
-    {"",
-     403,
+    {403,
      {absl::StatusCode::kFailedPrecondition, fpgw::v1::ERROR_REASON_VENDOR_CREDENTIAL_REJECTED,
       "the vendor refused fpgw's credential for this call", absl::ZeroDuration()}},
-    {"",
-     404,
+    {404,
      {absl::StatusCode::kNotFound, fpgw::v1::ERROR_REASON_TOKEN_NOT_FOUND,
       "the vendor does not know this token", absl::ZeroDuration()}},
-    {"",
-     408,
+    {408,
      {absl::StatusCode::kUnavailable, fpgw::v1::ERROR_REASON_VENDOR_TIMEOUT, "the vendor timed out",
       absl::Seconds(1)}},
-    {"",
-     409,
+    {409,
      {absl::StatusCode::kUnavailable, fpgw::v1::ERROR_REASON_NOT_READY,
       "the vendor says the resource is not ready", absl::Seconds(1)}},
-    {"",
-     413,
+    {413,
      {absl::StatusCode::kInvalidArgument, fpgw::v1::ERROR_REASON_VENDOR_REJECTED_REQUEST,
       "the vendor rejected the request as too large", absl::ZeroDuration()}},
-    {"",
-     429,
+    {429,
      {absl::StatusCode::kResourceExhausted, fpgw::v1::ERROR_REASON_VENDOR_RATE_LIMITED,
       "the vendor rate-limited fpgw", absl::Seconds(1)}},
-    {"",
-     499,
+    {499,
      {absl::StatusCode::kUnavailable, fpgw::v1::ERROR_REASON_VENDOR_UNAVAILABLE,
       "the vendor cancelled the request", absl::Seconds(1)}},
-    {"",
-     504,
+    {504,
      {absl::StatusCode::kUnavailable, fpgw::v1::ERROR_REASON_VENDOR_TIMEOUT, "the vendor timed out",
       absl::Seconds(1)}},
 };
 
-const Outcome kServerError = {absl::StatusCode::kUnavailable,
-                              fpgw::v1::ERROR_REASON_VENDOR_UNAVAILABLE, "the vendor failed",
-                              absl::Seconds(1)};
-const Outcome kUnexpected = {
+const ErrorOutcome kServerError = {absl::StatusCode::kUnavailable,
+                                   fpgw::v1::ERROR_REASON_VENDOR_UNAVAILABLE, "the vendor failed",
+                                   absl::Seconds(1)};
+const ErrorOutcome kUnexpected = {
     absl::StatusCode::kInternal, fpgw::v1::ERROR_REASON_VENDOR_RESPONSE_INVALID,
     "the vendor answered with an unexpected HTTP status", absl::ZeroDuration()};
 
@@ -241,13 +72,14 @@ bool LooksLikeErrorCode(absl::string_view code) {
   return true;
 }
 
-const Outcome& Lookup(int http_status, absl::string_view vendor_code) {
-  for (const Row& row : kRows) {
-    const bool code_match = row.vendor_code[0] == '\0' || vendor_code == row.vendor_code;
-    const bool status_match = row.http_status == 0 || row.http_status == http_status;
-    // Rows with a vendor code match on the code alone; generic rows on the status alone.
-    if (row.vendor_code[0] != '\0' && code_match) return row.outcome;
-    if (row.vendor_code[0] == '\0' && status_match) return row.outcome;
+const ErrorOutcome& Lookup(int http_status, absl::string_view vendor_code, ErrorRows vendor_rows) {
+  if (!vendor_code.empty()) {
+    for (const ErrorRow& row : vendor_rows) {
+      if (vendor_code == row.vendor_code) return row.outcome;
+    }
+  }
+  for (const StatusRow& row : kStatusRows) {
+    if (row.http_status == http_status) return row.outcome;
   }
   if (http_status >= 500 && http_status <= 599) return kServerError;
   return kUnexpected;
@@ -255,8 +87,8 @@ const Outcome& Lookup(int http_status, absl::string_view vendor_code) {
 
 }  // namespace
 
-absl::Status MapVendorHttpError(const VendorHttpError& error) {
-  const Outcome& outcome = Lookup(error.http_status, error.vendor_code);
+absl::Status MapVendorHttpError(const VendorHttpError& error, ErrorRows vendor_rows) {
+  const ErrorOutcome& outcome = Lookup(error.http_status, error.vendor_code, vendor_rows);
   std::map<std::string, std::string> metadata = {{"vendor", error.vendor},
                                                  {"http_status", absl::StrCat(error.http_status)}};
   // Only something that looks like an error code is passed on: a proxy's page or a vendor's free

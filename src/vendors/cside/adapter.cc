@@ -17,6 +17,7 @@
 #include "async/retry.h"
 #include "common/error.h"
 #include "common/json_chars.h"
+#include "config/config_loader.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
 #include "vendors/common/json_reader.h"
@@ -27,10 +28,7 @@ namespace fpgw::vendors::cside {
 
 // Immutable per-integration facts, shared with callbacks that may outlive one call's stack.
 struct CsideAdapter::State {
-  fpgw::config::v1::Integration integration;
-  AdapterDeps deps;
-  std::string base_url;
-  absl::Duration timeout;
+  std::shared_ptr<const Endpoint> endpoint;
   absl::Duration poll_initial_delay;
   bool public_mode = false;
 };
@@ -44,27 +42,13 @@ using State = CsideAdapter::State;
 // Sends one vendor request for a call (with the call's or a tighter deadline).
 using Fetch = std::function<void(const CallContext&, Done<http::HttpResponse>)>;
 
-// POSTs `body` to `path`. With `bearer`, the integration's key goes into Authorization.
+// POSTs `body` to `path` (with the integration's key, unless in public mode).
 void Post(const std::shared_ptr<const State>& state, absl::string_view path,
-          absl::string_view content_type, absl::string_view accept, std::string body, bool bearer,
+          absl::string_view content_type, absl::string_view accept, std::string body,
           const CallContext& context, Done<http::HttpResponse> done) {
-  http::HttpRequest request;
-  request.method = "POST";
-  request.url = absl::StrCat(state->base_url, path);
-  if (bearer) {
-    absl::StatusOr<credentials::Secret> key =
-        ResolveCredential(state->deps, kVendor, state->integration);
-    if (!key.ok()) {
-      std::move(done)(key.status());
-      return;
-    }
-    request.headers.push_back({"Authorization", absl::StrCat("Bearer ", key->RevealForWire())});
-  }
-  request.headers.push_back({"Accept", std::string(accept)});
-  request.headers.push_back({"Content-Type", std::string(content_type)});
-  request.body = std::move(body);
-  CallVendor(state->deps, kVendor, std::move(request), state->timeout, &ReadErrorCode, context,
-             std::move(done));
+  state->endpoint->Send(
+      {"POST", std::string(path), std::move(body), std::string(content_type), std::string(accept)},
+      context, std::move(done));
 }
 
 std::string JsonBody(const std::string& token, std::optional<int> limit = std::nullopt,
@@ -111,7 +95,6 @@ absl::StatusOr<fpgw::v1::Evaluation> MapAnswer(const http::HttpResponse& respons
   if (IsPending(response)) return PendingFrom(response.body, options);
   absl::StatusOr<fpgw::v1::Evaluation> evaluation = NormalizeVerify(response.body, options);
   if (!evaluation.ok()) return InvalidVendorResponse(kVendor, evaluation.status().message());
-  CountDrift(kVendor, *evaluation);
   return evaluation;
 }
 
@@ -143,7 +126,7 @@ void FetchUntilComplete(const std::shared_ptr<const State>& state, Fetch fetch,
   const bool wait = policy != fpgw::v1::PENDING_POLICY_RETURN_PENDING;
 
   async::Retrier<http::HttpResponse>::Run(
-      state->deps.timers, backoff, poll_deadline,
+      state->endpoint->deps().timers, backoff, poll_deadline,
       [fetch = std::move(fetch), context, progress,
        poll_deadline](Done<http::HttpResponse> attempt_done) {
         if (context.cancellation->cancelled()) {
@@ -189,7 +172,7 @@ void FetchUntilComplete(const std::shared_ptr<const State>& state, Fetch fetch,
 void FillClientId(const std::shared_ptr<const State>& state, const std::string& token,
                   const CallContext& context, fpgw::v1::Evaluation evaluation,
                   Done<fpgw::v1::Evaluation> done) {
-  Post(state, "/token/v1/clientId", "text/plain", "text/plain", token, /*bearer=*/false, context,
+  Post(state, "/token/v1/clientId", "text/plain", "text/plain", token, context,
        [evaluation = std::move(evaluation),
         done = std::move(done)](absl::StatusOr<http::HttpResponse> response) mutable {
          if (response.ok()) {
@@ -201,7 +184,6 @@ void FillClientId(const std::shared_ptr<const State>& state, const std::string& 
              drift->set_path("/token/v1/clientId");
              drift->set_expected("plain-text fingerprint id");
              evaluation.set_partial(true);
-             CountDrift(kVendor, evaluation);
            }
          } else if (response.status().code() == absl::StatusCode::kCancelled) {
            std::move(done)(response.status());
@@ -220,20 +202,21 @@ void FillClientId(const std::shared_ptr<const State>& state, const std::string& 
 
 }  // namespace
 
-CsideAdapter::CsideAdapter(fpgw::config::v1::Integration integration, AdapterDeps deps) {
+CsideAdapter::CsideAdapter(const fpgw::config::v1::Integration& integration,
+                           const AdapterDeps& deps) {
   auto state = std::make_shared<State>();
   state->public_mode =
       integration.credential().source_case() == fpgw::config::v1::SecretRef::SOURCE_NOT_SET;
-  state->base_url = integration.base_url().empty() ? kDefaultBaseUrl : integration.base_url();
-  while (!state->base_url.empty() && state->base_url.back() == '/') state->base_url.pop_back();
-  state->timeout = IntegrationTimeout(integration);
-  const auto& delay = integration.cside().poll_initial_delay();
-  const absl::Duration configured =
-      absl::Seconds(delay.seconds()) + absl::Nanoseconds(delay.nanos());
+  state->endpoint = std::make_shared<const Endpoint>(
+      integration, deps,
+      Endpoint::Options{std::string(kVendor),
+                        kDefaultBaseUrl,
+                        state->public_mode ? Auth::None() : Auth::Bearer(),
+                        &ReadErrorCode,
+                        {}});
+  const absl::Duration configured = config::ToDuration(integration.cside().poll_initial_delay());
   state->poll_initial_delay =
       configured > absl::ZeroDuration() ? configured : kDefaultPollInitialDelay;
-  state->integration = std::move(integration);
-  state->deps = std::move(deps);
   state_ = std::move(state);
 }
 
@@ -259,25 +242,25 @@ void CsideAdapter::Evaluate(const fpgw::v1::EvaluateRequest& request, const Call
                             Done<fpgw::v1::Evaluation> done) {
   std::shared_ptr<const State> state = state_;
   MapOptions options;
-  options.integration = state->integration.name();
+  options.integration = state->endpoint->integration().name();
   options.api_version = state->public_mode ? "v1" : "v2";
   options.payload_kind = fpgw::v1::PAYLOAD_KIND_LOOKUP;
   options.include_raw = context.include_raw;
   const std::string token = request.token();
-  const fpgw::v1::PendingPolicy policy = EffectivePolicy(request, state->integration);
+  const fpgw::v1::PendingPolicy policy = EffectivePolicy(request, state->endpoint->integration());
 
   if (!state->public_mode) {
     Fetch verify = [state, body = JsonBody(token)](const CallContext& call,
                                                    Done<http::HttpResponse> fetched) {
-      Post(state, "/token/v2/verify", "application/json", "application/json", body,
-           /*bearer=*/true, call, std::move(fetched));
+      Post(state, "/token/v2/verify", "application/json", "application/json", body, call,
+           std::move(fetched));
     };
     FetchUntilComplete(state, std::move(verify), policy, context, std::move(options),
                        std::move(done));
     return;
   }
   Fetch client = [state, token](const CallContext& call, Done<http::HttpResponse> fetched) {
-    Post(state, "/token/v1/client", "text/plain", "application/json", token, /*bearer=*/false, call,
+    Post(state, "/token/v1/client", "text/plain", "application/json", token, call,
          std::move(fetched));
   };
   FetchUntilComplete(state, std::move(client), policy, context, std::move(options),
@@ -296,12 +279,6 @@ void CsideAdapter::Evaluate(const fpgw::v1::EvaluateRequest& request, const Call
 void CsideAdapter::ListDevice(const std::string& device, int page_size, const std::string& cursor,
                               const CallContext& context, Done<EvaluationPage> done) {
   std::shared_ptr<const State> state = state_;
-  if (state->public_mode) {
-    std::move(done)(Unimplemented(
-        "ListDeviceEvaluations",
-        "cside device entries need an API key; this integration uses the public endpoints"));
-    return;
-  }
   const int limit = page_size <= 0 ? kMaxPageSize : std::min(page_size, kMaxPageSize);
   int64_t offset = 0;
   if (!cursor.empty() && (!absl::SimpleAtoi(cursor, &offset) || offset < 0)) {
@@ -311,12 +288,12 @@ void CsideAdapter::ListDevice(const std::string& device, int page_size, const st
     return;
   }
   MapOptions options;
-  options.integration = state->integration.name();
+  options.integration = state->endpoint->integration().name();
   options.api_version = "v2";
   options.payload_kind = fpgw::v1::PAYLOAD_KIND_HISTORY_ENTRY;
   options.include_raw = context.include_raw;
   Post(state, "/token/v2/device/entries", "application/json", "application/json",
-       JsonBody(device, limit, offset), /*bearer=*/true, context,
+       JsonBody(device, limit, offset), context,
        [options, done = std::move(done)](absl::StatusOr<http::HttpResponse> response) mutable {
          if (!response.ok()) {
            std::move(done)(response.status());
@@ -331,12 +308,7 @@ void CsideAdapter::ListDevice(const std::string& device, int page_size, const st
          }
          EvaluationPage page;
          page.evaluations = std::move(entries->evaluations);
-         for (const auto& evaluation : page.evaluations) CountDrift(kVendor, evaluation);
-         if (!entries->drift.empty()) {
-           fpgw::v1::Evaluation page_level;
-           for (auto& drift : entries->drift) *page_level.add_drift() = std::move(drift);
-           CountDrift(kVendor, page_level);
-         }
+         page.drift = std::move(entries->drift);
          page.next_cursor = std::move(entries->next_cursor);
          page.device_id = std::move(entries->device_id);
          std::move(done)(std::move(page));

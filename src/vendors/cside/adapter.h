@@ -11,7 +11,7 @@
 //   Evaluate   → POST /token/v1/client (the raw token as text/plain); when that payload names no
 //                device id, POST /token/v1/clientId fills it (404 there = the device id is unknown,
 //                not an error of the evaluation).
-//   ListDevice → UNIMPLEMENTED: device entries need the API key.
+//   ListDevice → not offered (UNIMPLEMENTED): device entries need the API key.
 #ifndef FPGW_VENDORS_CSIDE_ADAPTER_H_
 #define FPGW_VENDORS_CSIDE_ADAPTER_H_
 
@@ -20,8 +20,8 @@
 
 #include "absl/time/time.h"
 #include "fpgw/config/v1/config.pb.h"
-#include "vendors/common/adapter.h"
-#include "vendors/common/vendor_call.h"
+#include "vendors/common/capabilities.h"
+#include "vendors/common/endpoint.h"
 
 namespace fpgw::vendors::cside {
 
@@ -34,12 +34,13 @@ inline constexpr absl::Duration kMaxPollDelay = absl::Seconds(2);
 // How long WAIT polls when the caller set no deadline.
 inline constexpr absl::Duration kMaxWaitWithoutDeadline = absl::Seconds(30);
 
-class CsideAdapter final : public UnsupportedCapabilities {
+class CsideAdapter final : public EventLookup, public DeviceHistory {
  public:
-  CsideAdapter(fpgw::config::v1::Integration integration, AdapterDeps deps);
+  CsideAdapter(const fpgw::config::v1::Integration& integration, const AdapterDeps& deps);
 
   void Evaluate(const fpgw::v1::EvaluateRequest& request, const CallContext& context,
                 Done<fpgw::v1::Evaluation> done) override;
+  // Only with a credential (the factory does not offer it in public mode).
   void ListDevice(const std::string& device, int page_size, const std::string& cursor,
                   const CallContext& context, Done<EvaluationPage> done) override;
 

@@ -411,17 +411,6 @@ const char* FieldName(Target target) {
   return "";
 }
 
-absl::StatusOr<rapidjson::Document> ParseJson(absl::string_view body) {
-  rapidjson::Document doc;
-  doc.Parse<kVendorJsonParseFlags>(body.data(), body.size());
-  if (doc.HasParseError()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("not valid JSON at offset ", doc.GetErrorOffset(), ": ",
-                     rapidjson::GetParseError_En(doc.GetParseError())));
-  }
-  return doc;
-}
-
 bool IsPendingPayload(const Json& payload) {
   const Json* status = Member(payload, "status");
   return status != nullptr && status->IsString() &&

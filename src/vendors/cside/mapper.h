@@ -117,10 +117,6 @@ struct DeviceEntriesPage {
   std::vector<fpgw::v1::FieldDrift> drift;
 };
 
-// Parses JSON iteratively (nesting depth cannot exhaust the stack). INVALID_ARGUMENT with offset
-// and reason when the text is not JSON.
-absl::StatusOr<rapidjson::Document> ParseJson(absl::string_view body);
-
 // True when `payload` is `{"status": "pending", ...}`.
 bool IsPendingPayload(const Json& payload);
 

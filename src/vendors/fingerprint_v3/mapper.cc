@@ -16,18 +16,6 @@ namespace {
 using fpgw::v1::Evaluation;
 using fpgw::v1::Signals;
 
-absl::StatusOr<rapidjson::Document> ParseJson(absl::string_view body) {
-  rapidjson::Document doc;
-  // Iterative parsing: a deeply nested hostile body cannot exhaust the stack.
-  doc.Parse<kVendorJsonParseFlags>(body.data(), body.size());
-  if (doc.HasParseError()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("not valid JSON at offset ", doc.GetErrorOffset(), ": ",
-                     rapidjson::GetParseError_En(doc.GetParseError())));
-  }
-  return doc;
-}
-
 void SetIf(const std::optional<std::string>& value, std::string* out) {
   if (value.has_value()) *out = *value;
 }

@@ -1,30 +1,26 @@
 // FingerprintV4Adapter: Fingerprint Server API v4 (`Authorization: Bearer`, regions us/eu/ap):
 // get event (with optional ruleset) → Evaluate; event search → Search; search by visitor id →
-// ListDevice (v4 has no visits endpoint); PATCH event → UpdateEvent (409 "not mutable yet" is
-// retried with backoff inside the caller's deadline); DELETE visitor → DeleteDevice.
+// ListDevice (v4 has no visits endpoint). Event updates and visitor deletion are shared with v3
+// (fingerprint_common/admin.h).
 #ifndef FPGW_VENDORS_FINGERPRINT_V4_ADAPTER_H_
 #define FPGW_VENDORS_FINGERPRINT_V4_ADAPTER_H_
 
 #include <memory>
 #include <string>
-#include <utility>
-#include <vector>
 
-#include "fpgw/config/v1/config.pb.h"
-#include "vendors/common/adapter.h"
-#include "vendors/common/vendor_call.h"
+#include "vendors/common/capabilities.h"
+#include "vendors/common/endpoint.h"
 #include "vendors/fingerprint_v4/mapper.h"
 
 namespace fpgw::vendors::fingerprint_v4 {
 
-// Largest page the v4 search accepts.
-inline constexpr int kMaxPageSize = 100;
-// The page size the vendor uses when none is given.
-inline constexpr int kDefaultPageSize = 10;
+// The vendor's API of the integration: its regional base URL, Bearer auth, v4 error bodies.
+std::shared_ptr<const Endpoint> MakeEndpoint(const fpgw::config::v1::Integration& integration,
+                                             const AdapterDeps& deps);
 
-class FingerprintV4Adapter final : public UnsupportedCapabilities {
+class FingerprintV4Adapter final : public EventLookup, public EventSearch, public DeviceHistory {
  public:
-  FingerprintV4Adapter(fpgw::config::v1::Integration integration, AdapterDeps deps);
+  explicit FingerprintV4Adapter(std::shared_ptr<const Endpoint> endpoint);
 
   void Evaluate(const fpgw::v1::EvaluateRequest& request, const CallContext& context,
                 Done<fpgw::v1::Evaluation> done) override;
@@ -32,26 +28,12 @@ class FingerprintV4Adapter final : public UnsupportedCapabilities {
               const CallContext& context, Done<EvaluationPage> done) override;
   void ListDevice(const std::string& device, int page_size, const std::string& cursor,
                   const CallContext& context, Done<EvaluationPage> done) override;
-  void UpdateEvent(const fpgw::v1::UpdateEventRequest& request, const CallContext& context,
-                   DoneStatus done) override;
-  void DeleteDevice(const std::string& device_id, const CallContext& context,
-                    DoneStatus done) override;
-
-  // The query of a search request (exposed for tests).
-  static std::vector<std::pair<std::string, std::string>> SearchParams(
-      const fpgw::v1::SearchFilter& filter, int page_size, const std::string& cursor);
 
  private:
-  // Sends `method url` with the tenant's key; `done` gets the 2xx response or the mapped error.
-  void Send(const char* method, std::string url, std::string body, const CallContext& context,
-            Done<http::HttpResponse> done);
   MapOptions Options(const CallContext& context, fpgw::v1::PayloadKind kind) const;
 
-  const fpgw::config::v1::Integration integration_;
-  const AdapterDeps deps_;
+  std::shared_ptr<const Endpoint> endpoint_;
   const std::string region_;
-  std::string base_url_;
-  const absl::Duration timeout_;
 };
 
 }  // namespace fpgw::vendors::fingerprint_v4

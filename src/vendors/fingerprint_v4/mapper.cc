@@ -356,18 +356,6 @@ void MapEvent(const Json& event_json, const std::string& path, const MapOptions&
   if (options.include_raw) JsonToStruct(event_json, evaluation->mutable_raw());
 }
 
-absl::StatusOr<rapidjson::Document> ParseJson(absl::string_view body) {
-  rapidjson::Document doc;
-  // Iterative parsing: a deeply nested hostile body cannot exhaust the stack.
-  doc.Parse<kVendorJsonParseFlags>(body.data(), body.size());
-  if (doc.HasParseError()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("not valid JSON at offset ", doc.GetErrorOffset(), ": ",
-                     rapidjson::GetParseError_En(doc.GetParseError())));
-  }
-  return doc;
-}
-
 absl::StatusOr<Evaluation> NormalizeEvent(absl::string_view body, const MapOptions& options) {
   absl::StatusOr<rapidjson::Document> doc = ParseJson(body);
   if (!doc.ok()) return doc.status();

@@ -41,10 +41,6 @@ struct ErrorBody {
   std::string message;
 };
 
-// Parses JSON (iteratively, so nesting depth cannot exhaust the stack). INVALID_ARGUMENT with the
-// offset and reason when the text is not JSON.
-absl::StatusOr<rapidjson::Document> ParseJson(absl::string_view body);
-
 // Maps one `Event` object (GET /v4/events/{id}, a search hit, a webhook or a sealed result) whose
 // JSON path is `path` into `evaluation`.
 void MapEvent(const Json& event, const std::string& path, const MapOptions& options,

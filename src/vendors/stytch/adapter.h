@@ -6,16 +6,16 @@
 // verdict-reason override/list → SetVerdictReasonOverride/ListVerdictReasons.
 //
 // A lookup answered 404 `telemetry_id_not_found` is NOT_FOUND whose ErrorInfo metadata carries
-// "vendor_advice": "treat as BLOCK" (the vendor's fail-closed guidance; vendor_errors.cc).
+// "vendor_advice": "treat as BLOCK" (the vendor's fail-closed guidance; errors.cc).
 #ifndef FPGW_VENDORS_STYTCH_ADAPTER_H_
 #define FPGW_VENDORS_STYTCH_ADAPTER_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
-#include "fpgw/config/v1/config.pb.h"
-#include "vendors/common/adapter.h"
-#include "vendors/common/vendor_call.h"
+#include "vendors/common/capabilities.h"
+#include "vendors/common/endpoint.h"
 #include "vendors/stytch/mapper.h"
 
 namespace fpgw::vendors::stytch {
@@ -25,9 +25,15 @@ inline constexpr absl::string_view kDefaultBaseUrl = "https://telemetry.stytch.c
 // Largest rules page the vendor serves.
 inline constexpr int kMaxPageSize = 100;
 
-class StytchAdapter final : public UnsupportedCapabilities {
+// The vendor's API of the integration: HTTP Basic with "project_id:secret", Stytch error objects.
+std::shared_ptr<const Endpoint> MakeEndpoint(const fpgw::config::v1::Integration& integration,
+                                             const AdapterDeps& deps);
+
+class StytchAdapter final : public EventLookup,
+                            public RuleManagement,
+                            public VerdictReasonManagement {
  public:
-  StytchAdapter(fpgw::config::v1::Integration integration, AdapterDeps deps);
+  explicit StytchAdapter(std::shared_ptr<const Endpoint> endpoint);
 
   void Evaluate(const fpgw::v1::EvaluateRequest& request, const CallContext& context,
                 Done<fpgw::v1::Evaluation> done) override;
@@ -42,16 +48,7 @@ class StytchAdapter final : public UnsupportedCapabilities {
                           Done<std::vector<fpgw::v1::VerdictReason>> done) override;
 
  private:
-  // Sends `method path` (relative to the base URL) with Basic auth; `done` gets the 2xx response
-  // or the mapped error. FAILED_PRECONDITION (VENDOR_CREDENTIAL_MISSING) when the credential is
-  // not of the form "project_id:secret".
-  void Send(const char* method, std::string path, std::string body, const CallContext& context,
-            Done<http::HttpResponse> done);
-
-  const fpgw::config::v1::Integration integration_;
-  const AdapterDeps deps_;
-  std::string base_url_;
-  const absl::Duration timeout_;
+  std::shared_ptr<const Endpoint> endpoint_;
 };
 
 }  // namespace fpgw::vendors::stytch

@@ -296,18 +296,6 @@ absl::StatusOr<rapidjson::Document> ParseObject(absl::string_view body, absl::st
 
 }  // namespace
 
-absl::StatusOr<rapidjson::Document> ParseJson(absl::string_view body) {
-  rapidjson::Document doc;
-  // Iterative parsing: a deeply nested hostile body cannot exhaust the stack.
-  doc.Parse<kVendorJsonParseFlags>(body.data(), body.size());
-  if (doc.HasParseError()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("not valid JSON at offset ", doc.GetErrorOffset(), ": ",
-                     rapidjson::GetParseError_En(doc.GetParseError())));
-  }
-  return doc;
-}
-
 void MapLookup(const Json& lookup_json, const std::string& path, const MapOptions& options,
                Evaluation* evaluation) {
   const JsonObject lookup(&lookup_json, path, evaluation);

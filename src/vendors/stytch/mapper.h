@@ -52,10 +52,6 @@ struct RuleList {
   std::string next_cursor;
 };
 
-// Parses JSON (iteratively, so nesting depth cannot exhaust the stack). INVALID_ARGUMENT with the
-// offset and reason when the text is not JSON.
-absl::StatusOr<rapidjson::Document> ParseJson(absl::string_view body);
-
 // Maps one lookup response object (POST or deprecated GET) whose JSON path is `path`.
 void MapLookup(const Json& lookup, const std::string& path, const MapOptions& options,
                fpgw::v1::Evaluation* evaluation);

@@ -8,13 +8,43 @@
 namespace fpgw::vendors {
 namespace {
 
+// A vendor's rows, as a vendor folder declares them.
+const ErrorRow kRows[] = {
+    {"thing_not_found",
+     {absl::StatusCode::kNotFound, fpgw::v1::ERROR_REASON_TOKEN_NOT_FOUND, "unknown thing",
+      absl::ZeroDuration()}},
+    {"429 Too Many Requests",
+     {absl::StatusCode::kResourceExhausted, fpgw::v1::ERROR_REASON_VENDOR_RATE_LIMITED,
+      "rate-limited", absl::Seconds(1)}},
+    {"route_missing",
+     {absl::StatusCode::kFailedPrecondition, fpgw::v1::ERROR_REASON_INTEGRATION_MISCONFIGURED,
+      "no route", absl::ZeroDuration(), "fix the base_url"}},
+};
+
+TEST(VendorErrors, AVendorRowWinsOverTheStatusRowAndOnlyForThatVendorsRows) {
+  const absl::Status route = MapVendorHttpError({"v", 404, "route_missing", std::nullopt}, kRows);
+  EXPECT_EQ(route.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ReasonOf(route), fpgw::v1::ERROR_REASON_INTEGRATION_MISCONFIGURED);
+  EXPECT_EQ(MetadataOf(route, "vendor_advice"), "fix the base_url");
+  // Without the vendor's rows the same answer goes by its status.
+  const absl::Status by_status = MapVendorHttpError({"v", 404, "route_missing", std::nullopt});
+  EXPECT_EQ(by_status.code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(MetadataOf(by_status, "vendor_advice"), "");
+  // A vendor code inside a 200 (a per-product failure) maps by its row too.
+  EXPECT_EQ(MapVendorHttpError({"v", 200, "429 Too Many Requests", std::nullopt}, kRows).code(),
+            absl::StatusCode::kResourceExhausted);
+  // An unknown code in a 200 is the vendor answering nonsense.
+  EXPECT_EQ(ReasonOf(MapVendorHttpError({"v", 200, "odd", std::nullopt}, kRows)),
+            fpgw::v1::ERROR_REASON_VENDOR_RESPONSE_INVALID);
+}
+
 TEST(VendorErrors, RetryAfterFromTheVendorWinsOverTheDefault) {
   const std::string seven = "7";
   const absl::Status status =
-      MapVendorHttpError({"fingerprint", 429, "too_many_requests", ParseRetryAfter(&seven)});
+      MapVendorHttpError({"v", 429, "too_many_requests", ParseRetryAfter(&seven)}, kRows);
   EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted);
   EXPECT_EQ(RetryDelayOf(status), absl::Seconds(7));
-  const absl::Status fallback = MapVendorHttpError({"fingerprint", 429, "", std::nullopt});
+  const absl::Status fallback = MapVendorHttpError({"v", 429, "", std::nullopt}, kRows);
   EXPECT_EQ(RetryDelayOf(fallback), absl::Seconds(1));
 }
 
@@ -28,41 +58,28 @@ TEST(VendorErrors, ParsesOnlySaneRetryAfterValues) {
 }
 
 TEST(VendorErrors, OnlyCodeLikeVendorCodesReachTheCaller) {
-  EXPECT_EQ(MetadataOf(MapVendorHttpError({"fingerprint", 404, "event_not_found", std::nullopt}),
+  EXPECT_EQ(MetadataOf(MapVendorHttpError({"v", 404, "thing_not_found", std::nullopt}, kRows),
                        "vendor_code"),
-            "event_not_found");
-  EXPECT_EQ(
-      MetadataOf(MapVendorHttpError({"fingerprint", 429, "429 Too Many Requests", std::nullopt}),
-                 "vendor_code"),
-      "429 Too Many Requests");
-  const absl::Status html = MapVendorHttpError(
-      {"fingerprint", 502, "<html><body>Bad gateway</body></html>", std::nullopt});
+            "thing_not_found");
+  EXPECT_EQ(MetadataOf(MapVendorHttpError({"v", 429, "429 Too Many Requests", std::nullopt}, kRows),
+                       "vendor_code"),
+            "429 Too Many Requests");
+  const absl::Status html =
+      MapVendorHttpError({"v", 502, "<html><body>Bad gateway</body></html>", std::nullopt}, kRows);
   EXPECT_EQ(MetadataOf(html, "vendor_code"), "");
   EXPECT_EQ(html.code(), absl::StatusCode::kUnavailable);
   const absl::Status long_code =
-      MapVendorHttpError({"fingerprint", 400, std::string(100, 'a'), std::nullopt});
+      MapVendorHttpError({"v", 400, std::string(100, 'a'), std::nullopt}, kRows);
   EXPECT_EQ(MetadataOf(long_code, "vendor_code"), "");
-}
-
-TEST(VendorErrors, ConfigurationFaultsNeverReadAsAnUnknownToken) {
-  // A wrong Stytch base_url answers 404 route_not_found: treating it as "unknown telemetry id"
-  // would make callers BLOCK everyone.
-  const absl::Status route = MapVendorHttpError({"stytch", 404, "route_not_found", std::nullopt});
-  EXPECT_EQ(route.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(ReasonOf(route), fpgw::v1::ERROR_REASON_INTEGRATION_MISCONFIGURED);
-  const absl::Status auth =
-      MapVendorHttpError({"stytch", 400, "invalid_authorization_header", std::nullopt});
-  EXPECT_EQ(ReasonOf(auth), fpgw::v1::ERROR_REASON_VENDOR_CREDENTIAL_REJECTED);
 }
 
 TEST(VendorErrors, TimeoutsAreBlamedOnWhoeverRanOut) {
   const absl::Status timeout = absl::DeadlineExceededError("timed out");
-  EXPECT_EQ(MapTransportError("fingerprint", timeout, true).code(),
-            absl::StatusCode::kDeadlineExceeded);
-  const absl::Status vendor = MapTransportError("fingerprint", timeout, false);
+  EXPECT_EQ(MapTransportError("v", timeout, true).code(), absl::StatusCode::kDeadlineExceeded);
+  const absl::Status vendor = MapTransportError("v", timeout, false);
   EXPECT_EQ(vendor.code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(ReasonOf(vendor), fpgw::v1::ERROR_REASON_VENDOR_TIMEOUT);
-  EXPECT_EQ(ReasonOf(MapTransportError("fingerprint", absl::OutOfRangeError("big"), false)),
+  EXPECT_EQ(ReasonOf(MapTransportError("v", absl::OutOfRangeError("big"), false)),
             fpgw::v1::ERROR_REASON_VENDOR_RESPONSE_TOO_LARGE);
 }
 

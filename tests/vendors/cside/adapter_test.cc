@@ -23,6 +23,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rapidjson/document.h"
+#include "vendors/cside/factory.h"
 
 namespace fpgw::vendors::cside {
 namespace {
@@ -119,9 +120,9 @@ class CsideAdapterTest : public ::testing::Test {
     http_ = std::make_shared<ScriptedHttpClient>(&timers_);
   }
 
-  std::unique_ptr<CsideAdapter> Adapter(bool with_key = true,
-                                        fpgw::config::v1::CsidePendingPolicy policy =
-                                            fpgw::config::v1::CSIDE_PENDING_POLICY_UNSPECIFIED) {
+  static fpgw::config::v1::Integration Integration(
+      bool with_key = true, fpgw::config::v1::CsidePendingPolicy policy =
+                                fpgw::config::v1::CSIDE_PENDING_POLICY_UNSPECIFIED) {
     fpgw::config::v1::Integration integration;
     integration.set_name("cs");
     integration.set_vendor(fpgw::config::v1::VENDOR_CSIDE);
@@ -130,11 +131,21 @@ class CsideAdapterTest : public ::testing::Test {
     if (with_key) integration.mutable_credential()->set_env(kKeyEnv);
     integration.mutable_cside()->set_pending_policy(policy);
     integration.mutable_cside()->mutable_poll_initial_delay()->set_nanos(20 * 1000 * 1000);
+    return integration;
+  }
+
+  AdapterDeps Deps() {
     AdapterDeps deps;
     deps.http = http_;
     deps.credentials = std::make_shared<credentials::RoutingCredentialStore>("");
     deps.timers = &timers_;
-    return std::make_unique<CsideAdapter>(integration, deps);
+    return deps;
+  }
+
+  std::unique_ptr<CsideAdapter> Adapter(bool with_key = true,
+                                        fpgw::config::v1::CsidePendingPolicy policy =
+                                            fpgw::config::v1::CSIDE_PENDING_POLICY_UNSPECIFIED) {
+    return std::make_unique<CsideAdapter>(Integration(with_key, policy), Deps());
   }
 
   absl::StatusOr<fpgw::v1::Evaluation> Evaluate(
@@ -348,8 +359,21 @@ TEST_F(CsideAdapterTest, PublicModeUsesTextPlainAndFillsTheIdFromClientId) {
   EXPECT_TRUE(e->partial());
   EXPECT_EQ(e->drift(0).path(), "/token/v1/clientId");
 
-  absl::StatusOr<EvaluationPage> history = List(*adapter, 10, "");
-  EXPECT_EQ(history.status().code(), absl::StatusCode::kUnimplemented);
+  // Device entries need the API key: in public mode the factory does not offer them.
+  Backends backends = CapabilityBackends(Factory().Create(Integration(false), Deps()), "cs");
+  const size_t sent = http_->requests().size();
+  absl::Notification finished;
+  absl::Status history;
+  CallContext context;
+  backends.evaluation->ListDevice("tok-device", 10, "", context,
+                                  [&](absl::StatusOr<EvaluationPage> result) {
+                                    history = result.status();
+                                    finished.Notify();
+                                  });
+  finished.WaitForNotification();
+  EXPECT_EQ(history.code(), absl::StatusCode::kUnimplemented);
+  EXPECT_EQ(ReasonOf(history), fpgw::v1::ERROR_REASON_CAPABILITY_UNAVAILABLE);
+  EXPECT_EQ(http_->requests().size(), sent);
 }
 
 TEST_F(CsideAdapterTest, MissingCredentialIsNamedNotSent) {

@@ -24,7 +24,8 @@
 #include "testing/fixtures.h"
 #include "testing/vendor_reference.h"
 #include "vendors/common/vendor_errors.h"
-#include "vendors/fingerprint_v3/adapter.h"
+#include "vendors/fingerprint_common/admin.h"
+#include "vendors/fingerprint_v3/errors.h"
 
 namespace fpgw::vendors::fingerprint_v3 {
 namespace {
@@ -493,7 +494,7 @@ void CheckErrorBody(const std::string& text, int http_status) {
   EXPECT_EQ(body->plain, body->code.empty());
   VendorHttpError error{"fingerprint", http_status, body->code, std::nullopt};
   if (http_status == 429) error.retry_after = absl::Seconds(7);
-  const absl::Status status = MapVendorHttpError(error);
+  const absl::Status status = MapVendorHttpError(error, ErrorTable());
   absl::StatusCode want_code = absl::StatusCode::kUnknown;
   fpgw::v1::ErrorReason want_reason = fpgw::v1::ERROR_REASON_UNSPECIFIED;
   switch (http_status) {
@@ -644,7 +645,7 @@ TEST(FingerprintV3VendorReference, EveryPublishedExampleNormalisesOrMapsAsDocume
         EXPECT_FALSE(failure.message().empty()) << failure.signal();
         // Every documented per-product code is one the error table knows.
         const absl::Status mapped =
-            MapVendorHttpError({"fingerprint", 200, failure.code(), std::nullopt});
+            MapVendorHttpError({"fingerprint", 200, failure.code(), std::nullopt}, ErrorTable());
         EXPECT_NE(ReasonOf(mapped), fpgw::v1::ERROR_REASON_VENDOR_RESPONSE_INVALID)
             << failure.code();
       }
@@ -680,8 +681,9 @@ TEST(FingerprintV3VendorReference, EveryPublishedExampleNormalisesOrMapsAsDocume
         std::vector<std::string> codes;
         for (const auto& f : e->signal_failures()) {
           codes.push_back(f.code());
-          EXPECT_EQ(MapVendorHttpError({"fingerprint", 200, f.code(), std::nullopt}).code(),
-                    absl::StatusCode::kResourceExhausted);
+          EXPECT_EQ(
+              MapVendorHttpError({"fingerprint", 200, f.code(), std::nullopt}, ErrorTable()).code(),
+              absl::StatusCode::kResourceExhausted);
         }
         EXPECT_THAT(codes, UnorderedElementsAreArray({"429 Too Many Requests", "TooManyRequests"}));
       } else {
@@ -730,7 +732,7 @@ TEST(FingerprintV3VendorReference, EveryPublishedExampleNormalisesOrMapsAsDocume
       if (doc.HasMember("linkedId")) request.set_linked_id(doc["linkedId"].GetString());
       if (doc.HasMember("tag")) JsonToStruct(doc["tag"], request.mutable_tags());
       if (doc.HasMember("suspect")) request.set_suspect(doc["suspect"].GetBool());
-      const std::string sent = FingerprintV3Adapter::UpdateBody(request);
+      const std::string sent = fingerprint::UpdateBody(request, fingerprint::ApiVersion::kV3);
       rapidjson::Document sent_doc;
       sent_doc.Parse(sent.data(), sent.size());
       EXPECT_TRUE(sent_doc == doc) << sent;

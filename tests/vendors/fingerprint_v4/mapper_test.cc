@@ -19,6 +19,7 @@
 #include "testing/fixtures.h"
 #include "testing/vendor_reference.h"
 #include "vendors/common/vendor_errors.h"
+#include "vendors/fingerprint_v4/errors.h"
 
 namespace fpgw::vendors::fingerprint_v4 {
 namespace {
@@ -251,7 +252,7 @@ void CheckErrorBody(const std::string& text, int http_status) {
   absl::StatusOr<ErrorBody> body = ParseErrorBody(text);
   ASSERT_TRUE(body.ok()) << body.status();
   const absl::Status status =
-      MapVendorHttpError({"fingerprint", http_status, body->code, std::nullopt});
+      MapVendorHttpError({"fingerprint", http_status, body->code, std::nullopt}, ErrorTable());
   absl::StatusCode want;
   switch (http_status) {
     case 400:

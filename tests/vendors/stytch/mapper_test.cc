@@ -19,6 +19,7 @@
 #include "rapidjson/document.h"
 #include "testing/fixtures.h"
 #include "vendors/common/vendor_errors.h"
+#include "vendors/stytch/errors.h"
 
 namespace fpgw::vendors::stytch {
 namespace {
@@ -217,7 +218,7 @@ TEST(StytchMapper, ErrorObjectGivesTheCodeAndNotFoundCarriesTheVendorAdvice) {
   http.vendor = "stytch";
   http.http_status = 404;
   http.vendor_code = error->error_type;
-  absl::Status status = MapVendorHttpError(http);
+  absl::Status status = MapVendorHttpError(http, ErrorTable());
   EXPECT_EQ(status.code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(ReasonOf(status), fpgw::v1::ERROR_REASON_TOKEN_NOT_FOUND);
   EXPECT_EQ(MetadataOf(status, "vendor_advice"), "treat as BLOCK");
@@ -226,7 +227,7 @@ TEST(StytchMapper, ErrorObjectGivesTheCodeAndNotFoundCarriesTheVendorAdvice) {
   // Other errors carry no advice.
   http.http_status = 503;
   http.vendor_code = "service_unavailable";
-  EXPECT_EQ(MetadataOf(MapVendorHttpError(http), "vendor_advice"), "");
+  EXPECT_EQ(MetadataOf(MapVendorHttpError(http, ErrorTable()), "vendor_advice"), "");
 }
 
 TEST(StytchMapper, EveryErrorFamilyOfTheProjectsFixturesMapsToItsDocumentedCode) {
@@ -251,8 +252,8 @@ TEST(StytchMapper, EveryErrorFamilyOfTheProjectsFixturesMapsToItsDocumentedCode)
     ASSERT_TRUE(error.ok()) << error.status();
     EXPECT_EQ(error->status_code, std::atoi(name.substr(0, 3).c_str()));
     EXPECT_EQ(absl::StrCat(error->status_code, "_", error->error_type, ".json"), name);
-    const absl::Status status =
-        MapVendorHttpError({"stytch", error->status_code, ReadErrorCode(text), std::nullopt});
+    const absl::Status status = MapVendorHttpError(
+        {"stytch", error->status_code, ReadErrorCode(text), std::nullopt}, ErrorTable());
     ASSERT_EQ(want.count(name), 1u);
     EXPECT_EQ(status.code(), want.at(name)) << status;
     EXPECT_EQ(MetadataOf(status, "vendor_code"), error->error_type);
@@ -262,6 +263,18 @@ TEST(StytchMapper, EveryErrorFamilyOfTheProjectsFixturesMapsToItsDocumentedCode)
     // No vendor body text in the caller-facing message.
     EXPECT_FALSE(absl::StrContains(status.message(), error->error_message)) << status.message();
   }
+}
+
+TEST(StytchMapper, ConfigurationFaultsNeverReadAsAnUnknownToken) {
+  // A wrong base_url answers 404 route_not_found: treating it as "unknown telemetry id" would
+  // make callers BLOCK everyone.
+  const absl::Status route =
+      MapVendorHttpError({"stytch", 404, "route_not_found", std::nullopt}, ErrorTable());
+  EXPECT_EQ(route.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ReasonOf(route), fpgw::v1::ERROR_REASON_INTEGRATION_MISCONFIGURED);
+  const absl::Status auth = MapVendorHttpError(
+      {"stytch", 400, "invalid_authorization_header", std::nullopt}, ErrorTable());
+  EXPECT_EQ(ReasonOf(auth), fpgw::v1::ERROR_REASON_VENDOR_CREDENTIAL_REJECTED);
 }
 
 TEST(StytchMapper, LookupRequestCarriesValidatedExternalMetadata) {

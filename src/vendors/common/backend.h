@@ -1,8 +1,10 @@
-// VendorAdapter: what an adapter offers the server. An adapter only builds its vendor's HTTP
-// requests and maps its vendor's responses (DESIGN §4); retries, deadlines and the error table are
-// shared. Capabilities a vendor lacks answer UNIMPLEMENTED naming the capability.
-#ifndef FPGW_VENDORS_COMMON_ADAPTER_H_
-#define FPGW_VENDORS_COMMON_ADAPTER_H_
+// The backends the server calls for one integration, split by service: EvaluationBackend (the hot
+// path: evaluate, device history, search, related devices, sealed results) and AdminBackend
+// (updates, deletions, rules, verdict reasons). A vendor never implements these directly: it
+// offers capabilities (capabilities.h), and decorators (instrumentation, later resilience) wrap
+// the backends, all stacked in one place (vendors/registry.h).
+#ifndef FPGW_VENDORS_COMMON_BACKEND_H_
+#define FPGW_VENDORS_COMMON_BACKEND_H_
 
 #include <memory>
 #include <optional>
@@ -55,6 +57,8 @@ struct EvaluationPage {
   std::string device_id;
   // Total matching events, when the vendor counted them.
   std::optional<int64_t> total_size;
+  // Schema drift of the page itself (not of one evaluation), e.g. an entry that is not an object.
+  std::vector<fpgw::v1::FieldDrift> drift;
 };
 
 // One page of Stytch rules and the cursor of the next page (empty on the last).
@@ -67,84 +71,73 @@ template <typename T>
 using Done = absl::AnyInvocable<void(absl::StatusOr<T>) &&>;
 using DoneStatus = absl::AnyInvocable<void(absl::Status) &&>;
 
-// A vendor integration: one method per vendor capability the API exposes. Thread-safety: every
-// method may be called concurrently. `done` runs exactly once, on any thread (usually the HTTP
-// event loop); it must not block.
-class VendorAdapter {
+// The hot path of one integration. Thread-safety: every method may be called concurrently. `done`
+// runs exactly once, on any thread (usually the HTTP event loop); it must not block.
+class EvaluationBackend {
  public:
-  virtual ~VendorAdapter() = default;
+  virtual ~EvaluationBackend() = default;
 
   // Evaluates one client-side token.
   virtual void Evaluate(const fpgw::v1::EvaluateRequest& request, const CallContext& context,
                         Done<fpgw::v1::Evaluation> done) = 0;
 
-  // Searches events; `cursor` is the vendor cursor from the previous page ("" for the first).
+  // Lists a device's evaluations, newest first; `cursor` is the vendor cursor of the previous page
+  // ("" for the first).
+  virtual void ListDevice(const std::string& device, int page_size, const std::string& cursor,
+                          const CallContext& context, Done<EvaluationPage> done) = 0;
+
+  // Searches events; `cursor` as for ListDevice.
   virtual void Search(const fpgw::v1::SearchFilter& filter, int page_size,
                       const std::string& cursor, const CallContext& context,
                       Done<EvaluationPage> done) = 0;
 
-  // Lists a device's evaluations, newest first.
-  virtual void ListDevice(const std::string& device, int page_size, const std::string& cursor,
-                          const CallContext& context, Done<EvaluationPage> done) = 0;
-
-  // Lists devices related to `device_id` (Fingerprint v3 related visitors).
+  // Lists devices related to `device_id`.
   virtual void ListRelatedDevices(const std::string& device_id, const CallContext& context,
                                   Done<std::vector<std::string>> done) = 0;
 
-  // Updates an event's linked id, tags or suspect flag (Fingerprint).
+  // Opens a sealed client result into its evaluation.
+  virtual void Unseal(const fpgw::v1::UnsealResultRequest& request, const CallContext& context,
+                      Done<fpgw::v1::Evaluation> done) = 0;
+};
+
+// The mutating and management calls of one integration. Thread-safety and `done` as for
+// EvaluationBackend.
+class AdminBackend {
+ public:
+  virtual ~AdminBackend() = default;
+
+  // Updates an event's linked id, tags or suspect flag.
   virtual void UpdateEvent(const fpgw::v1::UpdateEventRequest& request, const CallContext& context,
                            DoneStatus done) = 0;
 
-  // Deletes the vendor's data about a device (Fingerprint visitor deletion).
+  // Deletes the vendor's data about a device.
   virtual void DeleteDevice(const std::string& device_id, const CallContext& context,
                             DoneStatus done) = 0;
 
-  // Sets or clears a rule (Stytch).
+  // Sets or clears a rule.
   virtual void SetRule(const fpgw::v1::SetRuleRequest& request, const CallContext& context,
                        Done<fpgw::v1::Rule> done) = 0;
 
-  // Lists rules (Stytch); `cursor` from the previous page, "" for the first.
+  // Lists rules; `cursor` from the previous page, "" for the first.
   virtual void ListRules(int page_size, const std::string& cursor, const CallContext& context,
                          Done<RulePage> done) = 0;
 
-  // Overrides a verdict reason's action (Stytch).
+  // Overrides a verdict reason's action.
   virtual void SetVerdictReasonOverride(const fpgw::v1::SetVerdictReasonOverrideRequest& request,
                                         const CallContext& context,
                                         Done<fpgw::v1::VerdictReason> done) = 0;
 
-  // Lists verdict reasons (Stytch).
+  // Lists verdict reasons.
   virtual void ListVerdictReasons(bool overrides_only, const CallContext& context,
                                   Done<std::vector<fpgw::v1::VerdictReason>> done) = 0;
 };
 
-// The base every adapter derives from: each capability answers UNIMPLEMENTED naming itself, so an
-// adapter overrides exactly what its vendor offers. Also the adapter of a vendor whose folder has
-// not landed yet.
-class UnsupportedCapabilities : public VendorAdapter {
- public:
-  void Evaluate(const fpgw::v1::EvaluateRequest& request, const CallContext& context,
-                Done<fpgw::v1::Evaluation> done) override;
-  void Search(const fpgw::v1::SearchFilter& filter, int page_size, const std::string& cursor,
-              const CallContext& context, Done<EvaluationPage> done) override;
-  void ListDevice(const std::string& device, int page_size, const std::string& cursor,
-                  const CallContext& context, Done<EvaluationPage> done) override;
-  void ListRelatedDevices(const std::string& device_id, const CallContext& context,
-                          Done<std::vector<std::string>> done) override;
-  void UpdateEvent(const fpgw::v1::UpdateEventRequest& request, const CallContext& context,
-                   DoneStatus done) override;
-  void DeleteDevice(const std::string& device_id, const CallContext& context,
-                    DoneStatus done) override;
-  void SetRule(const fpgw::v1::SetRuleRequest& request, const CallContext& context,
-               Done<fpgw::v1::Rule> done) override;
-  void ListRules(int page_size, const std::string& cursor, const CallContext& context,
-                 Done<RulePage> done) override;
-  void SetVerdictReasonOverride(const fpgw::v1::SetVerdictReasonOverrideRequest& request,
-                                const CallContext& context,
-                                Done<fpgw::v1::VerdictReason> done) override;
-  void ListVerdictReasons(bool overrides_only, const CallContext& context,
-                          Done<std::vector<fpgw::v1::VerdictReason>> done) override;
+// Both backends of one integration.
+struct Backends {
+  std::unique_ptr<EvaluationBackend> evaluation;
+  std::unique_ptr<AdminBackend> admin;
 };
 
 }  // namespace fpgw::vendors
 
-#endif  // FPGW_VENDORS_COMMON_ADAPTER_H_
+#endif  // FPGW_VENDORS_COMMON_BACKEND_H_
