@@ -8,12 +8,24 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
 #include "vendors/common/capabilities.h"
-#include "vendors/cside/factory.h"
-#include "vendors/fingerprint_v3/factory.h"
-#include "vendors/fingerprint_v4/factory.h"
-#include "vendors/stytch/factory.h"
+
+// The vendor extensions, one line each, in registration order. Each is a folder vendors/<name>/
+// whose namespace fpgw::vendors::<name> defines `const VendorFactory& Factory()`.
+#define FPGW_VENDOR_EXTENSIONS(X) \
+  X(fingerprint_v4)               \
+  X(fingerprint_v3)               \
+  X(stytch)                       \
+  X(cside)
 
 namespace fpgw::vendors {
+
+#define FPGW_DECLARE_EXTENSION(name) \
+  namespace name {                   \
+  const VendorFactory& Factory();    \
+  }
+FPGW_VENDOR_EXTENSIONS(FPGW_DECLARE_EXTENSION)
+#undef FPGW_DECLARE_EXTENSION
+
 namespace {
 
 namespace pb = ::google::protobuf;
@@ -68,12 +80,10 @@ class RegistryRules final : public config::IntegrationRules {
 }  // namespace
 
 const std::vector<const VendorFactory*>& Factories() {
-  static const auto* factories = new std::vector<const VendorFactory*>{
-      &fingerprint_v4::Factory(),
-      &fingerprint_v3::Factory(),
-      &stytch::Factory(),
-      &cside::Factory(),
-  };
+#define FPGW_LIST_EXTENSION(name) &name::Factory(),
+  static const auto* factories =
+      new std::vector<const VendorFactory*>{FPGW_VENDOR_EXTENSIONS(FPGW_LIST_EXTENSION)};
+#undef FPGW_LIST_EXTENSION
   return *factories;
 }
 

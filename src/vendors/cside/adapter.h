@@ -22,6 +22,7 @@
 #include "fpgw/config/v1/config.pb.h"
 #include "vendors/common/capabilities.h"
 #include "vendors/common/endpoint.h"
+#include "vendors/common/factory.h"
 
 namespace fpgw::vendors::cside {
 
@@ -60,6 +61,9 @@ class CsideAdapter final : public EventLookup, public DeviceHistory {
  private:
   std::shared_ptr<const State> state_;
 };
+
+// The vendor's extension (listed in vendors/registry.cc).
+const VendorFactory& Factory();
 
 }  // namespace fpgw::vendors::cside
 

@@ -11,7 +11,6 @@
 #include "vendors/fingerprint_common/regions.h"
 #include "vendors/fingerprint_common/search.h"
 #include "vendors/fingerprint_common/settings.h"
-#include "vendors/fingerprint_v3/errors.h"
 
 namespace fpgw::vendors::fingerprint_v3 {
 namespace {

@@ -17,6 +17,7 @@
 #include "http/url.h"
 #include "vendors/common/capabilities.h"
 #include "vendors/common/endpoint.h"
+#include "vendors/common/factory.h"
 #include "vendors/fingerprint_v3/mapper.h"
 
 namespace fpgw::vendors::fingerprint_v3 {
@@ -56,6 +57,9 @@ class FingerprintV3Adapter final : public EventLookup,
   std::shared_ptr<const Endpoint> endpoint_;
   const std::string region_;
 };
+
+// The vendor's extension (listed in vendors/registry.cc).
+const VendorFactory& Factory();
 
 }  // namespace fpgw::vendors::fingerprint_v3
 

@@ -24,6 +24,7 @@
 #include "fpgw/v1/evaluation.pb.h"
 #include "rapidjson/document.h"
 #include "vendors/common/json_reader.h"
+#include "vendors/common/vendor_errors.h"
 
 namespace fpgw::vendors::fingerprint_v3 {
 
@@ -98,6 +99,10 @@ absl::StatusOr<std::vector<std::string>> NormalizeRelatedVisitors(absl::string_v
 
 // Parses either v3 error body. INVALID_ARGUMENT when it is neither shape.
 absl::StatusOr<ErrorBody> ParseErrorBody(absl::string_view body);
+
+// The vendor's error codes and what each means for the caller (errors.cc); every other answer
+// goes by its HTTP status (vendors/common/vendor_errors.h).
+ErrorRows ErrorTable();
 
 }  // namespace fpgw::vendors::fingerprint_v3
 

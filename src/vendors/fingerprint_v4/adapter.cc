@@ -10,7 +10,6 @@
 #include "vendors/fingerprint_common/regions.h"
 #include "vendors/fingerprint_common/search.h"
 #include "vendors/fingerprint_common/settings.h"
-#include "vendors/fingerprint_v4/errors.h"
 
 namespace fpgw::vendors::fingerprint_v4 {
 namespace {

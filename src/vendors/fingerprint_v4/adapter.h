@@ -10,6 +10,7 @@
 
 #include "vendors/common/capabilities.h"
 #include "vendors/common/endpoint.h"
+#include "vendors/common/factory.h"
 #include "vendors/fingerprint_v4/mapper.h"
 
 namespace fpgw::vendors::fingerprint_v4 {
@@ -35,6 +36,9 @@ class FingerprintV4Adapter final : public EventLookup, public EventSearch, publi
   std::shared_ptr<const Endpoint> endpoint_;
   const std::string region_;
 };
+
+// The vendor's extension (listed in vendors/registry.cc).
+const VendorFactory& Factory();
 
 }  // namespace fpgw::vendors::fingerprint_v4
 

@@ -1,5 +1,5 @@
 // The vendor's rows of the error table.
-#include "vendors/fingerprint_v4/errors.h"
+#include "vendors/fingerprint_v4/mapper.h"
 
 #include "common/error.h"
 

@@ -16,6 +16,7 @@
 #include "fpgw/v1/evaluation.pb.h"
 #include "rapidjson/document.h"
 #include "vendors/common/json_reader.h"
+#include "vendors/common/vendor_errors.h"
 
 namespace fpgw::vendors::fingerprint_v4 {
 
@@ -55,6 +56,10 @@ absl::StatusOr<SearchResult> NormalizeSearch(absl::string_view body, const MapOp
 
 // Parses a v4 `ErrorResponse` body. INVALID_ARGUMENT when it has no `error.code`.
 absl::StatusOr<ErrorBody> ParseErrorBody(absl::string_view body);
+
+// The vendor's error codes and what each means for the caller (errors.cc); every other answer
+// goes by its HTTP status (vendors/common/vendor_errors.h).
+ErrorRows ErrorTable();
 
 }  // namespace fpgw::vendors::fingerprint_v4
 

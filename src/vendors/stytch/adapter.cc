@@ -8,7 +8,6 @@
 #include "absl/time/clock.h"
 #include "common/error.h"
 #include "http/url.h"
-#include "vendors/stytch/errors.h"
 
 namespace fpgw::vendors::stytch {
 

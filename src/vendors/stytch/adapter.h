@@ -16,6 +16,7 @@
 
 #include "vendors/common/capabilities.h"
 #include "vendors/common/endpoint.h"
+#include "vendors/common/factory.h"
 #include "vendors/stytch/mapper.h"
 
 namespace fpgw::vendors::stytch {
@@ -50,6 +51,9 @@ class StytchAdapter final : public EventLookup,
  private:
   std::shared_ptr<const Endpoint> endpoint_;
 };
+
+// The vendor's extension (listed in vendors/registry.cc).
+const VendorFactory& Factory();
 
 }  // namespace fpgw::vendors::stytch
 

@@ -1,5 +1,5 @@
 // The vendor's rows of the error table.
-#include "vendors/stytch/errors.h"
+#include "vendors/stytch/mapper.h"
 
 #include "common/error.h"
 

@@ -1,10 +1,8 @@
 // The Stytch factory: config checks, capabilities, error rows, payload kinds.
-#include "vendors/stytch/factory.h"
+#include "vendors/stytch/adapter.h"
 
 #include <memory>
 
-#include "vendors/stytch/adapter.h"
-#include "vendors/stytch/errors.h"
 #include "vendors/stytch/mapper.h"
 
 namespace fpgw::vendors::stytch {

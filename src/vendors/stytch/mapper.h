@@ -22,6 +22,7 @@
 #include "fpgw/v1/evaluation_service.pb.h"
 #include "rapidjson/document.h"
 #include "vendors/common/json_reader.h"
+#include "vendors/common/vendor_errors.h"
 
 namespace fpgw::vendors::stytch {
 
@@ -126,6 +127,10 @@ absl::StatusOr<fpgw::v1::VerdictReason> ParseVerdictReasonOverrideResponse(absl:
 // Maps a list response (`verdict_reason_actions`). INVALID_ARGUMENT when it has none.
 absl::StatusOr<std::vector<fpgw::v1::VerdictReason>> ParseListVerdictReasonsResponse(
     absl::string_view body);
+
+// The vendor's error codes and what each means for the caller (errors.cc); every other answer
+// goes by its HTTP status (vendors/common/vendor_errors.h).
+ErrorRows ErrorTable();
 
 }  // namespace fpgw::vendors::stytch
 

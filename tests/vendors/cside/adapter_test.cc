@@ -1,8 +1,8 @@
-// CsideAdapter against a scripted HTTP transport: the requests it builds (paths, bodies, headers,
-// limits, offsets), the pending policy and its wait budget, including a poll cut short by the
-// deadline, cancellation during a wait, and public mode's clientId follow-up. The transport is a
-// fake because these cases need exact timing and failures no real server produces on demand;
-// the gateway test runs the same adapter against the sandbox.
+// CsideAdapter against a scripted HTTP transport (tests/testing/scripted_http_client.h): the
+// requests it builds (paths, bodies, headers, limits, offsets), the pending policy and its wait
+// budget, including a poll cut short by the deadline, cancellation during a wait, and public mode's
+// clientId follow-up. The transport is a fake because these cases need exact timing and failures no
+// real server produces on demand; the gateway test runs the same adapter against the sandbox.
 #include "vendors/cside/adapter.h"
 
 #include <atomic>
@@ -23,95 +23,20 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rapidjson/document.h"
-#include "vendors/cside/factory.h"
+#include "testing/scripted_http_client.h"
 
 namespace fpgw::vendors::cside {
 namespace {
+
+using ::fpgw::testing::Answer;
+using ::fpgw::testing::HeaderOf;
+using ::fpgw::testing::ScriptedHttpClient;
 
 constexpr char kKeyEnv[] = "FPGW_CSIDE_ADAPTER_TEST_KEY";
 constexpr char kKey[] = "cside_tgatv1_adapter-test";
 constexpr char kCompleted[] =
     R"({"status":"completed","created_at":1779441600000,"updated_at":1779441600500,)"
     R"("geo_data":{"country_code":"CZ"}})";
-
-// One scripted answer: after `delay`, `status` with `body` (or the transport error `error`).
-struct Answer {
-  Answer(int status_code = 200, std::string response_body = "",
-         absl::Duration answer_delay = absl::ZeroDuration())
-      : status(status_code), body(std::move(response_body)), delay(answer_delay) {}
-
-  int status;
-  std::string body;
-  absl::Duration delay;
-  absl::Status error;
-};
-
-// Answers requests from a script on the TimerQueue; a request whose answer would come after its
-// timeout gets DEADLINE_EXCEEDED at the timeout, as libcurl does.
-class ScriptedHttpClient final : public http::HttpClient {
- public:
-  explicit ScriptedHttpClient(async::TimerQueue* timers) : timers_(timers) {}
-
-  void Script(std::vector<Answer> answers) {
-    absl::MutexLock lock(&mu_);
-    answers_.assign(answers.begin(), answers.end());
-  }
-  // When the script runs out, every further request gets this answer.
-  void SetDefault(Answer answer) {
-    absl::MutexLock lock(&mu_);
-    default_ = std::move(answer);
-  }
-  std::vector<http::HttpRequest> requests() const {
-    absl::MutexLock lock(&mu_);
-    return requests_;
-  }
-
-  http::RequestId Start(http::HttpRequest request, Callback done) override {
-    Answer answer;
-    {
-      absl::MutexLock lock(&mu_);
-      requests_.push_back(request);
-      if (!answers_.empty()) {
-        answer = answers_.front();
-        answers_.pop_front();
-      } else {
-        answer = default_;
-      }
-    }
-    absl::StatusOr<http::HttpResponse> result;
-    absl::Duration delay = answer.delay;
-    if (delay > request.timeout) {
-      delay = request.timeout;
-      result = absl::DeadlineExceededError("timeout");
-    } else if (!answer.error.ok()) {
-      result = answer.error;
-    } else {
-      http::HttpResponse response;
-      response.status_code = answer.status;
-      response.body = answer.body;
-      result = std::move(response);
-    }
-    timers_->RunAt(absl::Now() + delay, [done = std::move(done), result = std::move(result)](
-                                            bool) mutable { std::move(done)(std::move(result)); });
-    return ++next_id_;
-  }
-  void Cancel(http::RequestId) override {}
-
- private:
-  async::TimerQueue* const timers_;
-  mutable absl::Mutex mu_;
-  std::deque<Answer> answers_ ABSL_GUARDED_BY(mu_);
-  Answer default_ ABSL_GUARDED_BY(mu_);
-  std::vector<http::HttpRequest> requests_ ABSL_GUARDED_BY(mu_);
-  std::atomic<http::RequestId> next_id_{0};
-};
-
-std::string HeaderOf(const http::HttpRequest& request, const std::string& name) {
-  for (const auto& header : request.headers) {
-    if (header.name == name) return header.value;
-  }
-  return "";
-}
 
 class CsideAdapterTest : public ::testing::Test {
  protected:

@@ -25,7 +25,6 @@
 #include "testing/vendor_reference.h"
 #include "vendors/common/vendor_errors.h"
 #include "vendors/fingerprint_common/admin.h"
-#include "vendors/fingerprint_v3/errors.h"
 
 namespace fpgw::vendors::fingerprint_v3 {
 namespace {

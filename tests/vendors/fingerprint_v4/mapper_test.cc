@@ -19,7 +19,6 @@
 #include "testing/fixtures.h"
 #include "testing/vendor_reference.h"
 #include "vendors/common/vendor_errors.h"
-#include "vendors/fingerprint_v4/errors.h"
 
 namespace fpgw::vendors::fingerprint_v4 {
 namespace {

@@ -19,7 +19,6 @@
 #include "rapidjson/document.h"
 #include "testing/fixtures.h"
 #include "vendors/common/vendor_errors.h"
-#include "vendors/stytch/errors.h"
 
 namespace fpgw::vendors::stytch {
 namespace {

@@ -1,0 +1,105 @@
+// ScriptedHttpClient: an http::HttpClient that answers from a script instead of a network, for
+// adapter tests that need exact timing or failures no real server produces on demand (a poll cut
+// short by the deadline, a transport error between two answers). Everything else is tested
+// against the sandbox over real TLS.
+#ifndef FPGW_TESTS_TESTING_SCRIPTED_HTTP_CLIENT_H_
+#define FPGW_TESTS_TESTING_SCRIPTED_HTTP_CLIENT_H_
+
+#include <atomic>
+#include <deque>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "async/timer_queue.h"
+#include "http/http_client.h"
+
+namespace fpgw::testing {
+
+// One scripted answer: after `delay`, `status` with `body` (or the transport error `error`).
+struct Answer {
+  Answer(int status_code = 200, std::string response_body = "",
+         absl::Duration answer_delay = absl::ZeroDuration())
+      : status(status_code), body(std::move(response_body)), delay(answer_delay) {}
+
+  int status;
+  std::string body;
+  absl::Duration delay;
+  absl::Status error;
+};
+
+// Answers requests from a script on the TimerQueue; a request whose answer would come after its
+// timeout gets DEADLINE_EXCEEDED at the timeout, as libcurl does.
+class ScriptedHttpClient final : public ::fpgw::http::HttpClient {
+ public:
+  explicit ScriptedHttpClient(::fpgw::async::TimerQueue* timers) : timers_(timers) {}
+
+  void Script(std::vector<Answer> answers) {
+    absl::MutexLock lock(&mu_);
+    answers_.assign(answers.begin(), answers.end());
+  }
+  // When the script runs out, every further request gets this answer.
+  void SetDefault(Answer answer) {
+    absl::MutexLock lock(&mu_);
+    default_ = std::move(answer);
+  }
+  std::vector<::fpgw::http::HttpRequest> requests() const {
+    absl::MutexLock lock(&mu_);
+    return requests_;
+  }
+
+  ::fpgw::http::RequestId Start(::fpgw::http::HttpRequest request, Callback done) override {
+    Answer answer;
+    {
+      absl::MutexLock lock(&mu_);
+      requests_.push_back(request);
+      if (!answers_.empty()) {
+        answer = answers_.front();
+        answers_.pop_front();
+      } else {
+        answer = default_;
+      }
+    }
+    absl::StatusOr<::fpgw::http::HttpResponse> result;
+    absl::Duration delay = answer.delay;
+    if (delay > request.timeout) {
+      delay = request.timeout;
+      result = absl::DeadlineExceededError("timeout");
+    } else if (!answer.error.ok()) {
+      result = answer.error;
+    } else {
+      ::fpgw::http::HttpResponse response;
+      response.status_code = answer.status;
+      response.body = answer.body;
+      result = std::move(response);
+    }
+    timers_->RunAt(absl::Now() + delay, [done = std::move(done), result = std::move(result)](
+                                            bool) mutable { std::move(done)(std::move(result)); });
+    return ++next_id_;
+  }
+  void Cancel(::fpgw::http::RequestId) override {}
+
+ private:
+  ::fpgw::async::TimerQueue* const timers_;
+  mutable absl::Mutex mu_;
+  std::deque<Answer> answers_ ABSL_GUARDED_BY(mu_);
+  Answer default_ ABSL_GUARDED_BY(mu_);
+  std::vector<::fpgw::http::HttpRequest> requests_ ABSL_GUARDED_BY(mu_);
+  std::atomic<::fpgw::http::RequestId> next_id_{0};
+};
+
+// The value of header `name` of `request`, or "".
+inline std::string HeaderOf(const ::fpgw::http::HttpRequest& request, const std::string& name) {
+  for (const auto& header : request.headers) {
+    if (header.name == name) return header.value;
+  }
+  return "";
+}
+
+}  // namespace fpgw::testing
+
+#endif  // FPGW_TESTS_TESTING_SCRIPTED_HTTP_CLIENT_H_
