@@ -32,8 +32,13 @@ const Json* JsonObject::Member(const char* key) const {
 
 void JsonObject::Drift(const char* key, const char* expected) const {
   if (evaluation_ == nullptr) return;
+  std::string path = absl::StrCat(path_, ".", key);
+  // One entry per bad field, however many reads went through it.
+  for (const auto& seen : evaluation_->drift()) {
+    if (seen.path() == path) return;
+  }
   fpgw::v1::FieldDrift* drift = evaluation_->add_drift();
-  drift->set_path(absl::StrCat(path_, ".", key));
+  drift->set_path(std::move(path));
   drift->set_expected(expected);
   evaluation_->set_partial(true);
 }

@@ -36,6 +36,8 @@ class JsonObject final {
   JsonObject(const Json* value, std::string path, fpgw::v1::Evaluation* evaluation);
 
   bool present() const { return value_ != nullptr; }
+  // The object itself (null when absent).
+  const Json* value() const { return value_; }
   const std::string& path() const { return path_; }
 
   std::optional<std::string> String(const char* key) const;
