@@ -1,4 +1,4 @@
-#include "sandbox/fingerprint_v4_data.h"
+#include "sandbox/fingerprint_v4/data.h"
 
 #include <algorithm>
 #include <cstddef>
@@ -16,6 +16,7 @@
 #include "common/json_chars.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
+#include "sandbox/hash.h"
 
 namespace fpgw::sandbox {
 namespace {
@@ -307,23 +308,11 @@ Value NameValue(Builder& b, absl::string_view name, absl::string_view value) {
 
 }  // namespace
 
-uint64_t Fnv1a64(absl::string_view data, uint64_t state) {
-  for (unsigned char c : data) {
-    state ^= c;
-    state *= 0x100000001b3ULL;
-  }
-  return state;
-}
-
 uint64_t FingerprintV4Data::Hash(absl::string_view a, absl::string_view b) const {
   uint64_t h = Fnv1a64(a);
   h = Fnv1a64("\x1f", h);
   h = Fnv1a64(b, h);
-  // Final avalanche (splitmix64) so that nearby inputs give unrelated seeds.
-  uint64_t z = h ^ seed_;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
+  return Avalanche(h ^ seed_);
 }
 
 bool FingerprintV4Data::IsValidEventId(absl::string_view event_id) {
