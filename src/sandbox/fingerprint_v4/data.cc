@@ -306,6 +306,460 @@ Value NameValue(Builder& b, absl::string_view name, absl::string_view value) {
   return v;
 }
 
+// ----------------------------------------------------------------------------------------------
+// The Event, group by group.
+//
+// Every group draws from two random streams: `visitor_` (seeded by the visitor id, so that every
+// event of a visitor agrees on its device) and `rng_` (seeded by the event id). The order of the
+// draws within each stream is part of the output: the groups run in the order of Write(), and
+// a change of order or of a draw changes the bytes of every event after it.
+
+class EventWriter final {
+ public:
+  EventWriter(const FingerprintV4Data& data, const EventFacts& facts, rapidjson::Document* doc)
+      : data_(data),
+        facts_(facts),
+        b_(doc->GetAllocator()),
+        e_(doc->SetObject()),
+        visitor_(data.Hash("visitor-profile", facts.visitor_id)),
+        rng_(data.Hash("event", facts.event_id)) {
+    ChooseDevice();
+    ChooseLocation();
+  }
+
+  // Writes the event; a non-empty `ruleset_id` adds `rule_action`.
+  void Write(absl::string_view ruleset_id) {
+    AddEventHeader();
+    AddSdk();
+    AddIdentification();
+    AddClient();
+    AddMobileProximity();
+    AddBot();
+    AddMobileIntegrity();
+    AddIpInfo();
+    AddProxy();
+    AddVpn();
+    AddBrowserSignals();
+    AddSuspectScore();
+    AddVelocity();
+    AddRawDeviceAttributes();
+    AddLabels();
+    if (!ruleset_id.empty()) AddRuleAction(ruleset_id);
+  }
+
+ private:
+  // Visitor-level choices: the device, its software and when the visitor was first seen.
+  void ChooseDevice() {
+    profile_ = &visitor_.Pick(kProfiles);
+    home_ = &visitor_.Pick(kCities);
+    major_ = static_cast<int>(profile_->major_min + visitor_.Range(0, profile_->major_span - 1));
+    full_version_ =
+        absl::StrCat(major_, ".0.", visitor_.Range(1000, 6999), ".", visitor_.Range(10, 250));
+    first_seen_ = kAnchorMs - 120 * kDayMs +
+                  static_cast<int64_t>(visitor_.Below(static_cast<uint64_t>(60 * kDayMs)));
+    high_recall_id_ = visitor_.Base62(20);
+    proximity_id_ = visitor_.Base62(11);
+    screen_index_ = static_cast<int>(visitor_.Below(3));
+    hardware_concurrency_ = static_cast<int>(2 << visitor_.Below(4));
+    mobile_ = profile_->platform != Platform::kJs;
+    returning_ = facts_.timestamp_ms > first_seen_ + 60000;
+  }
+
+  // Event-level: where the visitor is (at home or travelling) and the IPv4 address.
+  void ChooseLocation() {
+    travelling_ = rng_.Chance(15);
+    city_ = travelling_ ? &rng_.Pick(kCities) : home_;
+    const City& city = *city_;
+    const int host = static_cast<int>(visitor_.Range(1, 254));
+    ipv4_ = absl::StrCat(city.ipv4_first_octet, ".", city.ipv4_second_octet + visitor_.Below(8),
+                         ".", visitor_.Below(256), ".", host);
+  }
+
+  // event_id, timestamp, source, status, linked_id, environment, suspect, tags.
+  void AddEventHeader() {
+    b_.Add(e_, "event_id", facts_.event_id);
+    b_.Add(e_, "timestamp", facts_.timestamp_ms);
+    b_.Add(e_, "source", "device");
+    b_.Add(e_, "incremental_identification_status", "completed");
+    if (!facts_.linked_id.empty()) b_.Add(e_, "linked_id", facts_.linked_id);
+    b_.Add(e_, "environment_id", kEnvironmentId);
+    b_.Add(e_, "suspect", rng_.Chance(4));
+    Value tags = Object();
+    if (rng_.Chance(50)) {
+      b_.Add(tags, "campaign", rng_.Chance(50) ? "spring_sale" : "newsletter");
+      b_.Add(tags, "cart_value", static_cast<int>(rng_.Range(5, 500)));
+    }
+    b_.Add(e_, "tags", std::move(tags));
+  }
+
+  // The SDK that identified the device, with a framework integration on some web visitors.
+  void AddSdk() {
+    Value sdk = Object();
+    switch (profile_->platform) {
+      case Platform::kJs:
+        b_.Add(sdk, "platform", "js");
+        b_.Add(sdk, "version", "3.11.10");
+        break;
+      case Platform::kAndroid:
+        b_.Add(sdk, "platform", "android");
+        b_.Add(sdk, "version", "2.7.0");
+        break;
+      case Platform::kIos:
+        b_.Add(sdk, "platform", "ios");
+        b_.Add(sdk, "version", "2.6.0");
+        break;
+    }
+    if (profile_->platform == Platform::kJs && visitor_.Chance(50)) {
+      Value integrations = Array();
+      Value integration = Object();
+      b_.Add(integration, "name", "fingerprint-pro-react");
+      b_.Add(integration, "version", "2.6.3");
+      Value sub = Object();
+      b_.Add(sub, "name", "preact");
+      b_.Add(sub, "version", "10.21.0");
+      b_.Add(integration, "subintegration", std::move(sub));
+      b_.Push(integrations, std::move(integration));
+      b_.Add(sdk, "integrations", std::move(integrations));
+    }
+    b_.Add(e_, "sdk", std::move(sdk));
+  }
+
+  // replayed, identification and the high-recall supplementary id.
+  void AddIdentification() {
+    b_.Add(e_, "replayed", rng_.Chance(3));
+    const int64_t first_seen = returning_ ? first_seen_ : facts_.timestamp_ms;
+    Value identification = Object();
+    b_.Add(identification, "visitor_id", facts_.visitor_id);
+    b_.Add(identification, "confidence", Confidence(rng_.Real(0.9, 1.0, 2)));
+    b_.Add(identification, "visitor_found", returning_);
+    b_.Add(identification, "first_seen_at", first_seen);
+    b_.Add(identification, "last_seen_at", facts_.timestamp_ms);
+    b_.Add(e_, "identification", std::move(identification));
+
+    Value high_recall = Object();
+    b_.Add(high_recall, "visitor_id", high_recall_id_);
+    b_.Add(high_recall, "visitor_found", returning_);
+    b_.Add(high_recall, "confidence", Confidence(rng_.Real(0.85, 1.0, 2)));
+    b_.Add(high_recall, "first_seen_at", first_seen);
+    b_.Add(high_recall, "last_seen_at", facts_.timestamp_ms);
+    b_.Add(e_, "supplementary_id_high_recall", std::move(high_recall));
+  }
+
+  // Where the event came from (page URL or app id), IP address, user agent, OS and browser.
+  void AddClient() {
+    const ClientProfile& profile = *profile_;
+    if (profile.platform == Platform::kJs) {
+      b_.Add(e_, "url", absl::StrCat("https://shop.example.com", rng_.Pick(kPages)));
+    } else if (profile.platform == Platform::kAndroid) {
+      b_.Add(e_, "package_name", "com.example.shop");
+    } else {
+      b_.Add(e_, "bundle_id", "com.example.shop");
+    }
+    b_.Add(e_, "ip_address", ipv4_);
+    b_.Add(e_, "user_agent", FormatVersion(profile.ua_format, full_version_));
+    b_.Add(e_, "device", profile.device);
+    b_.Add(e_, "os", profile.os);
+    b_.Add(e_, "os_version", profile.os_version);
+    if (profile.platform == Platform::kJs && rng_.Chance(50)) {
+      b_.Add(e_, "client_referrer", rng_.Pick(kReferrers));
+    }
+    Value browser = Object();
+    b_.Add(browser, "browser_name", profile.browser_name);
+    b_.Add(browser, "browser_major_version", absl::StrCat(major_));
+    b_.Add(browser, "browser_full_version", full_version_);
+    b_.Add(browser, "os", profile.os);
+    b_.Add(browser, "os_version", profile.os_version);
+    b_.Add(browser, "device", profile.device);
+    b_.Add(e_, "browser_details", std::move(browser));
+  }
+
+  // Mobile SDKs only: the proximity id and whether a call was active.
+  void AddMobileProximity() {
+    if (!mobile_) return;
+    Value proximity = Object();
+    b_.Add(proximity, "id", proximity_id_);
+    b_.Add(proximity, "precision_radius", rng_.Pick(kPrecisionRadii));
+    b_.Add(proximity, "confidence", rng_.Real(0.5, 1.0, 2));
+    b_.Add(e_, "proximity", std::move(proximity));
+    b_.Add(e_, "active_call", rng_.Chance(5));
+  }
+
+  // bot, and for a detected bot its type and info.
+  void AddBot() {
+    b_.Add(e_, "bot", facts_.bot);
+    if (facts_.bot == "not_detected") return;
+    const BotKind& kind = facts_.bot == "good" ? rng_.Pick(kGoodBots) : rng_.Pick(kBadBots);
+    b_.Add(e_, "bot_type", kind.bot_type);
+    Value info = Object();
+    b_.Add(info, "category", kind.category);
+    b_.Add(info, "provider", kind.provider);
+    if (kind.provider_url[0] != '\0') b_.Add(info, "provider_url", kind.provider_url);
+    b_.Add(info, "name", kind.name);
+    b_.Add(info, "identity", kind.identity);
+    b_.Add(info, "confidence", kind.confidence);
+    b_.Add(e_, "bot_info", std::move(info));
+  }
+
+  // Mobile SDKs only: rooted / jailbroken, emulator / simulator, cloned app, factory reset, Frida.
+  void AddMobileIntegrity() {
+    if (profile_->platform == Platform::kAndroid) {
+      b_.Add(e_, "root_apps", rng_.Chance(5));
+      b_.Add(e_, "emulator", rng_.Chance(5));
+      b_.Add(e_, "cloned_app", rng_.Chance(3));
+      b_.Add(e_, "factory_reset_timestamp",
+             rng_.Chance(20) ? first_seen_ - static_cast<int64_t>(rng_.Below(30 * kDayMs))
+                             : int64_t{0});
+      b_.Add(e_, "frida", rng_.Chance(2));
+    } else if (profile_->platform == Platform::kIos) {
+      b_.Add(e_, "jailbroken", rng_.Chance(5));
+      b_.Add(e_, "simulator", rng_.Chance(3));
+      b_.Add(e_, "factory_reset_timestamp", int64_t{0});
+      b_.Add(e_, "frida", rng_.Chance(2));
+    }
+  }
+
+  // ip_info (v4, and v6 for some events) and ip_blocklist.
+  void AddIpInfo() {
+    const City& city = *city_;
+    Value ip_info = Object();
+    Value v4 = Object();
+    b_.Add(v4, "address", ipv4_);
+    b_.Add(v4, "geolocation", Geolocation(b_, city, rng_));
+    AddAsn(b_, v4, city,
+           absl::StrCat(city.ipv4_first_octet, ".", city.ipv4_second_octet, ".0.0/13"));
+    b_.Add(ip_info, "v4", std::move(v4));
+    if (rng_.Chance(35)) {
+      Value v6 = Object();
+      b_.Add(v6, "address",
+             absl::StrFormat("2001:db8:%x:%x::%x", visitor_.Below(0xffff) + 1,
+                             rng_.Below(0xffff) + 1, rng_.Below(0xffff) + 1));
+      b_.Add(v6, "geolocation", Geolocation(b_, city, rng_));
+      AddAsn(b_, v6, city, "2001:db8::/32");
+      b_.Add(ip_info, "v6", std::move(v6));
+    }
+    b_.Add(e_, "ip_info", std::move(ip_info));
+
+    Value blocklist = Object();
+    tor_ = rng_.Chance(2);
+    b_.Add(blocklist, "email_spam", rng_.Chance(3));
+    b_.Add(blocklist, "attack_source", rng_.Chance(2));
+    b_.Add(blocklist, "tor_node", tor_);
+    b_.Add(e_, "ip_blocklist", std::move(blocklist));
+  }
+
+  void AddProxy() {
+    proxy_ = rng_.Chance(8);
+    b_.Add(e_, "proxy", proxy_);
+    b_.Add(e_, "proxy_confidence", rng_.Pick(kConfidences));
+    if (proxy_) {
+      Value details = Object();
+      b_.Add(details, "proxy_type", rng_.Pick(kProxyTypes));
+      b_.Add(details, "last_seen_at",
+             facts_.timestamp_ms - static_cast<int64_t>(rng_.Below(kDayMs)));
+      b_.Add(details, "provider", rng_.Pick(kProxyProviders));
+      b_.Add(e_, "proxy_details", std::move(details));
+    }
+    b_.Add(e_, "proxy_ml_score", proxy_ ? rng_.Real(0.6, 1.0, 2) : rng_.Real(0.0, 0.3, 2));
+  }
+
+  // A VPN only ever hides a travelling visitor, whose home then shows as its origin.
+  void AddVpn() {
+    vpn_ = travelling_ && rng_.Chance(50);
+    b_.Add(e_, "vpn", vpn_);
+    b_.Add(e_, "vpn_confidence", rng_.Pick(kConfidences));
+    b_.Add(e_, "vpn_ml_score", vpn_ ? rng_.Real(0.6, 1.0, 2) : rng_.Real(0.0, 0.3, 2));
+    b_.Add(e_, "vpn_origin_timezone", home_->timezone);
+    b_.Add(e_, "vpn_origin_country", vpn_ ? home_->country_code : "unknown");
+    Value vpn_methods = Object();
+    b_.Add(vpn_methods, "timezone_mismatch", vpn_ && rng_.Chance(70));
+    b_.Add(vpn_methods, "public_vpn", vpn_ && rng_.Chance(50));
+    b_.Add(vpn_methods, "auxiliary_mobile", false);
+    b_.Add(vpn_methods, "os_mismatch", vpn_ && rng_.Chance(10));
+    b_.Add(vpn_methods, "relay", vpn_ && rng_.Chance(10));
+    b_.Add(vpn_methods, "ml_prediction", vpn_ && rng_.Chance(30));
+    b_.Add(e_, "vpn_methods", std::move(vpn_methods));
+  }
+
+  // Incognito, tampering, virtual machine and the other device and browser smart signals.
+  void AddBrowserSignals() {
+    incognito_ = !mobile_ && rng_.Chance(15);
+    if (!mobile_) b_.Add(e_, "incognito", incognito_);
+    tampering_ = rng_.Chance(4);
+    b_.Add(e_, "tampering", tampering_);
+    b_.Add(e_, "tampering_confidence", rng_.Pick(kConfidences));
+    b_.Add(e_, "tampering_ml_score", tampering_ ? rng_.Real(0.8, 1.0, 4) : rng_.Real(0.0, 0.2, 4));
+    Value tampering_details = Object();
+    b_.Add(tampering_details, "anomaly_score",
+           tampering_ ? rng_.Real(0.5, 1.0, 4) : rng_.Real(0.0, 0.3, 4));
+    b_.Add(tampering_details, "anti_detect_browser", tampering_ && rng_.Chance(50));
+    b_.Add(e_, "tampering_details", std::move(tampering_details));
+    if (!mobile_) {
+      const bool vm = rng_.Chance(3);
+      b_.Add(e_, "virtual_machine", vm);
+      b_.Add(e_, "virtual_machine_ml_score", vm ? rng_.Real(0.7, 1.0, 2) : rng_.Real(0.0, 0.2, 2));
+      b_.Add(e_, "privacy_settings", rng_.Chance(5));
+      b_.Add(e_, "developer_tools", rng_.Chance(5));
+    }
+    b_.Add(e_, "location_spoofing", mobile_ && rng_.Chance(3));
+    b_.Add(e_, "mitm_attack", rng_.Chance(1));
+    b_.Add(e_, "high_activity_device", rng_.Chance(5));
+    b_.Add(e_, "rare_device", rng_.Chance(10));
+    b_.Add(e_, "rare_device_percentile_bucket", rng_.Pick(kRareBuckets));
+  }
+
+  // The sum of the signals above, plus noise.
+  void AddSuspectScore() {
+    if (facts_.bot == "bad") score_ += 10;
+    if (vpn_) score_ += 5;
+    if (proxy_) score_ += 4;
+    if (tampering_) score_ += 7;
+    if (incognito_) score_ += 2;
+    if (tor_) score_ += 6;
+    b_.Add(e_, "suspect_score", score_ + static_cast<int>(rng_.Below(3)));
+  }
+
+  void AddVelocity() {
+    Value velocity = Object();
+    const bool with_day = rng_.Chance(90);
+    b_.Add(velocity, "distinct_ip", VelocityInterval(b_, rng_, 2, with_day));
+    b_.Add(velocity, "distinct_linked_id", VelocityInterval(b_, rng_, 2, with_day));
+    b_.Add(velocity, "distinct_country", VelocityInterval(b_, rng_, 1, with_day));
+    b_.Add(velocity, "events", VelocityInterval(b_, rng_, 6, with_day));
+    b_.Add(velocity, "ip_events", VelocityInterval(b_, rng_, 5, with_day));
+    b_.Add(velocity, "distinct_ip_by_linked_id", VelocityInterval(b_, rng_, 2, with_day));
+    b_.Add(velocity, "distinct_visitor_id_by_linked_id", VelocityInterval(b_, rng_, 2, with_day));
+    b_.Add(e_, "velocity", std::move(velocity));
+  }
+
+  // The device's raw attributes: browser ones (fonts, canvas, ...) on the web, device model and
+  // battery in apps.
+  void AddRawDeviceAttributes() {
+    const ClientProfile& profile = *profile_;
+    Value raw = Object();
+    static constexpr int kScreens[][2] = {{1920, 1080}, {2560, 1440}, {390, 844}};
+    Value screen = Array();
+    b_.Push(screen, Value(kScreens[screen_index_][0]));
+    b_.Push(screen, Value(kScreens[screen_index_][1]));
+    b_.Add(raw, "screen_resolution", std::move(screen));
+    b_.Add(raw, "timezone", home_->timezone);
+    Value languages = Array();
+    Value language = Array();
+    b_.Push(language, b_.Str(visitor_.Pick(kLanguages)));
+    b_.Push(languages, std::move(language));
+    b_.Add(raw, "languages", std::move(languages));
+    b_.Add(raw, "hardware_concurrency", hardware_concurrency_);
+    b_.Add(raw, "color_depth", 24);
+    b_.Add(raw, "cookies_enabled", true);
+    b_.Add(raw, "local_storage", true);
+    b_.Add(raw, "session_storage", true);
+    b_.Add(raw, "indexed_db", !mobile_);
+    if (!mobile_) {
+      Value fonts = Array();
+      for (size_t i = 0; i < 4; ++i) b_.Push(fonts, b_.Str(kFonts[(visitor_.Below(8) + i) % 8]));
+      b_.Add(raw, "fonts", std::move(fonts));
+      b_.Add(raw, "platform", profile.js_platform);
+      b_.Add(raw, "math", visitor_.Hex(32));
+      b_.Add(raw, "audio", 124.0 + visitor_.Real(0.0, 1.0, 8));
+      Value canvas = Object();
+      b_.Add(canvas, "geometry", visitor_.Hex(32));
+      b_.Add(canvas, "text", visitor_.Hex(32));
+      b_.Add(canvas, "winding", true);
+      b_.Add(raw, "canvas", std::move(canvas));
+    } else {
+      b_.Add(raw, "device_model", profile.device);
+      b_.Add(raw, "device_manufacturer",
+             profile.platform == Platform::kAndroid ? "samsung" : "Apple");
+      b_.Add(raw, "battery_charging", rng_.Chance(40));
+      b_.Add(raw, "battery_low_power_mode", rng_.Chance(10));
+    }
+    b_.Add(e_, "raw_device_attributes", std::move(raw));
+  }
+
+  // The fraud label, predicted from the suspect score.
+  void AddLabels() {
+    Value labels = Array();
+    Value label = Object();
+    b_.Add(label, "label", "fraud");
+    const double fraud_score = std::min(1.0, static_cast<double>(score_) / 25.0);
+    b_.Add(label, "prediction", fraud_score > 0.5);
+    b_.Add(label, "ml_score", static_cast<double>(static_cast<int>(fraud_score * 100)) / 100);
+    b_.Push(labels, std::move(label));
+    b_.Add(e_, "labels", std::move(labels));
+  }
+
+  // What the ruleset decided: block (with the response to send) or allow (with header changes).
+  // Drawn from its own stream, so a ruleset never changes the rest of the event.
+  void AddRuleAction(absl::string_view ruleset_id) {
+    Rng rule_rng(data_.Hash("rule", absl::StrCat(facts_.event_id, "/", ruleset_id)));
+    const bool block = facts_.bot == "bad" || rule_rng.Chance(30);
+    Value action = Object();
+    b_.Add(action, "type", block ? "block" : "allow");
+    b_.Add(action, "ruleset_id", ruleset_id);
+    b_.Add(action, "rule_id", absl::StrCat("r_", rule_rng.Base62(14)));
+    if (block) {
+      b_.Add(action, "rule_expression", "bot in [\"bad\"] || incognito");
+      b_.Add(action, "status_code", 403);
+      Value headers = Array();
+      b_.Push(headers, NameValue(b_, "Content-Type", "application/json"));
+      b_.Add(action, "headers", std::move(headers));
+      b_.Add(action, "body", "{\"title\":\"Forbidden\"}");
+    } else {
+      b_.Add(action, "rule_expression", "bot in [\"not_detected\", \"good\"]");
+      Value mods = Object();
+      Value remove = Array();
+      b_.Push(remove, b_.Str("x-debug"));
+      b_.Add(mods, "remove", std::move(remove));
+      Value set = Array();
+      b_.Push(set, NameValue(b_, "x-visitor-id", facts_.visitor_id));
+      b_.Add(mods, "set", std::move(set));
+      Value append = Array();
+      b_.Push(append, NameValue(b_, "x-fp-signals", absl::StrCat("bot=", facts_.bot)));
+      b_.Add(mods, "append", std::move(append));
+      b_.Add(action, "request_header_modifications", std::move(mods));
+    }
+    b_.Add(e_, "rule_action", std::move(action));
+  }
+
+  // `{"score": score, "version": "1.1"}`.
+  Value Confidence(double score) {
+    Value confidence = Object();
+    b_.Add(confidence, "score", score);
+    b_.Add(confidence, "version", "1.1");
+    return confidence;
+  }
+
+  const FingerprintV4Data& data_;
+  const EventFacts& facts_;
+  Builder b_;
+  Value& e_;
+  Rng visitor_;
+  Rng rng_;
+
+  // Visitor-level choices (ChooseDevice).
+  const ClientProfile* profile_ = nullptr;
+  const City* home_ = nullptr;
+  int major_ = 0;
+  std::string full_version_;
+  int64_t first_seen_ = 0;
+  std::string high_recall_id_;
+  std::string proximity_id_;
+  int screen_index_ = 0;
+  int hardware_concurrency_ = 0;
+  bool mobile_ = false;
+  bool returning_ = false;
+
+  // Event-level choices that several groups use (ChooseLocation, then the signal groups).
+  bool travelling_ = false;
+  const City* city_ = nullptr;
+  std::string ipv4_;
+  bool tor_ = false;
+  bool proxy_ = false;
+  bool vpn_ = false;
+  bool incognito_ = false;
+  bool tampering_ = false;
+  int score_ = 0;
+};
+
 }  // namespace
 
 uint64_t FingerprintV4Data::Hash(absl::string_view a, absl::string_view b) const {
@@ -354,335 +808,7 @@ EventFacts FingerprintV4Data::Facts(absl::string_view event_id) const {
 
 void FingerprintV4Data::BuildEvent(const EventFacts& facts, absl::string_view ruleset_id,
                                    rapidjson::Document* doc) const {
-  doc->SetObject();
-  Builder b(doc->GetAllocator());
-  Value& e = *doc;
-
-  // Visitor-level choices.
-  Rng visitor(Hash("visitor-profile", facts.visitor_id));
-  const ClientProfile& profile = visitor.Pick(kProfiles);
-  const City& home = visitor.Pick(kCities);
-  const int major = static_cast<int>(profile.major_min + visitor.Range(0, profile.major_span - 1));
-  const std::string full_version =
-      absl::StrCat(major, ".0.", visitor.Range(1000, 6999), ".", visitor.Range(10, 250));
-  const int64_t first_seen =
-      kAnchorMs - 120 * kDayMs +
-      static_cast<int64_t>(visitor.Below(static_cast<uint64_t>(60 * kDayMs)));
-  const std::string high_recall_id = visitor.Base62(20);
-  const std::string proximity_id = visitor.Base62(11);
-  const int screen_index = static_cast<int>(visitor.Below(3));
-  const int hardware_concurrency = static_cast<int>(2 << visitor.Below(4));
-
-  // Event-level choices.
-  Rng rng(Hash("event", facts.event_id));
-  const bool travelling = rng.Chance(15);
-  const City& city = travelling ? rng.Pick(kCities) : home;
-  const int host = static_cast<int>(visitor.Range(1, 254));
-  const std::string ipv4 =
-      absl::StrCat(city.ipv4_first_octet, ".", city.ipv4_second_octet + visitor.Below(8), ".",
-                   visitor.Below(256), ".", host);
-
-  b.Add(e, "event_id", facts.event_id);
-  b.Add(e, "timestamp", facts.timestamp_ms);
-  b.Add(e, "source", "device");
-  b.Add(e, "incremental_identification_status", "completed");
-  if (!facts.linked_id.empty()) b.Add(e, "linked_id", facts.linked_id);
-  b.Add(e, "environment_id", kEnvironmentId);
-  b.Add(e, "suspect", rng.Chance(4));
-  Value tags = Object();
-  if (rng.Chance(50)) {
-    b.Add(tags, "campaign", rng.Chance(50) ? "spring_sale" : "newsletter");
-    b.Add(tags, "cart_value", static_cast<int>(rng.Range(5, 500)));
-  }
-  b.Add(e, "tags", std::move(tags));
-
-  Value sdk = Object();
-  switch (profile.platform) {
-    case Platform::kJs:
-      b.Add(sdk, "platform", "js");
-      b.Add(sdk, "version", "3.11.10");
-      break;
-    case Platform::kAndroid:
-      b.Add(sdk, "platform", "android");
-      b.Add(sdk, "version", "2.7.0");
-      break;
-    case Platform::kIos:
-      b.Add(sdk, "platform", "ios");
-      b.Add(sdk, "version", "2.6.0");
-      break;
-  }
-  if (profile.platform == Platform::kJs && visitor.Chance(50)) {
-    Value integrations = Array();
-    Value integration = Object();
-    b.Add(integration, "name", "fingerprint-pro-react");
-    b.Add(integration, "version", "2.6.3");
-    Value sub = Object();
-    b.Add(sub, "name", "preact");
-    b.Add(sub, "version", "10.21.0");
-    b.Add(integration, "subintegration", std::move(sub));
-    b.Push(integrations, std::move(integration));
-    b.Add(sdk, "integrations", std::move(integrations));
-  }
-  b.Add(e, "sdk", std::move(sdk));
-  b.Add(e, "replayed", rng.Chance(3));
-
-  const bool returning = facts.timestamp_ms > first_seen + 60000;
-  Value identification = Object();
-  b.Add(identification, "visitor_id", facts.visitor_id);
-  Value confidence = Object();
-  b.Add(confidence, "score", rng.Real(0.9, 1.0, 2));
-  b.Add(confidence, "version", "1.1");
-  b.Add(identification, "confidence", std::move(confidence));
-  b.Add(identification, "visitor_found", returning);
-  b.Add(identification, "first_seen_at", returning ? first_seen : facts.timestamp_ms);
-  b.Add(identification, "last_seen_at", facts.timestamp_ms);
-  b.Add(e, "identification", std::move(identification));
-
-  Value high_recall = Object();
-  b.Add(high_recall, "visitor_id", high_recall_id);
-  b.Add(high_recall, "visitor_found", returning);
-  Value hr_confidence = Object();
-  b.Add(hr_confidence, "score", rng.Real(0.85, 1.0, 2));
-  b.Add(hr_confidence, "version", "1.1");
-  b.Add(high_recall, "confidence", std::move(hr_confidence));
-  b.Add(high_recall, "first_seen_at", returning ? first_seen : facts.timestamp_ms);
-  b.Add(high_recall, "last_seen_at", facts.timestamp_ms);
-  b.Add(e, "supplementary_id_high_recall", std::move(high_recall));
-
-  if (profile.platform == Platform::kJs) {
-    b.Add(e, "url", absl::StrCat("https://shop.example.com", rng.Pick(kPages)));
-  } else if (profile.platform == Platform::kAndroid) {
-    b.Add(e, "package_name", "com.example.shop");
-  } else {
-    b.Add(e, "bundle_id", "com.example.shop");
-  }
-  b.Add(e, "ip_address", ipv4);
-  b.Add(e, "user_agent", FormatVersion(profile.ua_format, full_version));
-  b.Add(e, "device", profile.device);
-  b.Add(e, "os", profile.os);
-  b.Add(e, "os_version", profile.os_version);
-  if (profile.platform == Platform::kJs && rng.Chance(50)) {
-    b.Add(e, "client_referrer", rng.Pick(kReferrers));
-  }
-  Value browser = Object();
-  b.Add(browser, "browser_name", profile.browser_name);
-  b.Add(browser, "browser_major_version", absl::StrCat(major));
-  b.Add(browser, "browser_full_version", full_version);
-  b.Add(browser, "os", profile.os);
-  b.Add(browser, "os_version", profile.os_version);
-  b.Add(browser, "device", profile.device);
-  b.Add(e, "browser_details", std::move(browser));
-
-  const bool mobile = profile.platform != Platform::kJs;
-  if (mobile) {
-    Value proximity = Object();
-    b.Add(proximity, "id", proximity_id);
-    b.Add(proximity, "precision_radius", rng.Pick(kPrecisionRadii));
-    b.Add(proximity, "confidence", rng.Real(0.5, 1.0, 2));
-    b.Add(e, "proximity", std::move(proximity));
-    b.Add(e, "active_call", rng.Chance(5));
-  }
-
-  b.Add(e, "bot", facts.bot);
-  if (facts.bot != "not_detected") {
-    const BotKind& kind = facts.bot == "good" ? rng.Pick(kGoodBots) : rng.Pick(kBadBots);
-    b.Add(e, "bot_type", kind.bot_type);
-    Value info = Object();
-    b.Add(info, "category", kind.category);
-    b.Add(info, "provider", kind.provider);
-    if (kind.provider_url[0] != '\0') b.Add(info, "provider_url", kind.provider_url);
-    b.Add(info, "name", kind.name);
-    b.Add(info, "identity", kind.identity);
-    b.Add(info, "confidence", kind.confidence);
-    b.Add(e, "bot_info", std::move(info));
-  }
-
-  if (profile.platform == Platform::kAndroid) {
-    b.Add(e, "root_apps", rng.Chance(5));
-    b.Add(e, "emulator", rng.Chance(5));
-    b.Add(e, "cloned_app", rng.Chance(3));
-    b.Add(e, "factory_reset_timestamp",
-          rng.Chance(20) ? first_seen - static_cast<int64_t>(rng.Below(30 * kDayMs)) : int64_t{0});
-    b.Add(e, "frida", rng.Chance(2));
-  } else if (profile.platform == Platform::kIos) {
-    b.Add(e, "jailbroken", rng.Chance(5));
-    b.Add(e, "simulator", rng.Chance(3));
-    b.Add(e, "factory_reset_timestamp", int64_t{0});
-    b.Add(e, "frida", rng.Chance(2));
-  }
-
-  Value ip_info = Object();
-  Value v4 = Object();
-  b.Add(v4, "address", ipv4);
-  b.Add(v4, "geolocation", Geolocation(b, city, rng));
-  AddAsn(b, v4, city, absl::StrCat(city.ipv4_first_octet, ".", city.ipv4_second_octet, ".0.0/13"));
-  b.Add(ip_info, "v4", std::move(v4));
-  if (rng.Chance(35)) {
-    Value v6 = Object();
-    b.Add(v6, "address",
-          absl::StrFormat("2001:db8:%x:%x::%x", visitor.Below(0xffff) + 1, rng.Below(0xffff) + 1,
-                          rng.Below(0xffff) + 1));
-    b.Add(v6, "geolocation", Geolocation(b, city, rng));
-    AddAsn(b, v6, city, "2001:db8::/32");
-    b.Add(ip_info, "v6", std::move(v6));
-  }
-  b.Add(e, "ip_info", std::move(ip_info));
-
-  Value blocklist = Object();
-  const bool tor = rng.Chance(2);
-  b.Add(blocklist, "email_spam", rng.Chance(3));
-  b.Add(blocklist, "attack_source", rng.Chance(2));
-  b.Add(blocklist, "tor_node", tor);
-  b.Add(e, "ip_blocklist", std::move(blocklist));
-
-  const bool proxy = rng.Chance(8);
-  b.Add(e, "proxy", proxy);
-  b.Add(e, "proxy_confidence", rng.Pick(kConfidences));
-  if (proxy) {
-    Value details = Object();
-    b.Add(details, "proxy_type", rng.Pick(kProxyTypes));
-    b.Add(details, "last_seen_at", facts.timestamp_ms - static_cast<int64_t>(rng.Below(kDayMs)));
-    b.Add(details, "provider", rng.Pick(kProxyProviders));
-    b.Add(e, "proxy_details", std::move(details));
-  }
-  b.Add(e, "proxy_ml_score", proxy ? rng.Real(0.6, 1.0, 2) : rng.Real(0.0, 0.3, 2));
-
-  const bool vpn = travelling && rng.Chance(50);
-  b.Add(e, "vpn", vpn);
-  b.Add(e, "vpn_confidence", rng.Pick(kConfidences));
-  b.Add(e, "vpn_ml_score", vpn ? rng.Real(0.6, 1.0, 2) : rng.Real(0.0, 0.3, 2));
-  b.Add(e, "vpn_origin_timezone", home.timezone);
-  b.Add(e, "vpn_origin_country", vpn ? home.country_code : "unknown");
-  Value vpn_methods = Object();
-  b.Add(vpn_methods, "timezone_mismatch", vpn && rng.Chance(70));
-  b.Add(vpn_methods, "public_vpn", vpn && rng.Chance(50));
-  b.Add(vpn_methods, "auxiliary_mobile", false);
-  b.Add(vpn_methods, "os_mismatch", vpn && rng.Chance(10));
-  b.Add(vpn_methods, "relay", vpn && rng.Chance(10));
-  b.Add(vpn_methods, "ml_prediction", vpn && rng.Chance(30));
-  b.Add(e, "vpn_methods", std::move(vpn_methods));
-
-  const bool incognito = !mobile && rng.Chance(15);
-  if (!mobile) b.Add(e, "incognito", incognito);
-  const bool tampering = rng.Chance(4);
-  b.Add(e, "tampering", tampering);
-  b.Add(e, "tampering_confidence", rng.Pick(kConfidences));
-  b.Add(e, "tampering_ml_score", tampering ? rng.Real(0.8, 1.0, 4) : rng.Real(0.0, 0.2, 4));
-  Value tampering_details = Object();
-  b.Add(tampering_details, "anomaly_score",
-        tampering ? rng.Real(0.5, 1.0, 4) : rng.Real(0.0, 0.3, 4));
-  b.Add(tampering_details, "anti_detect_browser", tampering && rng.Chance(50));
-  b.Add(e, "tampering_details", std::move(tampering_details));
-  if (!mobile) {
-    const bool vm = rng.Chance(3);
-    b.Add(e, "virtual_machine", vm);
-    b.Add(e, "virtual_machine_ml_score", vm ? rng.Real(0.7, 1.0, 2) : rng.Real(0.0, 0.2, 2));
-    b.Add(e, "privacy_settings", rng.Chance(5));
-    b.Add(e, "developer_tools", rng.Chance(5));
-  }
-  b.Add(e, "location_spoofing", mobile && rng.Chance(3));
-  b.Add(e, "mitm_attack", rng.Chance(1));
-  b.Add(e, "high_activity_device", rng.Chance(5));
-  b.Add(e, "rare_device", rng.Chance(10));
-  b.Add(e, "rare_device_percentile_bucket", rng.Pick(kRareBuckets));
-
-  int score = 0;
-  if (facts.bot == "bad") score += 10;
-  if (vpn) score += 5;
-  if (proxy) score += 4;
-  if (tampering) score += 7;
-  if (incognito) score += 2;
-  if (tor) score += 6;
-  b.Add(e, "suspect_score", score + static_cast<int>(rng.Below(3)));
-
-  Value velocity = Object();
-  const bool with_day = rng.Chance(90);
-  b.Add(velocity, "distinct_ip", VelocityInterval(b, rng, 2, with_day));
-  b.Add(velocity, "distinct_linked_id", VelocityInterval(b, rng, 2, with_day));
-  b.Add(velocity, "distinct_country", VelocityInterval(b, rng, 1, with_day));
-  b.Add(velocity, "events", VelocityInterval(b, rng, 6, with_day));
-  b.Add(velocity, "ip_events", VelocityInterval(b, rng, 5, with_day));
-  b.Add(velocity, "distinct_ip_by_linked_id", VelocityInterval(b, rng, 2, with_day));
-  b.Add(velocity, "distinct_visitor_id_by_linked_id", VelocityInterval(b, rng, 2, with_day));
-  b.Add(e, "velocity", std::move(velocity));
-
-  Value raw = Object();
-  static constexpr int kScreens[][2] = {{1920, 1080}, {2560, 1440}, {390, 844}};
-  Value screen = Array();
-  b.Push(screen, Value(kScreens[screen_index][0]));
-  b.Push(screen, Value(kScreens[screen_index][1]));
-  b.Add(raw, "screen_resolution", std::move(screen));
-  b.Add(raw, "timezone", home.timezone);
-  Value languages = Array();
-  Value language = Array();
-  b.Push(language, b.Str(visitor.Pick(kLanguages)));
-  b.Push(languages, std::move(language));
-  b.Add(raw, "languages", std::move(languages));
-  b.Add(raw, "hardware_concurrency", hardware_concurrency);
-  b.Add(raw, "color_depth", 24);
-  b.Add(raw, "cookies_enabled", true);
-  b.Add(raw, "local_storage", true);
-  b.Add(raw, "session_storage", true);
-  b.Add(raw, "indexed_db", !mobile);
-  if (!mobile) {
-    Value fonts = Array();
-    for (size_t i = 0; i < 4; ++i) b.Push(fonts, b.Str(kFonts[(visitor.Below(8) + i) % 8]));
-    b.Add(raw, "fonts", std::move(fonts));
-    b.Add(raw, "platform", profile.js_platform);
-    b.Add(raw, "math", visitor.Hex(32));
-    b.Add(raw, "audio", 124.0 + visitor.Real(0.0, 1.0, 8));
-    Value canvas = Object();
-    b.Add(canvas, "geometry", visitor.Hex(32));
-    b.Add(canvas, "text", visitor.Hex(32));
-    b.Add(canvas, "winding", true);
-    b.Add(raw, "canvas", std::move(canvas));
-  } else {
-    b.Add(raw, "device_model", profile.device);
-    b.Add(raw, "device_manufacturer", profile.platform == Platform::kAndroid ? "samsung" : "Apple");
-    b.Add(raw, "battery_charging", rng.Chance(40));
-    b.Add(raw, "battery_low_power_mode", rng.Chance(10));
-  }
-  b.Add(e, "raw_device_attributes", std::move(raw));
-
-  Value labels = Array();
-  Value label = Object();
-  b.Add(label, "label", "fraud");
-  const double fraud_score = std::min(1.0, static_cast<double>(score) / 25.0);
-  b.Add(label, "prediction", fraud_score > 0.5);
-  b.Add(label, "ml_score", static_cast<double>(static_cast<int>(fraud_score * 100)) / 100);
-  b.Push(labels, std::move(label));
-  b.Add(e, "labels", std::move(labels));
-
-  if (!ruleset_id.empty()) {
-    Rng rule_rng(Hash("rule", absl::StrCat(facts.event_id, "/", ruleset_id)));
-    const bool block = facts.bot == "bad" || rule_rng.Chance(30);
-    Value action = Object();
-    b.Add(action, "type", block ? "block" : "allow");
-    b.Add(action, "ruleset_id", ruleset_id);
-    b.Add(action, "rule_id", absl::StrCat("r_", rule_rng.Base62(14)));
-    if (block) {
-      b.Add(action, "rule_expression", "bot in [\"bad\"] || incognito");
-      b.Add(action, "status_code", 403);
-      Value headers = Array();
-      b.Push(headers, NameValue(b, "Content-Type", "application/json"));
-      b.Add(action, "headers", std::move(headers));
-      b.Add(action, "body", "{\"title\":\"Forbidden\"}");
-    } else {
-      b.Add(action, "rule_expression", "bot in [\"not_detected\", \"good\"]");
-      Value mods = Object();
-      Value remove = Array();
-      b.Push(remove, b.Str("x-debug"));
-      b.Add(mods, "remove", std::move(remove));
-      Value set = Array();
-      b.Push(set, NameValue(b, "x-visitor-id", facts.visitor_id));
-      b.Add(mods, "set", std::move(set));
-      Value append = Array();
-      b.Push(append, NameValue(b, "x-fp-signals", absl::StrCat("bot=", facts.bot)));
-      b.Add(mods, "append", std::move(append));
-      b.Add(action, "request_header_modifications", std::move(mods));
-    }
-    b.Add(e, "rule_action", std::move(action));
-  }
+  EventWriter(*this, facts, doc).Write(ruleset_id);
 }
 
 std::string FingerprintV4Data::EventJson(absl::string_view event_id,
