@@ -18,6 +18,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <map>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -40,6 +41,7 @@
 #include "grpcpp/grpcpp.h"
 #include "main/normalize.h"
 #include "sandbox/sandbox.h"
+#include "sandbox/vendor.h"
 #include "server/gateway.h"
 #include "telemetry/log.h"
 #include "vendors/registry.h"
@@ -68,11 +70,6 @@ using fpgw::telemetry::Log;
 using fpgw::telemetry::LogLevel;
 
 constexpr size_t kMaxPayloadBytes = 64 << 20;
-// Sandbox credentials: generated per run unless these environment variables set them.
-constexpr const char* kSandboxFingerprintV4Env = "FPGW_SANDBOX_FINGERPRINT_V4_KEY";
-constexpr const char* kSandboxFingerprintV3Env = "FPGW_SANDBOX_FINGERPRINT_V3_KEY";
-constexpr const char* kSandboxStytchEnv = "FPGW_SANDBOX_STYTCH_CREDENTIAL";
-constexpr const char* kSandboxCsideEnv = "FPGW_SANDBOX_CSIDE_KEY";
 
 std::string FlagOrEnv(const std::string& flag, const char* env) {
   if (!flag.empty()) return flag;
@@ -87,43 +84,43 @@ std::string RandomKey() {
   return absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(bytes), sizeof(bytes)));
 }
 
-// The sandbox's credential for every vendor, taken from the environment or generated, and
-// exported back to the environment so that the sandbox-mode config can reference them.
-struct SandboxKeys {
-  std::string fingerprint_v4;
-  std::string fingerprint_v3;
-  std::string stytch;  // "project_id:secret"
-  std::string cside;
-};
-
-std::optional<SandboxKeys> MakeSandboxKeys() {
-  auto key = [](const char* env, const std::string& prefix) -> std::string {
-    std::string value = FlagOrEnv("", env);
+// The sandbox's credential for every vendor module, by module name: taken from the module's
+// environment variable or generated, and exported back to the environment so that the
+// sandbox-mode config can reference it. Nullopt when the system has no randomness.
+std::optional<std::map<std::string, std::string>> MakeSandboxCredentials() {
+  std::map<std::string, std::string> credentials;
+  for (const fpgw::sandbox::SandboxVendor* vendor : fpgw::sandbox::SandboxVendors()) {
+    const fpgw::sandbox::SandboxVendorInfo& info = vendor->info();
+    const std::string env(info.credential_env);
+    std::string value = FlagOrEnv("", env.c_str());
     if (value.empty()) {
       const std::string random = RandomKey();
-      if (random.empty()) return "";
-      value = absl::StrCat(prefix, random);
+      if (random.empty()) return std::nullopt;
+      value = absl::StrCat(info.credential_prefix, random);
     }
-    setenv(env, value.c_str(), 1);
-    return value;
-  };
-  SandboxKeys keys{key(kSandboxFingerprintV4Env, ""), key(kSandboxFingerprintV3Env, ""),
-                   key(kSandboxStytchEnv, "project-test-sandbox:secret-test-"),
-                   key(kSandboxCsideEnv, "cside_tgatv1_")};
-  if (keys.fingerprint_v4.empty() || keys.fingerprint_v3.empty() || keys.stytch.empty() ||
-      keys.cside.empty()) {
-    return std::nullopt;
+    setenv(env.c_str(), value.c_str(), 1);
+    credentials[std::string(info.name)] = value;
   }
-  return keys;
+  return credentials;
 }
 
-void ApplyKeys(const SandboxKeys& keys, fpgw::sandbox::SandboxOptions* options) {
-  options->fingerprint_v4_secret_key = keys.fingerprint_v4;
-  options->fingerprint_v3_secret_key = keys.fingerprint_v3;
-  const size_t colon = keys.stytch.find(':');
-  options->stytch_project_id = keys.stytch.substr(0, colon);
-  options->stytch_secret = colon == std::string::npos ? "" : keys.stytch.substr(colon + 1);
-  options->cside_api_key = keys.cside;
+// The sandbox-mode config's integrations, every module's in order (the first is the default).
+std::string SandboxIntegrationsYaml(const std::string& base_url) {
+  std::string yaml;
+  for (const fpgw::sandbox::SandboxVendor* vendor : fpgw::sandbox::SandboxVendors()) {
+    for (const fpgw::sandbox::SandboxIntegration& integration : vendor->info().integrations) {
+      absl::StrAppend(&yaml, "      - {name: ", integration.name, ", vendor: ", integration.vendor);
+      if (!integration.api_version.empty()) {
+        absl::StrAppend(&yaml, ", api_version: ", integration.api_version);
+      }
+      absl::StrAppend(&yaml, ", base_url: \"", base_url, integration.base_url_suffix, "\"");
+      if (integration.uses_credential) {
+        absl::StrAppend(&yaml, ", credential: {env: ", vendor->info().credential_env, "}");
+      }
+      absl::StrAppend(&yaml, "}\n");
+    }
+  }
+  return yaml;
 }
 
 // Writes `value` to `dir/name`, readable by the owner only.
@@ -160,13 +157,13 @@ int Serve() {
     Log(LogLevel::kWarning,
         "SANDBOX MODE: no config file given, so fpgw serves the full API on loopback against its "
         "built-in vendor sandbox with generated credentials. Not for production: pass --config.");
-    const std::optional<SandboxKeys> keys = MakeSandboxKeys();
-    if (!keys.has_value()) {
+    std::optional<std::map<std::string, std::string>> credentials = MakeSandboxCredentials();
+    if (!credentials.has_value()) {
       Log(LogLevel::kError, "no randomness available for the sandbox credentials");
       return 1;
     }
     fpgw::sandbox::SandboxOptions options;
-    ApplyKeys(*keys, &options);
+    options.credentials = *std::move(credentials);
     options.seed = absl::GetFlag(FLAGS_seed);
     absl::StatusOr<std::unique_ptr<fpgw::sandbox::Sandbox>> started =
         fpgw::sandbox::Sandbox::Start(options);
@@ -176,23 +173,14 @@ int Serve() {
       return 1;
     }
     sandbox = *std::move(started);
-    // One tenant with an integration per vendor; the first (Fingerprint v4) is the default.
-    const std::string base = sandbox->base_url();
-    const std::string yaml = absl::StrCat(
-        "server:\n  listen: [\"", listen.empty() ? "127.0.0.1:50051" : listen, "\"]\n",
-        "http:\n  ca_bundle_path: \"", sandbox->ca_cert_path(), "\"\n",
-        "tenants:\n"
-        "  - name: sandbox\n"
-        "    integrations:\n",
-        "      - {name: fingerprint-v4, vendor: fingerprint, api_version: v4, base_url: \"", base,
-        "/v4\", credential: {env: ", kSandboxFingerprintV4Env, "}}\n",
-        "      - {name: fingerprint-v3, vendor: fingerprint, api_version: v3, base_url: \"", base,
-        "\", credential: {env: ", kSandboxFingerprintV3Env, "}}\n",
-        "      - {name: stytch, vendor: stytch, base_url: \"", base,
-        "\", credential: {env: ", kSandboxStytchEnv, "}}\n",
-        "      - {name: cside, vendor: cside, base_url: \"", base,
-        "\", credential: {env: ", kSandboxCsideEnv, "}}\n",
-        "      - {name: cside-public, vendor: cside, base_url: \"", base, "\"}\n");
+    // One tenant with the integrations of every vendor module; the first is the default.
+    const std::string yaml =
+        absl::StrCat("server:\n  listen: [\"", listen.empty() ? "127.0.0.1:50051" : listen, "\"]\n",
+                     "http:\n  ca_bundle_path: \"", sandbox->ca_cert_path(), "\"\n",
+                     "tenants:\n"
+                     "  - name: sandbox\n"
+                     "    integrations:\n",
+                     SandboxIntegrationsYaml(sandbox->base_url()));
     std::vector<fpgw::config::ConfigProblem> problems = fpgw::vendors::ParseConfig(yaml, &config);
     if (!problems.empty()) {
       Log(LogLevel::kError, "internal sandbox config is invalid",
@@ -249,12 +237,12 @@ int RunSandbox() {
   options.host = listen.substr(0, colon);
   options.state_dir = absl::GetFlag(FLAGS_state_dir);
   options.seed = absl::GetFlag(FLAGS_seed);
-  const std::optional<SandboxKeys> keys = MakeSandboxKeys();
-  if (!keys.has_value()) {
+  std::optional<std::map<std::string, std::string>> credentials = MakeSandboxCredentials();
+  if (!credentials.has_value()) {
     std::fprintf(stderr, "fpgw sandbox: no randomness available for the credentials\n");
     return 1;
   }
-  ApplyKeys(*keys, &options);
+  options.credentials = *credentials;
   absl::StatusOr<std::unique_ptr<fpgw::sandbox::Sandbox>> sandbox =
       fpgw::sandbox::Sandbox::Start(options);
   if (!sandbox.ok()) {
@@ -264,10 +252,10 @@ int RunSandbox() {
   // The credentials are sandbox-only; they are written beside the CA for clients to read.
   const std::string dir =
       (*sandbox)->ca_cert_path().substr(0, (*sandbox)->ca_cert_path().rfind('/'));
-  WriteKeyFile(dir, "fingerprint_v4.key", keys->fingerprint_v4);
-  WriteKeyFile(dir, "fingerprint_v3.key", keys->fingerprint_v3);
-  WriteKeyFile(dir, "stytch.credential", keys->stytch);
-  WriteKeyFile(dir, "cside.key", keys->cside);
+  for (const fpgw::sandbox::SandboxVendor* vendor : fpgw::sandbox::SandboxVendors()) {
+    const fpgw::sandbox::SandboxVendorInfo& info = vendor->info();
+    WriteKeyFile(dir, std::string(info.credential_file), (*credentials)[std::string(info.name)]);
+  }
   Log(LogLevel::kInfo, "sandbox serving",
       {{"base_url", (*sandbox)->base_url()},
        {"ca_cert", (*sandbox)->ca_cert_path()},

@@ -1,6 +1,7 @@
 #include "sandbox/exchange.h"
 
 #include <civetweb.h>
+#include <openssl/crypto.h>
 
 #include <algorithm>
 #include <cstring>
@@ -9,9 +10,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "common/json_chars.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
@@ -20,13 +19,10 @@
 namespace fpgw::sandbox {
 namespace {
 
-constexpr int kDefaultSlowMs = 3000;
-constexpr int kMaxSlowMs = 120000;
 constexpr int kSlowBodyChunks = 10;
 constexpr int kSlowBodyGapMs = 300;
 constexpr size_t kOversizedBytes = 50u * 1024 * 1024 + 4096;
 constexpr size_t kStreamBufferBytes = 64 * 1024;
-constexpr absl::string_view kScenarioTokenPrefix = "sandbox-";
 
 // HTTP/1.1 keeps the connection unless the client asked to close it; HTTP/1.0 only on request.
 bool ClientWantsKeepAlive(const mg_connection* conn) {
@@ -36,42 +32,7 @@ bool ClientWantsKeepAlive(const mg_connection* conn) {
   return info->http_version != nullptr && std::strcmp(info->http_version, "1.1") == 0;
 }
 
-// Matches `name` at the start of `text`, followed by the end or a separator.
-bool MatchesName(absl::string_view text, absl::string_view name) {
-  if (!absl::StartsWith(text, name)) return false;
-  absl::string_view rest = text.substr(name.size());
-  return rest.empty() || rest[0] == '-' || rest[0] == '.' || rest[0] == '_';
-}
-
 }  // namespace
-
-std::optional<Scenario> ParseScenario(absl::string_view text,
-                                      absl::Span<const absl::string_view> names) {
-  absl::string_view best;
-  auto consider = [&](absl::string_view name) {
-    if (name.size() > best.size() && MatchesName(text, name)) best = name;
-  };
-  for (absl::string_view name : names) consider(name);
-  for (absl::string_view name : kDeliveryScenarios) consider(name);
-  if (best.empty()) return std::nullopt;
-
-  Scenario scenario;
-  scenario.name = std::string(best);
-  if (best == "slow") {
-    scenario.delay_ms = kDefaultSlowMs;
-    absl::string_view rest = text.substr(best.size());
-    if (!rest.empty()) {
-      absl::string_view digits = rest.substr(1);
-      size_t end = 0;
-      while (end < digits.size() && absl::ascii_isdigit(digits[end])) ++end;
-      int ms = 0;
-      if (end > 0 && absl::SimpleAtoi(digits.substr(0, end), &ms)) {
-        scenario.delay_ms = std::min(ms, kMaxSlowMs);
-      }
-    }
-  }
-  return scenario;
-}
 
 std::string ErrorBody(absl::string_view code, absl::string_view message) {
   rapidjson::StringBuffer buffer;
@@ -143,8 +104,6 @@ std::optional<std::string> Exchange::ReadBody(size_t max_bytes) {
   return body;
 }
 
-const SandboxOptions& Exchange::options() const { return sandbox_.options_; }
-
 void Exchange::set_route(absl::string_view route) {
   if (!counted_) route_ = std::string(route);
 }
@@ -153,33 +112,6 @@ void Exchange::Count() {
   if (counted_) return;
   counted_ = true;
   sandbox_.CountRequest(route_.empty() ? kRouteUnknown : absl::string_view(route_));
-}
-
-std::optional<Scenario> Exchange::SelectScenario(
-    absl::string_view token, absl::Span<const absl::string_view> vendor_scenarios) {
-  Count();
-  std::optional<absl::string_view> header = RequestHeader(kScenarioHeader);
-  if (header.has_value() && !header->empty()) {
-    return ParseScenario(absl::StripAsciiWhitespace(*header), vendor_scenarios);
-  }
-  if (absl::StartsWith(token, kScenarioTokenPrefix)) {
-    return ParseScenario(token.substr(kScenarioTokenPrefix.size()), vendor_scenarios)
-        .value_or(Scenario{});
-  }
-  return Scenario{};
-}
-
-bool Exchange::ApplyDelivery(const Scenario& scenario) {
-  Count();
-  if (scenario.Is("reset")) {
-    Reset();
-    return true;
-  }
-  if (scenario.Is("slow") && !SleepUnlessStopping(scenario.delay_ms)) {
-    Reset();
-    return true;
-  }
-  return false;
 }
 
 uint64_t Exchange::NoteAttempt(absl::string_view key) { return sandbox_.NoteAttempt(key); }
@@ -248,10 +180,10 @@ int Exchange::SendJsonError(int status, absl::string_view code, absl::string_vie
   return Send(status, "application/json", ErrorBody(code, message), extra);
 }
 
-int Exchange::SendUnconfigured(absl::string_view option_name) {
+int Exchange::SendUnconfigured(absl::string_view vendor) {
   return SendJsonError(501, "sandbox_vendor_not_configured",
-                       absl::StrCat("this sandbox was started without ", option_name,
-                                    "; set it in SandboxOptions to serve this vendor"));
+                       absl::StrCat("this sandbox was started without credentials[\"", vendor,
+                                    "\"]; set it in SandboxOptions to serve this vendor"));
 }
 
 int Exchange::SendMethodNotAllowed(absl::string_view allow) {
@@ -307,11 +239,16 @@ bool Exchange::Write(absl::string_view bytes) {
   return mg_write(conn_, bytes.data(), bytes.size()) == static_cast<int>(bytes.size());
 }
 
-bool MethodAllowed(absl::string_view allow, absl::string_view method) {
-  for (absl::string_view allowed : absl::StrSplit(allow, ',')) {
-    if (absl::StripAsciiWhitespace(allowed) == method && !method.empty()) return true;
-  }
-  return false;
+absl::string_view BearerKey(const Exchange& ex) {
+  const absl::string_view value =
+      absl::StripAsciiWhitespace(ex.RequestHeader("Authorization").value_or(""));
+  if (value.size() <= 7 || !absl::StartsWithIgnoreCase(value, "Bearer ")) return {};
+  return absl::StripAsciiWhitespace(value.substr(7));
+}
+
+bool SecretMatches(absl::string_view presented, absl::string_view expected) {
+  return presented.size() == expected.size() &&
+         CRYPTO_memcmp(presented.data(), expected.data(), expected.size()) == 0;
 }
 
 }  // namespace fpgw::sandbox

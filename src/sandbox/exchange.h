@@ -1,19 +1,8 @@
 // One HTTP request/response exchange of the vendor sandbox, and the per-request helpers that every
 // vendor's routes share: request accessors (method, path, query parameters, headers, a bounded
-// body read), response writers (Send, JSON errors, a 200 body that honours delivery scenarios),
-// scenario selection (token prefix `sandbox-<name>` or the `X-Sandbox-Scenario` header), and the
-// per-token attempt counter behind "pending, then complete" scenarios.
-//
-// What is vendor-specific stays in the vendor's routes file: its error bodies, its auth check, its
-// error scenarios and how they map to responses. The delivery scenarios handled here work with any
-// JSON body:
-//
-//   slow, slow-<ms>  headers delayed 3 s (or <ms>, max 120 s), then the normal response
-//   slow-body        headers at once, body trickled in 10 parts over ~2.7 s
-//   malformed        200 application/json with the body cut in half
-//   html             200 text/html page, as a proxy would send
-//   oversized        the JSON object padded to >= 50 MiB, streamed (never held in memory)
-//   reset            connection closed without any response
+// body read, the Bearer key), response writers (Send, JSON errors, a 200 body that honours the body
+// delivery scenarios of scenario.h), the route counter and the per-token attempt counter behind
+// "pending, then complete" scenarios.
 //
 // An Exchange lives on a civetweb worker thread's stack for the duration of one request; it is not
 // thread-safe and must not outlive the request.
@@ -27,8 +16,8 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
-#include "absl/types/span.h"
 #include "rapidjson/document.h"
+#include "sandbox/scenario.h"
 
 struct mg_connection;
 struct mg_request_info;
@@ -36,7 +25,6 @@ struct mg_request_info;
 namespace fpgw::sandbox {
 
 class Sandbox;
-struct SandboxOptions;
 
 // An extra response header.
 struct Header {
@@ -44,28 +32,8 @@ struct Header {
   std::string value;
 };
 
-// The scenario selected for one request. `name` is empty when none was selected.
-struct Scenario {
-  std::string name;
-  // Header delay of the `slow` scenario, in milliseconds.
-  int delay_ms = 0;
-
-  bool none() const { return name.empty(); }
-  bool Is(absl::string_view scenario) const { return name == scenario; }
-};
-
-// Delivery scenarios every route supports through Exchange::ApplyDelivery and SendJson.
-inline constexpr absl::string_view kDeliveryScenarios[] = {"slow-body", "slow",      "malformed",
-                                                           "html",      "oversized", "reset"};
-
-// Parses "<name>[<sep><rest>]" (sep one of `-._`) against `names` and the delivery scenarios,
-// preferring the longest matching name. `slow-<digits>` sets the delay. Returns nullopt when no
-// name matches.
-std::optional<Scenario> ParseScenario(absl::string_view text,
-                                      absl::Span<const absl::string_view> names);
-
-// `{"error":{"code":...,"message":...}}`, the error shape of Fingerprint v4 and of the sandbox's
-// own answers (unknown path, unconfigured vendor).
+// `{"error":{"code":...,"message":...}}`, an error shape some vendors use, and that of the
+// sandbox's own answers (unknown path, unconfigured vendor).
 std::string ErrorBody(absl::string_view code, absl::string_view message);
 
 // Compact JSON text of `value`.
@@ -95,32 +63,20 @@ class Exchange final {
   // the body (or its announced length) exceeds `max_bytes`; nothing is sent in that case.
   std::optional<std::string> ReadBody(size_t max_bytes);
 
-  // The sandbox's options (vendor credentials, seed).
-  const SandboxOptions& options() const;
-
   // ---- Counting.
 
-  // Names the route this request is counted under (a kRoute* constant); the router sets the
-  // default registered with the path prefix. The count is taken at the first of SelectScenario,
-  // ApplyDelivery, the first response byte, or the handler's return, so call this before those.
+  // Names the route this request is counted under (a kRoute* constant). The count is taken at
+  // Count(), the first response byte, or the handler's return, so call this before those.
   void set_route(absl::string_view route);
+  // The route named so far; empty before set_route().
+  absl::string_view route() const { return route_; }
   // Counts the request under its route now, if not counted yet. Idempotent.
   void Count();
   // Marks a `/_sandbox/*` control request, which is never counted.
   void MarkControl() { counted_ = true; }
 
-  // ---- Scenarios.
+  // ---- Scenario state.
 
-  // The scenario from the `X-Sandbox-Scenario` header, else from `token` when it starts with
-  // `sandbox-`. `vendor_scenarios` are the vendor's own names; the delivery scenarios are always
-  // known. Returns nullopt when the header names an unknown scenario: the caller answers with its
-  // vendor's 400. An unknown name in a token is no scenario (the token is then just a token).
-  std::optional<Scenario> SelectScenario(absl::string_view token,
-                                         absl::Span<const absl::string_view> vendor_scenarios);
-  // Applies the scenarios that act before the response: `slow` sleeps (resetting the connection
-  // when the sandbox stops meanwhile) and `reset` drops the connection. Returns true when the
-  // exchange is over (nothing more may be sent).
-  bool ApplyDelivery(const Scenario& scenario);
   // Counts one more attempt for `key` and returns how many there have been, this one included.
   // Keys live as long as the sandbox; prefix them with the vendor to keep vendors apart.
   uint64_t NoteAttempt(absl::string_view key);
@@ -139,8 +95,9 @@ class Exchange final {
   // Sends a complete response.
   int Send(int status, absl::string_view content_type, absl::string_view body,
            const std::vector<Header>& extra = {});
-  // 501 `sandbox_vendor_not_configured`, naming the SandboxOptions field that was left empty.
-  int SendUnconfigured(absl::string_view option_name);
+  // 501 `sandbox_vendor_not_configured`: SandboxOptions::credentials has no credential for
+  // `vendor` (a module name).
+  int SendUnconfigured(absl::string_view vendor);
   // 405 `method_not_allowed` with `Allow: <allow>`.
   int SendMethodNotAllowed(absl::string_view allow);
   // Closes the connection without any response.
@@ -163,8 +120,12 @@ class Exchange final {
   int status_ = 0;
 };
 
-// True when `method` is exactly one of the comma-separated methods in `allow` ("GET, PATCH").
-bool MethodAllowed(absl::string_view allow, absl::string_view method);
+// The key of an `Authorization: Bearer <key>` header, without surrounding white space; empty
+// when the header is absent, empty or not Bearer.
+absl::string_view BearerKey(const Exchange& ex);
+
+// Compares a presented secret with the expected one in constant time (for equal lengths).
+bool SecretMatches(absl::string_view presented, absl::string_view expected);
 
 }  // namespace fpgw::sandbox
 

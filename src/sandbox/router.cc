@@ -8,21 +8,19 @@
 
 namespace fpgw::sandbox {
 
-void Router::Add(absl::string_view prefix, absl::string_view route, RouteHandler handler) {
+void Router::Add(absl::string_view prefix, RouteHandler handler) {
   for (const Entry& entry : entries_) {
     if (entry.prefix == prefix) return;
   }
-  Entry entry{std::string(prefix), std::string(route), std::move(handler)};
+  Entry entry{std::string(prefix), std::move(handler)};
   auto at = std::find_if(entries_.begin(), entries_.end(), [&](const Entry& other) {
     return other.prefix.size() < entry.prefix.size();
   });
   entries_.insert(at, std::move(entry));
 }
 
-void Router::AddUnconfigured(absl::string_view prefix, absl::string_view route,
-                             absl::string_view option_name) {
-  Add(prefix, route,
-      [option = std::string(option_name)](Exchange& ex) { return ex.SendUnconfigured(option); });
+void Router::AddUnconfigured(absl::string_view prefix, absl::string_view vendor) {
+  Add(prefix, [vendor = std::string(vendor)](Exchange& ex) { return ex.SendUnconfigured(vendor); });
 }
 
 const Router::Entry* Router::Find(absl::string_view path) const {

@@ -5,6 +5,7 @@
 #include <openssl/ssl.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
@@ -21,29 +22,19 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
-#include "sandbox/cside_routes.h"
 #include "sandbox/exchange.h"
-#include "sandbox/fingerprint_v3_routes.h"
-#include "sandbox/fingerprint_v4_routes.h"
 #include "sandbox/router.h"
-#include "sandbox/stytch_routes.h"
 #include "sandbox/test_pki.h"
+#include "sandbox/vendor.h"
 
 namespace fpgw::sandbox {
 namespace {
 
 constexpr int kMaxThreads = 256;
 constexpr absl::string_view kStatsPath = "/_sandbox/stats";
-
-// Every vendor's route registration. Adding a vendor: a `<vendor>_routes.cc` and one line here.
-constexpr void (*kRouteRegistrations[])(Router&) = {
-    &AddFingerprintV4Routes,
-    &AddFingerprintV3Routes,
-    &AddStytchRoutes,
-    &AddCsideRoutes,
-};
 
 // Answers `GET /_sandbox/stats` with the request counters.
 int HandleStats(const Sandbox& sandbox, Exchange& ex) {
@@ -117,24 +108,49 @@ absl::Status InitCivetweb() {
 // Sandbox.
 
 Sandbox::Sandbox(SandboxOptions options)
-    : options_(std::move(options)), router_(std::make_unique<Router>(options_)) {
-  for (void (*add_routes)(Router&) : kRouteRegistrations) add_routes(*router_);
+    : options_(std::move(options)), router_(std::make_unique<Router>()) {}
+
+absl::Status Sandbox::AddVendors(absl::Span<const SandboxVendor* const> vendors) {
+  std::vector<absl::string_view> names;
+  bool configured = false;
+  for (const SandboxVendor* vendor : vendors) {
+    const absl::string_view name = vendor->info().name;
+    names.push_back(name);
+    auto credential = options_.credentials.find(std::string(name));
+    if (credential == options_.credentials.end() || credential->second.empty()) continue;
+    configured = true;
+    absl::Status valid = vendor->CheckCredential(credential->second);
+    if (!valid.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("sandbox: credentials[\"", name, "\"]: ", valid.message()));
+    }
+  }
+  for (const auto& [name, credential] : options_.credentials) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("sandbox: credentials[\"", name,
+                       "\"] names no vendor module (known: ", absl::StrJoin(names, ", "), ")"));
+    }
+  }
+  if (!configured) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("sandbox: no vendor is configured; set credentials for at least one of: ",
+                     absl::StrJoin(names, ", ")));
+  }
+  for (const SandboxVendor* vendor : vendors) {
+    auto credential = options_.credentials.find(std::string(vendor->info().name));
+    VendorSetup setup;
+    setup.seed = options_.seed;
+    if (credential != options_.credentials.end()) setup.credential = credential->second;
+    vendor->AddRoutes(*router_, setup);
+  }
+  return absl::OkStatus();
 }
 
 Sandbox::~Sandbox() { Stop(); }
 
-absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Start(SandboxOptions options) {
-  if (options.fingerprint_v4_secret_key.empty() && options.fingerprint_v3_secret_key.empty() &&
-      options.stytch_project_id.empty() && options.stytch_secret.empty() &&
-      options.cside_api_key.empty()) {
-    return absl::InvalidArgumentError(
-        "sandbox: no vendor is configured; set at least one vendor's credentials (e.g. "
-        "fingerprint_v4_secret_key)");
-  }
-  if (options.stytch_project_id.empty() != options.stytch_secret.empty()) {
-    return absl::InvalidArgumentError(
-        "sandbox: stytch_project_id and stytch_secret must be set together");
-  }
+absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Start(
+    SandboxOptions options, absl::Span<const SandboxVendor* const> vendors) {
   if (options.port < 0 || options.port > 65535) {
     return absl::InvalidArgumentError(
         absl::StrCat("sandbox: port ", options.port, " out of range"));
@@ -144,13 +160,14 @@ absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Start(SandboxOptions options) 
         absl::StrCat("sandbox: num_threads must be 1..", kMaxThreads));
   }
 
+  std::unique_ptr<Sandbox> sandbox(new Sandbox(std::move(options)));
+  if (absl::Status added = sandbox->AddVendors(vendors); !added.ok()) return added;
+  const SandboxOptions& opts = sandbox->options_;
+
   static std::once_flag init_once;
   static absl::Status* init_status = nullptr;
   std::call_once(init_once, [] { init_status = new absl::Status(InitCivetweb()); });
-  if (options.tls && !init_status->ok()) return *init_status;
-
-  std::unique_ptr<Sandbox> sandbox(new Sandbox(std::move(options)));
-  const SandboxOptions& opts = sandbox->options_;
+  if (opts.tls && !init_status->ok()) return *init_status;
 
   if (opts.state_dir.empty()) {
     const char* tmp = std::getenv("TMPDIR");
@@ -273,7 +290,6 @@ int Sandbox::HandleRequest(mg_connection* conn, void* user_data) {
     ex.Count();
     return ex.SendJsonError(404, "not_found", absl::StrCat("no route for ", path));
   }
-  ex.set_route(entry->route);
   const int status = entry->handler(ex);
   ex.Count();
   return status;

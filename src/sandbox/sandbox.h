@@ -1,17 +1,16 @@
 // The vendor sandbox: a real HTTP/1.1 (TLS by default) server that emulates vendor APIs for tests,
-// benchmarks, the demo and downstream CI. Each vendor's endpoints live in their own routes file
-// (`<vendor>_routes.cc`, registered in sandbox.cc) with the vendor's auth check, status codes and
-// error bodies; they serve deterministic schema-true data and inject failures per request
-// ("scenarios", see src/sandbox/README.md). This file is the core: server lifecycle, TLS, route
-// dispatch, request counters and the stats endpoint. It counts the requests it serves so that
-// callers can assert how many vendor calls were made.
+// benchmarks, the demo and downstream CI. Each vendor is a module in its own folder
+// (src/sandbox/<vendor>/, listed in vendors.cc; see vendor.h) with the vendor's endpoints, auth
+// check, status codes and error bodies; the modules serve deterministic schema-true data and
+// inject failures per request ("scenarios", scenario.h and src/sandbox/README.md). This file is the
+// core: server lifecycle, TLS, route dispatch, request counters and the stats endpoint. It counts
+// the requests it serves so that callers can assert how many vendor calls were made.
 //
 // Usage:
 //   SandboxOptions options;
-//   options.fingerprint_v4_secret_key = "sandbox-secret";
+//   options.credentials["<module>"] = "sandbox-secret";  // one per module to serve
 //   FPGW_ASSIGN_OR_RETURN(std::unique_ptr<Sandbox> sandbox, Sandbox::Start(options));
-//   // Point a client at sandbox->base_url() + "/v4/events/...", trusting
-//   // sandbox->ca_cert_path().
+//   // Point the vendor's client at sandbox->base_url(), trusting sandbox->ca_cert_path().
 #ifndef FPGW_SANDBOX_SANDBOX_H_
 #define FPGW_SANDBOX_SANDBOX_H_
 
@@ -28,7 +27,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
-#include "sandbox/fingerprint_v4_routes.h"
+#include "absl/types/span.h"
 
 struct mg_context;
 struct mg_connection;
@@ -37,14 +36,11 @@ namespace fpgw::sandbox {
 
 class Exchange;
 class Router;
+class SandboxVendor;
 
-// Route names used by the request counters and `GET /_sandbox/stats` are declared by each vendor's
-// routes header (kRouteFingerprintV4* in sandbox/fingerprint_v4_routes.h, ...).
-// Any path the sandbox does not serve.
+// Route names used by the request counters and `GET /_sandbox/stats` are `<module>.<endpoint>`,
+// declared by each module's routes header. Any path the sandbox does not serve:
 inline constexpr absl::string_view kRouteUnknown = "unknown";
-
-// The control header that selects a scenario for one request.
-inline constexpr absl::string_view kScenarioHeader = "X-Sandbox-Scenario";
 
 struct SandboxOptions {
   // Address to listen on: an IPv4 or IPv6 literal ("127.0.0.1", "::1") or "localhost".
@@ -55,19 +51,11 @@ struct SandboxOptions {
   bool tls = true;
   // Directory for the generated PKI. Empty: a fresh temporary directory that Stop() deletes.
   std::string state_dir;
-  // Vendor credentials the sandbox accepts. At least one vendor must be configured; a vendor
-  // whose credentials are empty answers every request with 501 `sandbox_vendor_not_configured`.
-  //
-  // The only Fingerprint v4 secret key accepted (`Authorization: Bearer <key>`).
-  std::string fingerprint_v4_secret_key;
-  // Fingerprint v3 secret key (`Auth-API-Key` header or `api_key` query parameter).
-  std::string fingerprint_v3_secret_key;
-  // Stytch project id and secret (`Authorization: Basic base64(project_id:secret)`); both or
-  // neither.
-  std::string stytch_project_id;
-  std::string stytch_secret;
-  // cside API key (`Authorization: Bearer <key>`).
-  std::string cside_api_key;
+  // The credential each vendor module accepts, by module name (SandboxVendorInfo::name;
+  // each module's README says what it takes, a key or e.g. "project_id:secret"). At least one
+  // module must have one; a module without one answers its requests with 501
+  // `sandbox_vendor_not_configured`.
+  std::map<std::string, std::string> credentials;
   // Seed of the data generator: same seed and ids, same bytes.
   uint64_t seed = 1;
   // Worker threads; each in-flight request (including a slow scenario) occupies one.
@@ -78,12 +66,15 @@ struct SandboxOptions {
 // are served.
 class Sandbox final {
  public:
-  // Generates the PKI (when TLS is on), binds and starts serving before returning.
+  // Generates the PKI (when TLS is on), binds and starts serving `vendors` before returning.
   //
-  // Errors: INVALID_ARGUMENT when no vendor is configured, for a Stytch project id without a
-  // secret (or the reverse), a bad port or thread count;
+  // Errors: INVALID_ARGUMENT when no module has a credential, for a credential of a module not in
+  // `vendors` or one its module rejects, a bad port or thread count;
   // FAILED_PRECONDITION when civetweb lacks TLS support; UNAVAILABLE when the address cannot be
   // bound or the state directory cannot be created; INTERNAL when the PKI cannot be generated.
+  static absl::StatusOr<std::unique_ptr<Sandbox>> Start(
+      SandboxOptions options, absl::Span<const SandboxVendor* const> vendors);
+  // Start() with every module of the sandbox (SandboxVendors(), library fpgw_sandbox).
   static absl::StatusOr<std::unique_ptr<Sandbox>> Start(SandboxOptions options);
 
   Sandbox(const Sandbox&) = delete;
@@ -114,6 +105,8 @@ class Sandbox final {
   friend class Exchange;
 
   explicit Sandbox(SandboxOptions options);
+  // Checks `options_.credentials` against `vendors` and adds their routes.
+  absl::Status AddVendors(absl::Span<const SandboxVendor* const> vendors);
 
   // civetweb's request callback; `user_data` is the Sandbox.
   static int HandleRequest(mg_connection* conn, void* user_data);

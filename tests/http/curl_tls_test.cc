@@ -31,7 +31,7 @@ absl::StatusOr<HttpResponse> Fetch(const std::string& ca, const std::string& url
 std::unique_ptr<sandbox::Sandbox> StartSandbox(const std::string& host) {
   sandbox::SandboxOptions options;
   options.host = host;
-  options.fingerprint_v4_secret_key = "k";
+  options.credentials["fingerprint_v4"] = "k";
   auto started = sandbox::Sandbox::Start(options);
   EXPECT_TRUE(started.ok()) << started.status();
   return started.ok() ? *std::move(started) : nullptr;

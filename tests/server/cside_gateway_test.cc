@@ -19,7 +19,8 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
-#include "sandbox/cside_routes.h"
+#include "sandbox/cside/data.h"
+#include "sandbox/cside/routes.h"
 #include "sandbox/sandbox.h"
 #include "server/gateway.h"
 #include "server/status_details.h"
@@ -48,7 +49,7 @@ class CsideGatewayTest : public ::testing::Test {
     setenv(kKeyEnv, kKey, 1);
     setenv(kWrongKeyEnv, kWrongKey, 1);
     sandbox::SandboxOptions options;
-    options.cside_api_key = kKey;
+    options.credentials["cside"] = kKey;
     options.seed = kSeed;
     auto started = sandbox::Sandbox::Start(options);
     ASSERT_TRUE(started.ok()) << started.status();

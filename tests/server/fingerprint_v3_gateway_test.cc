@@ -20,8 +20,8 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
-#include "sandbox/fingerprint_v3_data.h"
-#include "sandbox/fingerprint_v3_routes.h"
+#include "sandbox/fingerprint_v3/data.h"
+#include "sandbox/fingerprint_v3/routes.h"
 #include "sandbox/sandbox.h"
 #include "server/gateway.h"
 #include "server/status_details.h"
@@ -44,7 +44,7 @@ class FingerprintV3GatewayTest : public ::testing::Test {
     setenv(kKeyEnv, kKey, 1);
     setenv(kWrongKeyEnv, kWrongKey, 1);
     sandbox::SandboxOptions options;
-    options.fingerprint_v3_secret_key = kKey;
+    options.credentials["fingerprint_v3"] = kKey;
     auto started = sandbox::Sandbox::Start(options);
     ASSERT_TRUE(started.ok()) << started.status();
     sandbox_ = started->release();

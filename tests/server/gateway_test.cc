@@ -20,9 +20,10 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
+#include "sandbox/fingerprint_v4/routes.h"
 #include "sandbox/sandbox.h"
-#include "sandbox/stytch_data.h"
-#include "sandbox/stytch_routes.h"
+#include "sandbox/stytch/data.h"
+#include "sandbox/stytch/routes.h"
 #include "server/status_details.h"
 #include "telemetry/counters.h"
 #include "vendors/registry.h"
@@ -48,9 +49,8 @@ class GatewayTest : public ::testing::Test {
     setenv(kWrongKeyEnv, kWrongKey, 1);
     setenv(kStytchEnv, absl::StrCat(kStytchProject, ":", kStytchSecret).c_str(), 1);
     sandbox::SandboxOptions options;
-    options.fingerprint_v4_secret_key = kKey;
-    options.stytch_project_id = kStytchProject;
-    options.stytch_secret = kStytchSecret;
+    options.credentials["fingerprint_v4"] = kKey;
+    options.credentials["stytch"] = absl::StrCat(kStytchProject, ":", kStytchSecret);
     auto started = sandbox::Sandbox::Start(options);
     ASSERT_TRUE(started.ok()) << started.status();
     sandbox_ = started->release();

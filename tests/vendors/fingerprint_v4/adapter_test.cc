@@ -22,7 +22,7 @@ class FingerprintV4AdapterTest : public ::testing::Test {
   void SetUp() override {
     setenv("FPGW_ADAPTER_TEST_KEY", kKey, 1);
     sandbox::SandboxOptions options;
-    options.fingerprint_v4_secret_key = kKey;
+    options.credentials["fingerprint_v4"] = kKey;
     auto started = sandbox::Sandbox::Start(options);
     ASSERT_TRUE(started.ok()) << started.status();
     sandbox_ = *std::move(started);

@@ -17,7 +17,7 @@
 
 #include "absl/strings/string_view.h"
 #include "rapidjson/document.h"
-#include "sandbox/fingerprint_v4_data.h"
+#include "sandbox/fingerprint_v4/data.h"
 
 namespace fpgw::sandbox {
 

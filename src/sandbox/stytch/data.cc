@@ -1,4 +1,4 @@
-#include "sandbox/stytch_data.h"
+#include "sandbox/stytch/data.h"
 
 #include <cstdint>
 #include <string>
@@ -8,7 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "common/json_chars.h"
-#include "sandbox/fingerprint_v4_data.h"
+#include "sandbox/hash.h"
 
 namespace fpgw::sandbox {
 namespace {
@@ -62,10 +62,7 @@ uint64_t Mix(uint64_t seed, absl::string_view a, absl::string_view b) {
   uint64_t h = Fnv1a64(a);
   h = Fnv1a64("\x1e", h);
   h = Fnv1a64(b, h);
-  uint64_t z = h ^ (seed * 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
+  return Avalanche(h ^ (seed * 0x9e3779b97f4a7c15ULL));
 }
 
 Value Str(absl::string_view text, Allocator& alloc) {

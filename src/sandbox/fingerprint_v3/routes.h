@@ -1,18 +1,17 @@
-// The sandbox's Fingerprint Server API v3 routes (no version prefix, as on the vendor's hosts):
+// The sandbox's Fingerprint Server API v3 module (no version prefix, as on the vendor's hosts):
 // get event (GET `/events/{request_id}`), update event (PUT `/events/{request_id}`), search
 // events (GET `/events/search`), visits (GET `/visitors/{visitor_id}`, with getVisits' plain
 // `{"error": "..."}` bodies), delete visitor data (DELETE `/visitors/{visitor_id}`) and related
 // visitors (GET `/related-visitors`), with the vendor's key check (`Auth-API-Key` header or
 // `api_key` query; the legacy `Auth-Token` header and `token` query too), error bodies and error
-// scenarios. Data comes from FingerprintV3Data.
+// scenarios. Data comes from FingerprintV3Data. Its credential is the secret API key.
 #ifndef FPGW_SANDBOX_FINGERPRINT_V3_ROUTES_H_
 #define FPGW_SANDBOX_FINGERPRINT_V3_ROUTES_H_
 
 #include "absl/strings/string_view.h"
+#include "sandbox/vendor.h"
 
 namespace fpgw::sandbox {
-
-class Router;
 
 // Route names used by the request counters and `GET /_sandbox/stats`.
 inline constexpr absl::string_view kRouteFingerprintV3GetEvent = "fingerprint_v3.get_event";
@@ -24,9 +23,9 @@ inline constexpr absl::string_view kRouteFingerprintV3DeleteVisitor =
 inline constexpr absl::string_view kRouteFingerprintV3RelatedVisitors =
     "fingerprint_v3.related_visitors";
 
-// Adds `/events`, `/visitors` and `/related-visitors`; with an empty
-// SandboxOptions::fingerprint_v3_secret_key they answer as unconfigured.
-void AddFingerprintV3Routes(Router& router);
+// The module ("fingerprint_v3": `/events`, `/visitors` and `/related-visitors`, which answer as
+// unconfigured without a credential).
+const SandboxVendor& FingerprintV3SandboxVendor();
 
 }  // namespace fpgw::sandbox
 

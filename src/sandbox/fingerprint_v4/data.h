@@ -69,9 +69,6 @@ class FingerprintV4Data final {
   uint64_t seed_;
 };
 
-// 64-bit FNV-1a of `data`, continuing from `state`.
-uint64_t Fnv1a64(absl::string_view data, uint64_t state = 0xcbf29ce484222325ULL);
-
 }  // namespace fpgw::sandbox
 
 #endif  // FPGW_SANDBOX_FINGERPRINT_V4_DATA_H_

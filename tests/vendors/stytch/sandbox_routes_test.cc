@@ -1,8 +1,6 @@
 // End-to-end tests of the sandbox's Stytch emulation: a real libcurl client over TLS (verification
 // on, trusting only the generated CA) against a sandbox on loopback. Asserts statuses, the Stytch
 // error object, lookup shapes, rule pagination and the effect of rules and overrides on lookups.
-#include "sandbox/stytch_routes.h"
-
 #include <curl/curl.h>
 
 #include <memory>
@@ -16,16 +14,17 @@
 #include "gtest/gtest.h"
 #include "rapidjson/document.h"
 #include "rapidjson/pointer.h"
-#include "sandbox/curl_test_client.h"
 #include "sandbox/sandbox.h"
-#include "sandbox/stytch_data.h"
+#include "sandbox/stytch/data.h"
+#include "sandbox/stytch/routes.h"
+#include "testing/curl_test_client.h"
 
 namespace fpgw::sandbox {
 namespace {
 
-using ::fpgw::sandbox::testing::CurlRequest;
-using ::fpgw::sandbox::testing::CurlResponse;
-using ::fpgw::sandbox::testing::CurlTestClient;
+using ::fpgw::testing::CurlRequest;
+using ::fpgw::testing::CurlResponse;
+using ::fpgw::testing::CurlTestClient;
 
 constexpr char kProject[] = "project-test-11111111-2222-4333-8444-555555555555";
 constexpr char kSecret[] = "secret-test-sandbox-0123456789";
@@ -55,8 +54,7 @@ class StytchRoutesTest : public ::testing::Test {
   static void SetUpTestSuite() {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     SandboxOptions options;
-    options.stytch_project_id = kProject;
-    options.stytch_secret = kSecret;
+    options.credentials["stytch"] = absl::StrCat(kProject, ":", kSecret);
     options.seed = 7;
     absl::StatusOr<std::unique_ptr<Sandbox>> started = Sandbox::Start(options);
     ASSERT_TRUE(started.ok()) << started.status();
@@ -388,7 +386,7 @@ TEST_F(StytchRoutesTest, RoutingMethodsAndCounters) {
 
 TEST(StytchSandboxOptionsTest, ProjectIdAndSecretGoTogether) {
   SandboxOptions options;
-  options.stytch_project_id = kProject;
+  options.credentials["stytch"] = kProject;  // a project id without its secret
   EXPECT_EQ(Sandbox::Start(options).status().code(), absl::StatusCode::kInvalidArgument);
 }
 

@@ -1,7 +1,8 @@
-// A small blocking libcurl client for the sandbox tests: TLS peer and host verification on, the
-// sandbox's CA as the only trust anchor, one reusable easy handle (so keep-alive is observable).
-#ifndef FPGW_TESTS_SANDBOX_CURL_TEST_CLIENT_H_
-#define FPGW_TESTS_SANDBOX_CURL_TEST_CLIENT_H_
+// A small blocking libcurl client for the sandbox tests (the core's and every vendor module's):
+// TLS peer and host verification on, the sandbox's CA as the only trust anchor, one reusable easy
+// handle (so keep-alive is observable).
+#ifndef FPGW_TESTS_TESTING_CURL_TEST_CLIENT_H_
+#define FPGW_TESTS_TESTING_CURL_TEST_CLIENT_H_
 
 #include <curl/curl.h>
 
@@ -15,7 +16,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 
-namespace fpgw::sandbox::testing {
+namespace fpgw::testing {
 
 struct CurlResponse {
   CURLcode code = CURLE_OK;
@@ -125,6 +126,6 @@ class CurlTestClient final {
   std::unique_ptr<CURL, CurlDeleter> handle_;
 };
 
-}  // namespace fpgw::sandbox::testing
+}  // namespace fpgw::testing
 
-#endif  // FPGW_TESTS_SANDBOX_CURL_TEST_CLIENT_H_
+#endif  // FPGW_TESTS_TESTING_CURL_TEST_CLIENT_H_

@@ -1,8 +1,6 @@
 // The sandbox's cside emulation over real TLS with libcurl: Bearer auth and error bodies,
 // generated payloads in the assumed shapes, pending-then-complete, device-entry pagination, the
 // public text/plain endpoints and the shared scenarios.
-#include "sandbox/cside_routes.h"
-
 #include <curl/curl.h>
 
 #include <cstdint>
@@ -16,15 +14,17 @@
 #include "gtest/gtest.h"
 #include "rapidjson/document.h"
 #include "rapidjson/pointer.h"
-#include "sandbox/curl_test_client.h"
+#include "sandbox/cside/data.h"
+#include "sandbox/cside/routes.h"
 #include "sandbox/sandbox.h"
+#include "testing/curl_test_client.h"
 
 namespace fpgw::sandbox {
 namespace {
 
-using ::fpgw::sandbox::testing::CurlRequest;
-using ::fpgw::sandbox::testing::CurlResponse;
-using ::fpgw::sandbox::testing::CurlTestClient;
+using ::fpgw::testing::CurlRequest;
+using ::fpgw::testing::CurlResponse;
+using ::fpgw::testing::CurlTestClient;
 
 constexpr char kKey[] = "cside_tgatv1_sandbox-test-key";
 
@@ -43,7 +43,7 @@ class CsideRoutesTest : public ::testing::Test {
   static void SetUpTestSuite() {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     SandboxOptions options;
-    options.cside_api_key = kKey;
+    options.credentials["cside"] = kKey;
     options.seed = 7;
     absl::StatusOr<std::unique_ptr<Sandbox>> started = Sandbox::Start(options);
     ASSERT_TRUE(started.ok()) << started.status();

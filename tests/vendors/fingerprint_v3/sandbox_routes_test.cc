@@ -1,8 +1,6 @@
 // The sandbox's Fingerprint v3 routes over real TLS: every accepted way to pass the key, v3's two
 // error body shapes, required search `limit`, Retry-After, determinism, and fidelity: what the
 // sandbox generates must normalise through fpgw's v3 mapper without drift.
-#include "sandbox/fingerprint_v3_routes.h"
-
 #include <memory>
 #include <string>
 
@@ -10,16 +8,17 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "rapidjson/document.h"
-#include "sandbox/curl_test_client.h"
+#include "sandbox/fingerprint_v3/routes.h"
 #include "sandbox/sandbox.h"
+#include "testing/curl_test_client.h"
 #include "vendors/fingerprint_v3/mapper.h"
 
 namespace fpgw::sandbox {
 namespace {
 
-using testing::CurlRequest;
-using testing::CurlResponse;
-using testing::CurlTestClient;
+using ::fpgw::testing::CurlRequest;
+using ::fpgw::testing::CurlResponse;
+using ::fpgw::testing::CurlTestClient;
 
 constexpr char kKey[] = "sandbox-v3-secret";
 
@@ -27,7 +26,7 @@ class FingerprintV3RoutesTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     SandboxOptions options;
-    options.fingerprint_v3_secret_key = kKey;
+    options.credentials["fingerprint_v3"] = kKey;
     auto started = Sandbox::Start(options);
     ASSERT_TRUE(started.ok()) << started.status();
     sandbox_ = started->release();
@@ -164,7 +163,7 @@ TEST_F(FingerprintV3RoutesTest, MethodsAndCounters) {
 
 TEST(FingerprintV3RoutesUnconfigured, AnswersNotConfiguredWithoutAKey) {
   SandboxOptions options;
-  options.fingerprint_v4_secret_key = "only-v4";
+  options.credentials["fingerprint_v4"] = "only-v4";
   auto sandbox = Sandbox::Start(options);
   ASSERT_TRUE(sandbox.ok()) << sandbox.status();
   CurlTestClient client((*sandbox)->ca_cert_path());

@@ -1,5 +1,5 @@
 // Fingerprint v3 sandbox data: the v4 generator's event, reshaped into v3's products and names.
-#include "sandbox/fingerprint_v3_data.h"
+#include "sandbox/fingerprint_v3/data.h"
 
 #include <random>
 #include <utility>

@@ -21,17 +21,17 @@
 #include "absl/strings/strip.h"
 #include "gtest/gtest.h"
 #include "rapidjson/document.h"
-#include "sandbox/curl_test_client.h"
 #include "sandbox/sandbox.h"
+#include "testing/curl_test_client.h"
 #include "testing/fixtures.h"
 #include "testing/vendor_reference.h"
 
 namespace fpgw::sandbox {
 namespace {
 
-using ::fpgw::sandbox::testing::CurlRequest;
-using ::fpgw::sandbox::testing::CurlResponse;
-using ::fpgw::sandbox::testing::CurlTestClient;
+using ::fpgw::testing::CurlRequest;
+using ::fpgw::testing::CurlResponse;
+using ::fpgw::testing::CurlTestClient;
 
 constexpr char kKey[] = "conformance-key";
 constexpr absl::string_view kFilePrefix = "fingerprint_v4_errors_";
@@ -105,7 +105,7 @@ std::map<std::string, Trigger> Triggers() {
 int CheckErrorBodies(const std::vector<std::string>& files, const std::string& prefix) {
   curl_global_init(CURL_GLOBAL_DEFAULT);
   SandboxOptions options;
-  options.fingerprint_v4_secret_key = kKey;
+  options.credentials["fingerprint_v4"] = kKey;
   absl::StatusOr<std::unique_ptr<Sandbox>> sandbox = Sandbox::Start(options);
   EXPECT_TRUE(sandbox.ok()) << sandbox.status();
   if (!sandbox.ok()) return 0;

@@ -1,4 +1,4 @@
-#include "sandbox/stytch_routes.h"
+#include "sandbox/stytch/routes.h"
 
 #include <openssl/crypto.h>
 
@@ -25,7 +25,9 @@
 #include "rapidjson/document.h"
 #include "sandbox/exchange.h"
 #include "sandbox/router.h"
-#include "sandbox/stytch_data.h"
+#include "sandbox/scenario.h"
+#include "sandbox/stytch/data.h"
+#include "sandbox/vendor_routes.h"
 
 namespace fpgw::sandbox {
 namespace {
@@ -38,11 +40,38 @@ constexpr absl::string_view kCursorPrefix = "stytch-rules.";
 constexpr absl::string_view kErrorUrlBase =
     "https://stytch.com/docs/api-reference/fraud/api/errors/";
 
-// Stytch's own scenarios; the delivery scenarios (slow, reset, ...) come from Exchange.
-constexpr absl::string_view kScenarios[] = {
-    "not-found", "rate-limited", "server-error", "service-unavailable", "unauthorized", "drift",
-    "block",     "challenge",    "allow",
+// Endpoint kinds: Stytch answers every endpoint alike; kinds only name them.
+constexpr uint32_t kLookup = 1;
+constexpr uint32_t kManage = 2;
+
+constexpr VendorError kUnauthorized{
+    401, "unauthorized_credentials",
+    "Unauthorized credentials. Please check your project ID and secret."};
+constexpr VendorError kTelemetryIdNotFound{
+    404, "telemetry_id_not_found",
+    "Telemetry ID not found. The telemetry ID may be expired, missing, or invalid."};
+
+// The error scenarios (every route; lookup also by telemetry id). The delivery scenarios come
+// with every vendor.
+constexpr ScenarioRow kScenarioRows[] = {
+    Answer("not-found", kTelemetryIdNotFound),
+    Answer("rate-limited",
+           {429, "too_many_requests",
+            "Too many requests have been made. Implement an exponential backoff of your "
+            "requests."})
+        .RetryAfter(1),
+    Answer("server-error", {500, "internal_server_error",
+                            "Oops, something seems to have gone wrong, please try again later."}),
+    Answer("service-unavailable",
+           {503, "service_unavailable", "Service unavailable. Please try again later."}),
+    Answer("unauthorized", kUnauthorized),
 };
+// A lookup with that verdict, or drifted.
+constexpr absl::string_view kBodyScenarios[] = {"drift", "block", "challenge", "allow"};
+constexpr ScenarioTable kScenarios{"stytch",
+                                   kScenarioRows,
+                                   kBodyScenarios,
+                                   {400, "bad_request", "Unknown sandbox scenario \"$0\"."}};
 
 struct IdentifierKind {
   absl::string_view key;
@@ -146,14 +175,25 @@ std::string StringMember(const rapidjson::Value& object, const char* key) {
 // ----------------------------------------------------------------------------------------------
 // The routes and the in-memory state of rules and overrides.
 
-class StytchRoutes final {
+class StytchRoutes final : public VendorRoutes {
  public:
-  StytchRoutes(uint64_t seed, std::string project_id, std::string secret)
-      : data_(seed), project_id_(std::move(project_id)), secret_(std::move(secret)) {
+  StytchRoutes(uint64_t seed, absl::string_view credential)
+      : VendorRoutes(kScenarios), data_(seed), credential_(credential) {
     for (StytchRule& rule : data_.SeedRules()) rules_.emplace(next_rule_seq_++, std::move(rule));
+    const PrepareFn read_body = BindPrepare(&StytchRoutes::ReadJsonBody);
+    AddEndpoint({"GET", Exact("/v1/fingerprint/lookup"), kRouteStytchLookup, kLookup,
+                 TokenFromQuery("telemetry_id"), Bind(&StytchRoutes::HandleLookup)});
+    AddEndpoint({"POST", Exact("/v1/fingerprint/lookup"), kRouteStytchLookup, kLookup,
+                 BindPrepare(&StytchRoutes::ReadLookupBody), Bind(&StytchRoutes::HandleLookup)});
+    AddEndpoint({"POST", Exact("/v1/rules/set"), kRouteStytchSetRule, kManage, read_body,
+                 Bind(&StytchRoutes::HandleSetRule)});
+    AddEndpoint({"POST", Exact("/v1/rules/list"), kRouteStytchListRules, kManage, read_body,
+                 Bind(&StytchRoutes::HandleListRules)});
+    AddEndpoint({"POST", Exact("/v1/verdict_reasons/override"), kRouteStytchOverrideVerdictReason,
+                 kManage, read_body, Bind(&StytchRoutes::HandleOverride)});
+    AddEndpoint({"POST", Exact("/v1/verdict_reasons/list"), kRouteStytchListVerdictReasons, kManage,
+                 read_body, Bind(&StytchRoutes::HandleListReasons)});
   }
-
-  int Handle(Exchange& ex);
 
  private:
   struct Override {
@@ -162,30 +202,39 @@ class StytchRoutes final {
     int64_t created_at_ms = 0;
   };
 
-  int HandleLookup(Exchange& ex, bool post);
-  int HandleSetRule(Exchange& ex);
-  int HandleListRules(Exchange& ex);
-  int HandleOverride(Exchange& ex);
-  int HandleListReasons(Exchange& ex);
+  int HandleLookup(Exchange& ex, const Call& call);
+  int HandleSetRule(Exchange& ex, const Call& call);
+  int HandleListRules(Exchange& ex, const Call& call);
+  int HandleOverride(Exchange& ex, const Call& call);
+  int HandleListReasons(Exchange& ex, const Call& call);
 
-  // Sends the Stytch error object.
-  int SendError(Exchange& ex, int status, absl::string_view error_type, absl::string_view message,
-                const std::vector<Header>& extra = {});
-  // Checks `Authorization: Basic base64(project_id:secret)`; sends the error and returns false
-  // when it is wrong.
-  bool Authorized(Exchange& ex);
-  // Reads a JSON object body; sends 400 and returns false when it is not one.
-  bool ReadJsonBody(Exchange& ex, rapidjson::Document* doc);
-  // The scenario for `token`; sends 400 and returns nullopt for an unknown name in the header.
-  std::optional<Scenario> SelectScenario(Exchange& ex, absl::string_view token);
-  // Answers the failure scenarios; true when the exchange is over.
-  bool ApplyTerminalScenario(Exchange& ex, const Scenario& scenario);
+  // Every Stytch error is the same object, whatever the endpoint.
+  int WriteError(Exchange& ex, const Call& call, const VendorError& error,
+                 const std::vector<Header>& extra) const override;
+  int SendUnknownPath(Exchange& ex) const override {
+    const std::string message = absl::StrCat("No route found for ", ex.path());
+    return WriteError(ex, Call(), {404, "route_not_found", message}, {});
+  }
+  // Checks `Authorization: Basic base64(project_id:secret)`.
+  bool Authorized(Exchange& ex, const Call& call) const override;
+  // Reads a JSON object body into `call.body`; sends 400 and returns false when it is not one.
+  bool ReadJsonBody(Exchange& ex, Call& call) const;
+  // ReadJsonBody, and the body's `telemetry_id` is the scenario token.
+  bool ReadLookupBody(Exchange& ex, Call& call) const;
   // Applies stored rules (a matching rule decides) and verdict-reason overrides to `facts`.
   void ApplyRulesAndOverrides(StytchLookupFacts* facts) const;
   static void Drift(rapidjson::Document* doc);
 
-  std::string NextRequestId() {
+  std::string NextRequestId() const {
     return data_.RequestId("call", request_seq_.fetch_add(1, std::memory_order_relaxed));
+  }
+  // `{"request_id": ..., "status_code": 200}`, the start of every successful answer but lookup's.
+  rapidjson::Document OkBody() const {
+    rapidjson::Document doc(rapidjson::kObjectType);
+    auto& alloc = doc.GetAllocator();
+    doc.AddMember("request_id", Str(NextRequestId(), alloc), alloc);
+    doc.AddMember("status_code", 200, alloc);
+    return doc;
   }
   rapidjson::Value RuleJson(const StytchRule& rule,
                             rapidjson::Document::AllocatorType& alloc) const;
@@ -194,9 +243,9 @@ class StytchRoutes final {
                               rapidjson::Document::AllocatorType& alloc) const;
 
   const StytchData data_;
-  const std::string project_id_;
-  const std::string secret_;
-  std::atomic<uint64_t> request_seq_{0};
+  // "project_id:secret", as the Basic credentials decode.
+  const std::string credential_;
+  mutable std::atomic<uint64_t> request_seq_{0};
 
   mutable absl::Mutex mu_;
   // Rules by insertion sequence: the list order, and the cursor's anchor.
@@ -205,125 +254,55 @@ class StytchRoutes final {
   std::map<std::string, Override> overrides_ ABSL_GUARDED_BY(mu_);
 };
 
-int StytchRoutes::Handle(Exchange& ex) {
-  const absl::string_view path = ex.path();
-  const absl::string_view method = ex.method();
-  absl::string_view route;
-  absl::string_view allow = "POST";
-  if (path == "/v1/fingerprint/lookup") {
-    route = kRouteStytchLookup;
-    allow = "GET, POST";
-  } else if (path == "/v1/rules/set") {
-    route = kRouteStytchSetRule;
-  } else if (path == "/v1/rules/list") {
-    route = kRouteStytchListRules;
-  } else if (path == "/v1/verdict_reasons/override") {
-    route = kRouteStytchOverrideVerdictReason;
-  } else if (path == "/v1/verdict_reasons/list") {
-    route = kRouteStytchListVerdictReasons;
-  } else {
-    ex.set_route(kRouteUnknown);
-    return SendError(ex, 404, "route_not_found", absl::StrCat("No route found for ", path));
-  }
-  ex.set_route(route);
-  ex.Count();
-  if (!MethodAllowed(allow, method)) return ex.SendMethodNotAllowed(allow);
-  if (!Authorized(ex)) return ex.status();
-
-  if (route == kRouteStytchLookup) return HandleLookup(ex, method == "POST");
-  if (route == kRouteStytchSetRule) return HandleSetRule(ex);
-  if (route == kRouteStytchListRules) return HandleListRules(ex);
-  if (route == kRouteStytchOverrideVerdictReason) return HandleOverride(ex);
-  return HandleListReasons(ex);
-}
-
-int StytchRoutes::SendError(Exchange& ex, int status, absl::string_view error_type,
-                            absl::string_view message, const std::vector<Header>& extra) {
+int StytchRoutes::WriteError(Exchange& ex, const Call&, const VendorError& error,
+                             const std::vector<Header>& extra) const {
   rapidjson::Document doc(rapidjson::kObjectType);
   auto& alloc = doc.GetAllocator();
-  doc.AddMember("status_code", status, alloc);
+  doc.AddMember("status_code", error.status, alloc);
   doc.AddMember("request_id", Str(NextRequestId(), alloc), alloc);
-  doc.AddMember("error_type", Str(error_type, alloc), alloc);
-  doc.AddMember("error_message", Str(message, alloc), alloc);
-  doc.AddMember("error_url", Str(absl::StrCat(kErrorUrlBase, status, "#", error_type), alloc),
+  doc.AddMember("error_type", Str(error.code, alloc), alloc);
+  doc.AddMember("error_message", Str(error.message, alloc), alloc);
+  doc.AddMember("error_url", Str(absl::StrCat(kErrorUrlBase, error.status, "#", error.code), alloc),
                 alloc);
-  return ex.Send(status, "application/json", Serialize(doc), extra);
+  return ex.Send(error.status, "application/json", Serialize(doc), extra);
 }
 
-bool StytchRoutes::Authorized(Exchange& ex) {
+bool StytchRoutes::Authorized(Exchange& ex, const Call& call) const {
   const absl::string_view value =
       absl::StripAsciiWhitespace(ex.RequestHeader("Authorization").value_or(""));
-  if (value.empty()) {
-    SendError(ex, 401, "unauthorized_credentials",
-              "Unauthorized credentials. Please check your project ID and secret.");
-    return false;
-  }
+  if (value.empty()) return Refuse(ex, call, kUnauthorized);
   std::string decoded;
   if (value.size() <= 6 || !absl::StartsWithIgnoreCase(value, "Basic ") ||
       !absl::Base64Unescape(absl::StripAsciiWhitespace(value.substr(6)), &decoded) ||
       decoded.find(':') == std::string::npos) {
-    SendError(ex, 400, "invalid_authorization_header",
-              "The Authorization header must be Basic auth with your project ID and secret.");
-    return false;
+    return Refuse(ex, call,
+                  {400, "invalid_authorization_header",
+                   "The Authorization header must be Basic auth with your project ID and secret."});
   }
-  const std::string expected = absl::StrCat(project_id_, ":", secret_);
-  const bool ok = decoded.size() == expected.size() &&
-                  CRYPTO_memcmp(decoded.data(), expected.data(), expected.size()) == 0;
+  const bool ok = SecretMatches(decoded, credential_);
   OPENSSL_cleanse(decoded.data(), decoded.size());
-  if (!ok) {
-    SendError(ex, 401, "unauthorized_credentials",
-              "Unauthorized credentials. Please check your project ID and secret.");
-    return false;
-  }
+  if (!ok) return Refuse(ex, call, kUnauthorized);
   return true;
 }
 
-bool StytchRoutes::ReadJsonBody(Exchange& ex, rapidjson::Document* doc) {
+bool StytchRoutes::ReadJsonBody(Exchange& ex, Call& call) const {
+  rapidjson::Document* doc = &call.body;
   std::optional<std::string> body = ex.ReadBody(kMaxBodyBytes);
   if (!body.has_value()) {
-    SendError(ex, 400, "invalid_request_body", "The request body is too large.");
-    return false;
+    return Refuse(ex, call, {400, "invalid_request_body", "The request body is too large."});
   }
   if (body->empty()) body = "{}";
   doc->Parse<rapidjson::kParseIterativeFlag>(body->data(), body->size());
   if (doc->HasParseError() || !doc->IsObject()) {
-    SendError(ex, 400, "invalid_request_body", "The request body must be a JSON object.");
-    return false;
+    return Refuse(ex, call,
+                  {400, "invalid_request_body", "The request body must be a JSON object."});
   }
   return true;
 }
 
-std::optional<Scenario> StytchRoutes::SelectScenario(Exchange& ex, absl::string_view token) {
-  std::optional<Scenario> scenario = ex.SelectScenario(token, kScenarios);
-  if (!scenario.has_value()) {
-    SendError(ex, 400, "bad_request",
-              absl::StrCat("Unknown sandbox scenario \"",
-                           ex.RequestHeader(kScenarioHeader).value_or(""), "\"."));
-  }
-  return scenario;
-}
-
-bool StytchRoutes::ApplyTerminalScenario(Exchange& ex, const Scenario& scenario) {
-  const absl::string_view name = scenario.name;
-  if (name == "not-found") {
-    SendError(ex, 404, "telemetry_id_not_found",
-              "Telemetry ID not found. The telemetry ID may be expired, missing, or invalid.");
-  } else if (name == "rate-limited") {
-    SendError(ex, 429, "too_many_requests",
-              "Too many requests have been made. Implement an exponential backoff of your "
-              "requests.",
-              {{"Retry-After", "1"}});
-  } else if (name == "server-error") {
-    SendError(ex, 500, "internal_server_error",
-              "Oops, something seems to have gone wrong, please try again later.");
-  } else if (name == "service-unavailable") {
-    SendError(ex, 503, "service_unavailable", "Service unavailable. Please try again later.");
-  } else if (name == "unauthorized") {
-    SendError(ex, 401, "unauthorized_credentials",
-              "Unauthorized credentials. Please check your project ID and secret.");
-  } else {
-    return ex.ApplyDelivery(scenario);
-  }
+bool StytchRoutes::ReadLookupBody(Exchange& ex, Call& call) const {
+  if (!ReadJsonBody(ex, call)) return false;
+  call.token = StringMember(call.body, "telemetry_id");
   return true;
 }
 
@@ -405,14 +384,13 @@ void StytchRoutes::Drift(rapidjson::Document* doc) {
   }
 }
 
-int StytchRoutes::HandleLookup(Exchange& ex, bool post) {
-  std::string telemetry_id;
+int StytchRoutes::HandleLookup(Exchange& ex, const Call& call) {
+  const bool post = ex.method() == "POST";
+  const std::string& telemetry_id = call.token;
   std::map<std::string, std::string> metadata;
   bool metadata_ok = true;
   if (post) {
-    rapidjson::Document body;
-    if (!ReadJsonBody(ex, &body)) return ex.status();
-    telemetry_id = StringMember(body, "telemetry_id");
+    const rapidjson::Document& body = call.body;
     auto meta = body.FindMember("external_metadata");
     if (meta != body.MemberEnd() && !meta->value.IsNull()) {
       if (!meta->value.IsObject()) {
@@ -430,42 +408,34 @@ int StytchRoutes::HandleLookup(Exchange& ex, bool post) {
         }
       }
     }
-  } else {
-    telemetry_id = ex.QueryParam("telemetry_id").value_or("");
   }
 
-  std::optional<Scenario> scenario = SelectScenario(ex, telemetry_id);
-  if (!scenario.has_value()) return ex.status();
-  if (ApplyTerminalScenario(ex, *scenario)) return ex.status();
   if (!metadata_ok) {
-    return SendError(ex, 400, "invalid_external_metadata",
-                     "External metadata values must be at most 65 characters and contain only "
-                     "alphanumeric characters and _ - + . @");
+    return SendError(ex, call,
+                     {400, "invalid_external_metadata",
+                      "External metadata values must be at most 65 characters and contain only "
+                      "alphanumeric characters and _ - + . @"});
   }
-  if (telemetry_id.empty()) {
-    return SendError(ex, 404, "telemetry_id_not_found",
-                     "Telemetry ID not found. The telemetry ID may be expired, missing, or "
-                     "invalid.");
-  }
+  if (telemetry_id.empty()) return SendError(ex, call, kTelemetryIdNotFound);
 
   StytchLookupFacts facts = data_.Facts(telemetry_id);
   ApplyRulesAndOverrides(&facts);
-  if (scenario->Is("block")) {
+  if (call.scenario.Is("block")) {
     facts.verdict.action = "BLOCK";
     facts.verdict.reasons = {"HEADLESS_BROWSER_AUTOMATION"};
     facts.verdict.is_authentic_device = false;
-  } else if (scenario->Is("challenge")) {
+  } else if (call.scenario.Is("challenge")) {
     facts.verdict.action = "CHALLENGE";
     facts.verdict.reasons = {"VIRTUAL_MACHINE"};
-  } else if (scenario->Is("allow")) {
+  } else if (call.scenario.Is("allow")) {
     facts.verdict.action = "ALLOW";
     facts.verdict.reasons.clear();
     facts.verdict.is_authentic_device = true;
   }
   rapidjson::Document doc;
   StytchData::BuildLookup(facts, post, metadata, &doc);
-  if (scenario->Is("drift")) Drift(&doc);
-  return ex.SendJson(*scenario, Serialize(doc));
+  if (call.scenario.Is("drift")) Drift(&doc);
+  return ex.SendJson(call.scenario, Serialize(doc));
 }
 
 rapidjson::Value StytchRoutes::RuleJson(const StytchRule& rule,
@@ -489,17 +459,14 @@ rapidjson::Value StytchRoutes::RuleJson(const StytchRule& rule,
   return out;
 }
 
-int StytchRoutes::HandleSetRule(Exchange& ex) {
-  rapidjson::Document body;
-  if (!ReadJsonBody(ex, &body)) return ex.status();
-  std::optional<Scenario> scenario = SelectScenario(ex, "");
-  if (!scenario.has_value()) return ex.status();
-  if (ApplyTerminalScenario(ex, *scenario)) return ex.status();
+int StytchRoutes::HandleSetRule(Exchange& ex, const Call& call) {
+  const rapidjson::Document& body = call.body;
 
   const std::string action = StringMember(body, "action");
   if (!IsAction(action) && action != "NONE") {
-    return SendError(ex, 400, "invalid_action_for_rules",
-                     "action must be one of ALLOW, CHALLENGE, BLOCK or NONE.");
+    return SendError(ex, call,
+                     {400, "invalid_action_for_rules",
+                      "action must be one of ALLOW, CHALLENGE, BLOCK or NONE."});
   }
   const IdentifierKind* kind = nullptr;
   std::string value;
@@ -512,40 +479,47 @@ int StytchRoutes::HandleSetRule(Exchange& ex) {
     value = it->value.IsString() ? it->value.GetString() : "";
   }
   if (identifiers != 1 || value.empty()) {
-    return SendError(ex, 400, "invalid_fingerprint_or_id",
-                     "Exactly one fingerprint, ID, CIDR block, ASN or country code must be set.");
+    return SendError(ex, call,
+                     {400, "invalid_fingerprint_or_id",
+                      "Exactly one fingerprint, ID, CIDR block, ASN or country code must be set."});
   }
   if (kind->key == "cidr_block") {
     bool bad_prefix = false;
     if (!ParseCidr(value, &bad_prefix).has_value()) {
-      return bad_prefix ? SendError(ex, 400, "cidr_block_invalid_prefix",
-                                    "CIDR block prefixes must be between 16 and 32.")
-                        : SendError(ex, 400, "invalid_cidr_block",
-                                    "cidr_block must be an IP address or a CIDR block.");
+      return bad_prefix ? SendError(ex, call,
+                                    {400, "cidr_block_invalid_prefix",
+                                     "CIDR block prefixes must be between 16 and 32."})
+                        : SendError(ex, call,
+                                    {400, "invalid_cidr_block",
+                                     "cidr_block must be an IP address or a CIDR block."});
     }
   } else if (kind->key == "country_code") {
     if (value.size() != 2 || !absl::ascii_isupper(static_cast<unsigned char>(value[0])) ||
         !absl::ascii_isupper(static_cast<unsigned char>(value[1]))) {
-      return SendError(ex, 400, "invalid_country_code",
-                       "country_code must be an ISO 3166-1 alpha-2 code.");
+      return SendError(
+          ex, call,
+          {400, "invalid_country_code", "country_code must be an ISO 3166-1 alpha-2 code."});
     }
     if (action == "ALLOW") {
-      return SendError(ex, 400, "invalid_country_code_allow_rule",
-                       "ALLOW rules cannot be set on a country code.");
+      return SendError(
+          ex, call,
+          {400, "invalid_country_code_allow_rule", "ALLOW rules cannot be set on a country code."});
     }
   } else if (kind->key == "asn") {
     uint32_t asn = 0;
     if (!absl::SimpleAtoi(value, &asn) ||
         !std::all_of(value.begin(), value.end(), absl::ascii_isdigit)) {
-      return SendError(ex, 400, "invalid_asn", "asn must be an integer from 0 to 4294967295.");
+      return SendError(ex, call,
+                       {400, "invalid_asn", "asn must be an integer from 0 to 4294967295."});
     }
   }
   int64_t expires_in_minutes = 0;
   if (auto it = body.FindMember("expires_in_minutes");
       it != body.MemberEnd() && !it->value.IsNull()) {
     if (!it->value.IsInt64() || it->value.GetInt64() <= 0) {
-      return SendError(ex, 400, "invalid_expires_in_minutes",
-                       "expires_in_minutes must be a positive integer.");
+      return SendError(
+          ex, call,
+          {400, "invalid_expires_in_minutes", "expires_in_minutes must be a positive integer."});
     }
     expires_in_minutes = it->value.GetInt64();
   }
@@ -579,29 +553,23 @@ int StytchRoutes::HandleSetRule(Exchange& ex) {
     }
   }
 
-  rapidjson::Document doc(rapidjson::kObjectType);
+  rapidjson::Document doc = OkBody();
   auto& alloc = doc.GetAllocator();
-  doc.AddMember("request_id", Str(NextRequestId(), alloc), alloc);
-  doc.AddMember("status_code", 200, alloc);
   doc.AddMember("action", Str(action, alloc), alloc);
   doc.AddMember(Str(kind->key, alloc), Str(value, alloc), alloc);
   if (expires_at_ms != 0) {
     doc.AddMember("expires_at", Str(StytchTime(expires_at_ms), alloc), alloc);
   }
-  return ex.SendJson(*scenario, Serialize(doc));
+  return ex.SendJson(call.scenario, Serialize(doc));
 }
 
-int StytchRoutes::HandleListRules(Exchange& ex) {
-  rapidjson::Document body;
-  if (!ReadJsonBody(ex, &body)) return ex.status();
-  std::optional<Scenario> scenario = SelectScenario(ex, "");
-  if (!scenario.has_value()) return ex.status();
-  if (ApplyTerminalScenario(ex, *scenario)) return ex.status();
+int StytchRoutes::HandleListRules(Exchange& ex, const Call& call) {
+  const rapidjson::Document& body = call.body;
 
   int limit = kDefaultLimit;
   if (auto it = body.FindMember("limit"); it != body.MemberEnd() && !it->value.IsNull()) {
     if (!it->value.IsInt() || it->value.GetInt() < 1 || it->value.GetInt() > kMaxLimit) {
-      return SendError(ex, 400, "invalid_limit", "limit must be between 1 and 100.");
+      return SendError(ex, call, {400, "invalid_limit", "limit must be between 1 and 100."});
     }
     limit = it->value.GetInt();
   }
@@ -613,14 +581,12 @@ int StytchRoutes::HandleListRules(Exchange& ex) {
     if (cursor.empty() || !absl::WebSafeBase64Unescape(cursor, &decoded) ||
         !absl::StartsWith(decoded, kCursorPrefix) ||
         !absl::SimpleAtoi(absl::string_view(decoded).substr(kCursorPrefix.size()), &after)) {
-      return SendError(ex, 400, "dfp_rule_invalid_cursor", "The cursor is invalid.");
+      return SendError(ex, call, {400, "dfp_rule_invalid_cursor", "The cursor is invalid."});
     }
   }
 
-  rapidjson::Document doc(rapidjson::kObjectType);
+  rapidjson::Document doc = OkBody();
   auto& alloc = doc.GetAllocator();
-  doc.AddMember("request_id", Str(NextRequestId(), alloc), alloc);
-  doc.AddMember("status_code", 200, alloc);
   rapidjson::Value rules(rapidjson::kArrayType);
   std::string next_cursor;
   {
@@ -641,7 +607,7 @@ int StytchRoutes::HandleListRules(Exchange& ex) {
   } else {
     doc.AddMember("next_cursor", Str(next_cursor, alloc), alloc);
   }
-  return ex.SendJson(*scenario, Serialize(doc));
+  return ex.SendJson(call.scenario, Serialize(doc));
 }
 
 rapidjson::Value StytchRoutes::ReasonJson(absl::string_view reason,
@@ -660,32 +626,29 @@ rapidjson::Value StytchRoutes::ReasonJson(absl::string_view reason,
   return out;
 }
 
-int StytchRoutes::HandleOverride(Exchange& ex) {
-  rapidjson::Document body;
-  if (!ReadJsonBody(ex, &body)) return ex.status();
-  std::optional<Scenario> scenario = SelectScenario(ex, "");
-  if (!scenario.has_value()) return ex.status();
-  if (ApplyTerminalScenario(ex, *scenario)) return ex.status();
+int StytchRoutes::HandleOverride(Exchange& ex, const Call& call) {
+  const rapidjson::Document& body = call.body;
 
   const std::string reason = StringMember(body, "verdict_reason");
   const std::string action = StringMember(body, "override_action");
   if (reason == "RULE_MATCH") {
-    return SendError(ex, 400, "invalid_verdict_reason",
-                     "The RULE_MATCH verdict reason cannot be overridden.");
+    return SendError(
+        ex, call,
+        {400, "invalid_verdict_reason", "The RULE_MATCH verdict reason cannot be overridden."});
   }
   std::optional<absl::string_view> default_action = DefaultAction(reason);
   if (!default_action.has_value()) {
-    return SendError(ex, 400, "invalid_verdict_reason",
-                     "verdict_reason is not a verdict reason that can be overridden.");
+    return SendError(ex, call,
+                     {400, "invalid_verdict_reason",
+                      "verdict_reason is not a verdict reason that can be overridden."});
   }
   if (!IsAction(action) && action != "NONE") {
-    return SendError(ex, 400, "invalid_override_action",
-                     "override_action must be one of ALLOW, CHALLENGE, BLOCK or NONE.");
+    return SendError(ex, call,
+                     {400, "invalid_override_action",
+                      "override_action must be one of ALLOW, CHALLENGE, BLOCK or NONE."});
   }
-  rapidjson::Document doc(rapidjson::kObjectType);
+  rapidjson::Document doc = OkBody();
   auto& alloc = doc.GetAllocator();
-  doc.AddMember("request_id", Str(NextRequestId(), alloc), alloc);
-  doc.AddMember("status_code", 200, alloc);
   {
     absl::MutexLock lock(&mu_);
     if (action == "NONE") {
@@ -701,27 +664,22 @@ int StytchRoutes::HandleOverride(Exchange& ex) {
                     alloc);
     }
   }
-  return ex.SendJson(*scenario, Serialize(doc));
+  return ex.SendJson(call.scenario, Serialize(doc));
 }
 
-int StytchRoutes::HandleListReasons(Exchange& ex) {
-  rapidjson::Document body;
-  if (!ReadJsonBody(ex, &body)) return ex.status();
-  std::optional<Scenario> scenario = SelectScenario(ex, "");
-  if (!scenario.has_value()) return ex.status();
-  if (ApplyTerminalScenario(ex, *scenario)) return ex.status();
+int StytchRoutes::HandleListReasons(Exchange& ex, const Call& call) {
+  const rapidjson::Document& body = call.body;
 
   bool overrides_only = false;
   if (auto it = body.FindMember("overrides_only"); it != body.MemberEnd() && !it->value.IsNull()) {
     if (!it->value.IsBool()) {
-      return SendError(ex, 400, "invalid_request_body", "overrides_only must be a boolean.");
+      return SendError(ex, call,
+                       {400, "invalid_request_body", "overrides_only must be a boolean."});
     }
     overrides_only = it->value.GetBool();
   }
-  rapidjson::Document doc(rapidjson::kObjectType);
+  rapidjson::Document doc = OkBody();
   auto& alloc = doc.GetAllocator();
-  doc.AddMember("request_id", Str(NextRequestId(), alloc), alloc);
-  doc.AddMember("status_code", 200, alloc);
   rapidjson::Value actions(rapidjson::kArrayType);
   {
     absl::MutexLock lock(&mu_);
@@ -734,20 +692,34 @@ int StytchRoutes::HandleListReasons(Exchange& ex) {
     }
   }
   doc.AddMember("verdict_reason_actions", actions, alloc);
-  return ex.SendJson(*scenario, Serialize(doc));
+  return ex.SendJson(call.scenario, Serialize(doc));
+}
+
+// ----------------------------------------------------------------------------------------------
+// The module.
+
+constexpr SandboxIntegration kIntegrations[] = {
+    {"stytch", "stytch", "", "", true},
+};
+constexpr SandboxVendorInfo kInfo{"stytch", "FPGW_SANDBOX_STYTCH_CREDENTIAL", "stytch.credential",
+                                  "project-test-sandbox:secret-test-", kIntegrations};
+constexpr RoutePrefix kPrefixes[] = {{"/v1"}};
+
+// "project_id:secret", both parts non-empty.
+absl::Status CheckCredential(absl::string_view credential) {
+  const size_t colon = credential.find(':');
+  if (colon == absl::string_view::npos || colon == 0 || colon + 1 == credential.size()) {
+    return absl::InvalidArgumentError("must be project_id:secret, both set");
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
 
-void AddStytchRoutes(Router& router) {
-  const SandboxOptions& options = router.options();
-  if (options.stytch_project_id.empty() || options.stytch_secret.empty()) {
-    router.AddUnconfigured("/v1", kRouteUnknown, "stytch_project_id and stytch_secret");
-    return;
-  }
-  auto routes = std::make_shared<StytchRoutes>(options.seed, options.stytch_project_id,
-                                               options.stytch_secret);
-  router.Add("/v1", kRouteUnknown, [routes](Exchange& ex) { return routes->Handle(ex); });
+const SandboxVendor& StytchSandboxVendor() {
+  static const SandboxVendor* const kModule =
+      new RoutesModule<StytchRoutes>(kInfo, kPrefixes, &CheckCredential);
+  return *kModule;
 }
 
 }  // namespace fpgw::sandbox

@@ -1,0 +1,416 @@
+#include "sandbox/fingerprint_v3/routes.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/json_chars.h"
+#include "rapidjson/document.h"
+#include "sandbox/exchange.h"
+#include "sandbox/fingerprint_v3/data.h"
+#include "sandbox/fingerprint_v4/data.h"
+#include "sandbox/fingerprint_v4/event_requests.h"
+#include "sandbox/router.h"
+#include "sandbox/scenario.h"
+#include "sandbox/vendor_routes.h"
+
+namespace fpgw::sandbox {
+namespace {
+
+constexpr size_t kMaxUpdateBodyBytes = 64 * 1024;
+constexpr int kDefaultVisitsLimit = 100;
+constexpr int kMaxVisitsLimit = 500;
+// Since openapi v3.7.1 GET /visitors/{id} returns at most one visit per page.
+constexpr int kVisitsPerPage = 1;
+
+// Endpoint kinds, for the error shapes and scenario answers that differ per endpoint.
+constexpr uint32_t kGetEvent = 1;
+constexpr uint32_t kUpdateEvent = 2;
+constexpr uint32_t kSearch = 4;
+constexpr uint32_t kVisits = 8;
+constexpr uint32_t kDeleteVisitor = 16;
+constexpr uint32_t kRelated = 32;
+
+// ----------------------------------------------------------------------------------------------
+// Fingerprint v3 errors (codes and messages as the vendor sends them).
+
+constexpr VendorError kTokenRequired{403, "TokenRequired", "secret key is required"};
+constexpr VendorError kTokenNotFound{403, "TokenNotFound", "secret key is not found"};
+constexpr VendorError kRequestNotFound{404, "RequestNotFound", "request id is not found"};
+constexpr VendorError kStateNotReady{409, "StateNotReady",
+                                     "resource is not mutable yet, try again"};
+constexpr VendorError kRequestBodyInvalid{400, "RequestCannotBeParsed",
+                                          "request body is not valid"};
+
+constexpr VendorError BadRequest(absl::string_view message) {
+  return VendorError{400, "RequestCannotBeParsed", message};
+}
+
+// getVisits answers errors with `{"error": "<text>"}` (ErrorPlainResponse); the texts are the
+// vendor's published examples.
+absl::string_view PlainMessage(int status) {
+  switch (status) {
+    case 400:
+      return "bad request";
+    case 403:
+      return "Forbidden (HTTP 403)";
+    case 429:
+      return "too many requests";
+    default:
+      return "internal server error";
+  }
+}
+
+// getVisits of an unknown visitor: no visits.
+int SendNoVisits(Exchange& ex, absl::string_view visitor_id) {
+  rapidjson::Document doc(rapidjson::kObjectType);
+  doc.AddMember(
+      "visitorId",
+      rapidjson::Value(fpgw::JsonChars(visitor_id),
+                       static_cast<rapidjson::SizeType>(visitor_id.size()), doc.GetAllocator()),
+      doc.GetAllocator());
+  doc.AddMember("visits", rapidjson::Value(rapidjson::kArrayType), doc.GetAllocator());
+  return ex.Send(200, "application/json", Serialize(doc));
+}
+
+// The error scenarios, in v3's error shape (plain for getVisits).
+constexpr ScenarioRow kScenarioRows[] = {
+    Answer("not-found", kRequestNotFound).For(kGetEvent | kUpdateEvent),
+    // Search has no 404: an unknown visitor has no events.
+    AnswerBody("not-found", 200, "application/json", R"({"events":[]})").For(kSearch),
+    AnswerWith("not-found", &SendNoVisits).For(kVisits),
+    Answer("not-found", {404, "VisitorNotFound", "visitor not found"}),
+    Answer("wrong-region", {403, "WrongRegion", "wrong region"}),
+    Answer("feature-not-enabled", {403, "FeatureNotEnabled", "feature not enabled"}),
+    Answer("subscription-not-active", {403, "SubscriptionNotActive", "forbidden"}),
+    // `sandbox-rate-limited-<seconds>` chooses the Retry-After value.
+    Answer("rate-limited", {429, "TooManyRequests", "too many requests"})
+        .RetryAfterFromNumber(1, 3600),
+    Answer("server-error", {500, "Failed", "internal server error"}),
+    Answer("bad-request", kRequestBodyInvalid).For(kUpdateEvent),
+    Answer("bad-request", BadRequest("invalid request id")).For(kGetEvent),
+    Answer("bad-request", BadRequest("invalid visitor id")),
+    Answer("state-not-ready", kStateNotReady),
+    // "Pending then complete": the first request for the token is refused as not ready yet,
+    // later ones go through.
+    Answer("not-ready-once", kStateNotReady).FirstRequestOnly(),
+};
+constexpr absl::string_view kBodyScenarios[] = {"product-errors", "drift", "unknown-fields"};
+constexpr ScenarioTable kScenarios{"fingerprint_v3", kScenarioRows, kBodyScenarios,
+                                   BadRequest("unknown sandbox scenario \"$0\"")};
+
+rapidjson::Value* Find(rapidjson::Value& object, const char* key) {
+  if (!object.IsObject()) return nullptr;
+  auto it = object.FindMember(key);
+  return it == object.MemberEnd() ? nullptr : &it->value;
+}
+
+// Mutates one EventsGetResponse for the body scenarios (product errors, drift, unknown fields).
+void MutateEvent(const Scenario& scenario, rapidjson::Document::AllocatorType& alloc,
+                 rapidjson::Value* event) {
+  rapidjson::Value* products = Find(*event, "products");
+  if (products == nullptr) return;
+  auto set = [&](rapidjson::Value& object, const char* key, rapidjson::Value value) {
+    if (rapidjson::Value* existing = Find(object, key)) {
+      *existing = value;
+    } else {
+      object.AddMember(rapidjson::Value(key, alloc), value, alloc);
+    }
+  };
+  auto failed = [&](const char* code, const char* message) {
+    rapidjson::Value error(rapidjson::kObjectType);
+    error.AddMember("code", rapidjson::Value(code, alloc), alloc);
+    error.AddMember("message", rapidjson::Value(message, alloc), alloc);
+    rapidjson::Value product(rapidjson::kObjectType);
+    product.AddMember("error", error, alloc);
+    return product;
+  };
+  rapidjson::Value* identification = Find(*products, "identification");
+  rapidjson::Value* id_data = identification ? Find(*identification, "data") : nullptr;
+  if (scenario.Is("product-errors")) {
+    // A product failing at the vendor inside an otherwise successful answer, in the three code
+    // spellings v3 uses.
+    set(*products, "botd", failed("Failed", "internal server error"));
+    set(*products, "vpn", failed("TooManyRequests", "too many requests"));
+    set(*products, "ipInfo", failed("429 Too Many Requests", "too many requests"));
+  } else if (scenario.Is("drift")) {
+    if (id_data != nullptr) {
+      set(*id_data, "incognito", rapidjson::Value(1));
+      set(*id_data, "timestamp", rapidjson::Value("1708102555327", alloc));
+    }
+    if (rapidjson::Value* score = Find(*products, "suspectScore")) {
+      if (rapidjson::Value* data = Find(*score, "data")) {
+        set(*data, "result", rapidjson::Value("7"));
+      }
+    }
+    if (rapidjson::Value* vpn = Find(*products, "vpn")) {
+      if (rapidjson::Value* data = Find(*vpn, "data")) {
+        set(*data, "confidence", rapidjson::Value("extreme"));
+      }
+    }
+    if (rapidjson::Value* botd = Find(*products, "botd")) {
+      rapidjson::Value* data = Find(*botd, "data");
+      rapidjson::Value* bot = data != nullptr ? Find(*data, "bot") : nullptr;
+      if (bot != nullptr) set(*bot, "result", rapidjson::Value("suspicious"));
+    }
+    set(*products, "sandboxDrift", rapidjson::Value(true));
+  } else if (scenario.Is("unknown-fields")) {
+    rapidjson::Value data(rapidjson::kObjectType);
+    data.AddMember("result", true, alloc);
+    data.AddMember("introducedIn", "v3.99", alloc);
+    rapidjson::Value product(rapidjson::kObjectType);
+    product.AddMember("data", data, alloc);
+    set(*products, "sandboxFutureProduct", std::move(product));
+    if (id_data != nullptr) set(*id_data, "sandboxExtra", rapidjson::Value("nested unknown field"));
+  }
+}
+
+// ----------------------------------------------------------------------------------------------
+// The routes. Immutable after construction; shared by all worker threads.
+
+class FingerprintV3Routes final : public VendorRoutes {
+ public:
+  FingerprintV3Routes(uint64_t seed, absl::string_view secret_key)
+      : VendorRoutes(kScenarios), data_(seed), secret_key_(secret_key) {
+    AddEndpoint({"GET", Exact("/events/search"), kRouteFingerprintV3SearchEvents, kSearch,
+                 TokenFromQuery("visitor_id"), Bind(&FingerprintV3Routes::HandleSearch)});
+    AddEndpoint({"GET", WithId("/events/"), kRouteFingerprintV3GetEvent, kGetEvent, nullptr,
+                 Bind(&FingerprintV3Routes::HandleGetEvent)});
+    AddEndpoint({"PUT", WithId("/events/"), kRouteFingerprintV3UpdateEvent, kUpdateEvent, nullptr,
+                 Bind(&FingerprintV3Routes::HandleUpdateEvent)});
+    for (PathPattern path : {Exact("/visitors"), WithOptionalId("/visitors/")}) {
+      AddEndpoint({"GET", path, kRouteFingerprintV3GetVisits, kVisits, nullptr,
+                   Bind(&FingerprintV3Routes::HandleVisits)});
+      AddEndpoint({"DELETE", path, kRouteFingerprintV3DeleteVisitor, kDeleteVisitor, nullptr,
+                   Bind(&FingerprintV3Routes::HandleDeleteVisitor)});
+    }
+    AddEndpoint({"GET", Exact("/related-visitors"), kRouteFingerprintV3RelatedVisitors, kRelated,
+                 TokenFromQuery("visitor_id"), Bind(&FingerprintV3Routes::HandleRelated)});
+  }
+
+ private:
+  // The secret key comes in `Auth-API-Key`, `api_key`, or the legacy `Auth-Token`, `token`.
+  bool Authorized(Exchange& ex, const Call& call) const override {
+    std::string key;
+    if (auto header = ex.RequestHeader("Auth-API-Key"); header.has_value() && !header->empty()) {
+      key = std::string(absl::StripAsciiWhitespace(*header));
+    } else if (auto query = ex.QueryParam("api_key"); query.has_value() && !query->empty()) {
+      key = *query;
+    } else if (auto legacy = ex.RequestHeader("Auth-Token");
+               legacy.has_value() && !legacy->empty()) {
+      key = std::string(absl::StripAsciiWhitespace(*legacy));
+    } else if (auto token = ex.QueryParam("token"); token.has_value()) {
+      key = *token;
+    }
+    if (key.empty()) return Refuse(ex, call, kTokenRequired);
+    if (!SecretMatches(key, secret_key_)) return Refuse(ex, call, kTokenNotFound);
+    return true;
+  }
+
+  int WriteError(Exchange& ex, const Call& call, const VendorError& error,
+                 const std::vector<Header>& extra) const override {
+    if (call.endpoint == kVisits) {
+      rapidjson::Document doc(rapidjson::kObjectType);
+      const absl::string_view text = PlainMessage(error.status);
+      doc.AddMember(
+          "error",
+          rapidjson::Value(fpgw::JsonChars(text), static_cast<rapidjson::SizeType>(text.size()),
+                           doc.GetAllocator()),
+          doc.GetAllocator());
+      return ex.Send(error.status, "application/json", Serialize(doc), extra);
+    }
+    return ex.SendJsonError(error.status, error.code, error.message, extra);
+  }
+
+  int HandleGetEvent(Exchange& ex, const Call& call) const;
+  int HandleUpdateEvent(Exchange& ex, const Call& call) const;
+  int HandleSearch(Exchange& ex, const Call& call) const;
+  int HandleVisits(Exchange& ex, const Call& call) const;
+  int HandleDeleteVisitor(Exchange& ex, const Call& call) const;
+  int HandleRelated(Exchange& ex, const Call& call) const;
+
+  const FingerprintV3Data data_;
+  const std::string secret_key_;
+};
+
+int FingerprintV3Routes::HandleGetEvent(Exchange& ex, const Call& call) const {
+  if (!FingerprintV4Data::IsValidEventId(call.id)) {
+    return SendError(ex, call, BadRequest("invalid request id"));
+  }
+  rapidjson::Document doc;
+  data_.BuildEvent(data_.Facts(call.id), &doc);
+  MutateEvent(call.scenario, doc.GetAllocator(), &doc);
+  return ex.SendJson(call.scenario, Serialize(doc));
+}
+
+int FingerprintV3Routes::HandleUpdateEvent(Exchange& ex, const Call& call) const {
+  if (!FingerprintV4Data::IsValidEventId(call.id)) return SendError(ex, call, kRequestNotFound);
+  std::optional<std::string> body = ex.ReadBody(kMaxUpdateBodyBytes);
+  if (!body.has_value() || !IsValidEventUpdate(*body, "linkedId", "tag")) {
+    return SendError(ex, call, kRequestBodyInvalid);
+  }
+  return ex.Send(200, "application/json", "");
+}
+
+int FingerprintV3Routes::HandleSearch(Exchange& ex, const Call& call) const {
+  // `limit` is required in v3.
+  int limit = 0;
+  std::optional<std::string> limit_text = ex.QueryParam("limit");
+  if (!limit_text.has_value() || !absl::SimpleAtoi(*limit_text, &limit) || limit < 1) {
+    return SendError(ex, call, BadRequest("invalid limit"));
+  }
+  EventFilter filter;
+  if (std::optional<std::string> problem = ReadEventFilter(ex, TimeBounds::kMillis, &filter)) {
+    return SendError(ex, call, BadRequest(*problem));
+  }
+  // v3's key is the timestamp of the last event returned.
+  std::optional<int64_t> after;
+  if (!ReadMillisParam(ex, "pagination_key", &after)) {
+    return SendError(ex, call, BadRequest("invalid pagination key"));
+  }
+
+  std::vector<EventFacts> events = data_.SearchSet(filter.visitor_id.value_or(""));
+  events.erase(
+      std::remove_if(events.begin(), events.end(),
+                     [&](const EventFacts& e) {
+                       return !MatchesEventFilter(filter, e) ||
+                              (after.has_value() && (filter.reverse ? e.timestamp_ms <= *after
+                                                                    : e.timestamp_ms >= *after));
+                     }),
+      events.end());
+  if (filter.reverse) std::reverse(events.begin(), events.end());
+
+  rapidjson::Document doc(rapidjson::kObjectType);
+  auto& alloc = doc.GetAllocator();
+  rapidjson::Value page(rapidjson::kArrayType);
+  const size_t count = std::min(events.size(), static_cast<size_t>(limit));
+  for (size_t i = 0; i < count; ++i) {
+    rapidjson::Document event(&alloc);
+    data_.BuildEvent(events[i], &event);
+    MutateEvent(call.scenario, alloc, &event);
+    page.PushBack(rapidjson::Value(event, alloc), alloc);
+  }
+  doc.AddMember("events", page, alloc);
+  if (count < events.size()) {
+    doc.AddMember("paginationKey",
+                  rapidjson::Value(absl::StrCat(events[count - 1].timestamp_ms).c_str(), alloc),
+                  alloc);
+  }
+  return ex.SendJson(call.scenario, Serialize(doc));
+}
+
+int FingerprintV3Routes::HandleVisits(Exchange& ex, const Call& call) const {
+  const absl::string_view visitor_id = call.id;
+  if (!FingerprintV4Data::IsValidVisitorId(visitor_id)) {
+    return SendError(ex, call, BadRequest("bad request"));
+  }
+  int limit = kDefaultVisitsLimit;
+  if (std::optional<std::string> text = ex.QueryParam("limit"); text.has_value()) {
+    if (!absl::SimpleAtoi(*text, &limit) || limit < 0 || limit > kMaxVisitsLimit) {
+      return SendError(ex, call, BadRequest("bad request"));
+    }
+    if (limit == 0) limit = kDefaultVisitsLimit;
+  }
+  std::optional<int64_t> before;
+  if (!ReadMillisParam(ex, "before", &before)) {
+    return SendError(ex, call, BadRequest("bad request"));
+  }
+  const std::optional<std::string> request_id = ex.QueryParam("request_id");
+  const std::optional<std::string> linked_id = ex.QueryParam("linked_id");
+
+  std::vector<EventFacts> visits = data_.SearchSet(visitor_id);
+  // `paginationKey` is the request id of the last visit returned.
+  size_t offset = 0;
+  if (std::optional<std::string> key = ex.QueryParam("paginationKey"); key.has_value()) {
+    auto it = std::find_if(visits.begin(), visits.end(),
+                           [&](const EventFacts& e) { return e.event_id == *key; });
+    if (it == visits.end()) return SendError(ex, call, BadRequest("bad request"));
+    offset = static_cast<size_t>(it - visits.begin()) + 1;
+  }
+  visits.erase(visits.begin(), visits.begin() + static_cast<std::ptrdiff_t>(offset));
+  visits.erase(std::remove_if(visits.begin(), visits.end(),
+                              [&](const EventFacts& e) {
+                                if (request_id.has_value() && e.event_id != *request_id) {
+                                  return true;
+                                }
+                                if (linked_id.has_value() && e.linked_id != *linked_id) {
+                                  return true;
+                                }
+                                return before.has_value() && e.timestamp_ms >= *before;
+                              }),
+               visits.end());
+
+  rapidjson::Document doc(rapidjson::kObjectType);
+  auto& alloc = doc.GetAllocator();
+  doc.AddMember("visitorId",
+                rapidjson::Value(visitor_id.data(),
+                                 static_cast<rapidjson::SizeType>(visitor_id.size()), alloc),
+                alloc);
+  rapidjson::Value page(rapidjson::kArrayType);
+  const size_t count =
+      std::min(visits.size(), static_cast<size_t>(std::min(limit, kVisitsPerPage)));
+  for (size_t i = 0; i < count; ++i) {
+    rapidjson::Value visit;
+    data_.BuildVisit(visits[i], &visit, alloc);
+    page.PushBack(visit, alloc);
+  }
+  doc.AddMember("visits", page, alloc);
+  if (count > 0 && count < visits.size()) {
+    doc.AddMember("lastTimestamp", rapidjson::Value(visits[count - 1].timestamp_ms), alloc);
+    doc.AddMember("paginationKey", rapidjson::Value(visits[count - 1].event_id.c_str(), alloc),
+                  alloc);
+  }
+  return ex.SendJson(call.scenario, Serialize(doc));
+}
+
+int FingerprintV3Routes::HandleDeleteVisitor(Exchange& ex, const Call& call) const {
+  if (std::optional<absl::string_view> problem = VisitorIdProblem(call.id)) {
+    return SendError(ex, call, BadRequest(*problem));
+  }
+  return ex.Send(200, "application/json", "");
+}
+
+int FingerprintV3Routes::HandleRelated(Exchange& ex, const Call& call) const {
+  const std::string visitor_id = ex.QueryParam("visitor_id").value_or("");
+  if (std::optional<absl::string_view> problem = VisitorIdProblem(visitor_id)) {
+    return SendError(ex, call, BadRequest(*problem));
+  }
+  rapidjson::Document doc(rapidjson::kObjectType);
+  auto& alloc = doc.GetAllocator();
+  rapidjson::Value related(rapidjson::kArrayType);
+  for (const std::string& id : data_.RelatedVisitors(visitor_id)) {
+    rapidjson::Value item(rapidjson::kObjectType);
+    item.AddMember("visitorId", rapidjson::Value(id.c_str(), alloc), alloc);
+    related.PushBack(item, alloc);
+  }
+  doc.AddMember("relatedVisitors", related, alloc);
+  return ex.SendJson(call.scenario, Serialize(doc));
+}
+
+// ----------------------------------------------------------------------------------------------
+// The module.
+
+constexpr SandboxIntegration kIntegrations[] = {
+    {"fingerprint-v3", "fingerprint", "v3", "", true},
+};
+constexpr SandboxVendorInfo kInfo{"fingerprint_v3", "FPGW_SANDBOX_FINGERPRINT_V3_KEY",
+                                  "fingerprint_v3.key", "", kIntegrations};
+constexpr RoutePrefix kPrefixes[] = {{"/events"}, {"/visitors"}, {"/related-visitors"}};
+
+}  // namespace
+
+const SandboxVendor& FingerprintV3SandboxVendor() {
+  static const SandboxVendor* const kModule =
+      new RoutesModule<FingerprintV3Routes>(kInfo, kPrefixes);
+  return *kModule;
+}
+
+}  // namespace fpgw::sandbox
