@@ -20,19 +20,22 @@ if [ ! -f "$build/build.ninja" ]; then
     -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DFPGW_FUZZ=ON -DFPGW_BUILD_TESTS=OFF -DFPGW_BUILD_BENCH=OFF \
     -DFPGW_GOOGLEAPIS_DIR="$root/.deps/googleapis" >&2
 fi
-targets=$(sed -n 's/^fpgw_fuzzer(\([a-z0-9_]*\).*/\1/p' tests/fuzz/CMakeLists.txt)
+cmake -S . -B "$build" >/dev/null  # refresh the target list (vendor fuzzers are globbed)
+targets=$(cat "$build/fuzz_targets.txt")
 # shellcheck disable=SC2086
 cmake --build "$build" --target $targets >&2
 
-seeds_for() {
-  case "$1" in
-    fingerprint_v4_*) echo "tests/testdata/fingerprint_v4" ;;
-    fingerprint_v3_*) echo "tests/testdata/fingerprint_v3" ;;
-    stytch_*) echo "tests/testdata/stytch" ;;
-    cside_*) echo "tests/testdata/cside" ;;
-    config_*) echo "tests/testdata/config" ;;
-    *) echo "" ;;
-  esac
+# The seeds of a target: the test data folder its name starts with (tests/testdata/<vendor> for
+# <vendor>_mapper_fuzzer), and for the config fuzzer every config in the test data.
+seed_files_for() {
+  if [ "$1" = config_fuzzer ]; then
+    find tests/testdata -name '*.yaml' -type f
+    return
+  fi
+  for dir in tests/testdata/*/; do
+    dir="${dir%/}"
+    case "$1" in "$(basename "$dir")"_*) find "$dir" -type f ;; esac
+  done
 }
 
 mkdir -p "$build/crashes"
@@ -41,8 +44,9 @@ failed=0
 for target in $targets; do
   corpus="$build/corpus/$target"
   mkdir -p "$corpus"
-  seeds=$(seeds_for "$target")
-  if [ -n "$seeds" ] && [ -d "$seeds" ]; then cp -n "$seeds"/* "$corpus"/ 2>/dev/null || true; fi
+  seed_files_for "$target" | while read -r seed; do
+    cp -n "$seed" "$corpus/$(echo "$seed" | tr / _)" 2>/dev/null || true
+  done
   regressions="tests/fuzz/regressions/$target"
   args=()
   if [ -d "$regressions" ] && [ -n "$(ls -A "$regressions")" ]; then

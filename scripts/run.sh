@@ -21,10 +21,17 @@ show() {
   echo "\$ grpcurl -plaintext -d '$2' $addr fpgw.v1.EvaluationService/$1"
   "$grpcurl" -plaintext -d "$2" "$addr" "fpgw.v1.EvaluationService/$1" || true
 }
-show Evaluate '{"token":"1760000000123.demo01","fingerprint":{"ruleset_id":"rs_demo"}}'
-show Evaluate '{"integration":"stytch","token":"026ac93b-8cdf-4fcb-bfa6-36a31cfecac1"}'
-show Evaluate '{"integration":"cside","token":"eyJhbGciOiJIUzI1NiJ9.demo.token"}'
-show Evaluate '{"integration":"fingerprint-v3","token":"1760000000456.demo02"}'
+# One evaluation per sandbox integration: the example request fpgw logs for each.
+python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    try:
+        entry = json.loads(line)
+    except ValueError:
+        continue
+    if entry.get("msg") == "sandbox integration":
+        print(entry["try"])
+' "$log" | while read -r request; do show Evaluate "$request"; done
 show ListDeviceEvaluations '{"device":"visitorDemo000000001","page_size":2}'
 show Evaluate '{"token":"sandbox-not-found"}'
 

@@ -251,7 +251,7 @@ bool IsLocalListener(absl::string_view address) {
   return host == "127.0.0.1" || host == "localhost" || host == "[::1]";
 }
 
-// The vendor names a config may use, from the schema: "cside, stytch, fingerprint".
+// The vendor names a config may use, from the schema's Vendor enum, in lower case.
 std::string VendorNames() {
   const pb::EnumDescriptor* vendors = fpgw::config::v1::Vendor_descriptor();
   std::vector<std::string> names;

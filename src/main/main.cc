@@ -54,10 +54,7 @@ ABSL_FLAG(std::string, listen, "",
 ABSL_FLAG(std::string, log_level, "",
           "debug, info, warning or error. Default: $FPGW_LOG_LEVEL, else info.");
 ABSL_FLAG(std::string, kind, "auto",
-          "Payload kind: auto (detect), cside-verify, cside-entries, stytch-lookup, "
-          "fingerprint-v3-event, fingerprint-v3-visits, fingerprint-v3-search, "
-          "fingerprint-v3-webhook, fingerprint-v4-event, fingerprint-v4-search, "
-          "fingerprint-v4-webhook.");
+          "Payload kind: auto (detect from the payload) or one of the kinds listed below.");
 ABSL_FLAG(bool, full, false, "Include the raw vendor payload (EVALUATION_VIEW_FULL).");
 ABSL_FLAG(std::string, state_dir, "",
           "Directory for the sandbox's CA, certificate, key and credentials (default: a new "
@@ -189,6 +186,15 @@ int Serve() {
     }
     Log(LogLevel::kInfo, "sandbox started",
         {{"base_url", sandbox->base_url()}, {"ca_cert", sandbox->ca_cert_path()}});
+    // How to try each integration: a request the sandbox answers with a real evaluation.
+    for (const fpgw::sandbox::SandboxVendor* vendor : fpgw::sandbox::SandboxVendors()) {
+      for (const fpgw::sandbox::SandboxIntegration& integration : vendor->info().integrations) {
+        Log(LogLevel::kInfo, "sandbox integration",
+            {{"integration", std::string(integration.name)},
+             {"try", absl::StrCat("{\"integration\":\"", integration.name, "\",",
+                                  integration.example_request.substr(1))}});
+      }
+    }
   } else {
     absl::StatusOr<fpgw::config::v1::Config> loaded = fpgw::vendors::LoadConfigFile(config_path);
     if (!loaded.ok()) {
@@ -318,6 +324,21 @@ int Normalize(const std::vector<char*>& args) {
   return 0;
 }
 
+// `text` as lines of at most 100 columns, each starting with `indent`.
+std::string Wrap(absl::string_view text, absl::string_view indent) {
+  std::string out;
+  size_t column = 0;
+  for (absl::string_view word : absl::StrSplit(text, ' ', absl::SkipEmpty())) {
+    if (column > 0 && column + 1 + word.size() > 100) {
+      absl::StrAppend(&out, "\n");
+      column = 0;
+    }
+    absl::StrAppend(&out, column == 0 ? indent : " ", word);
+    column += (column == 0 ? indent.size() : 1) + word.size();
+  }
+  return absl::StrCat(out, "\n");
+}
+
 // A command of the binary: how it is called, what it does, the flags it reads and its entry point.
 struct Command {
   const char* name;
@@ -325,7 +346,14 @@ struct Command {
   const char* summary;
   std::vector<const char*> flags;
   int (*run)(const std::vector<char*>& args);
+  // More help after the flags (may be null).
+  std::string (*details)() = nullptr;
 };
+
+std::string NormalizeDetails() {
+  return absl::StrCat("    Kinds:\n",
+                      Wrap(absl::StrJoin(fpgw::cli::PayloadKinds(), ", "), "      "));
+}
 
 const std::vector<Command>& Commands() {
   static const auto* commands = new std::vector<Command>{
@@ -349,7 +377,8 @@ const std::vector<Command>& Commands() {
        "fpgw normalize [--kind=K] [--full] [FILE|-]",
        "Print the Evaluation of a saved vendor payload (FILE, or - for stdin).",
        {"kind", "full"},
-       Normalize},
+       Normalize,
+       NormalizeDetails},
   };
   return *commands;
 }
@@ -364,21 +393,6 @@ std::string VersionText() {
   return absl::StrCat("fpgw ", FPGW_VERSION, " (", FPGW_BUILD_TYPE, " build; gRPC ",
                       grpc::Version(), ", protobuf ",
                       google::protobuf::internal::VersionString(GOOGLE_PROTOBUF_VERSION), ")\n");
-}
-
-// `text` as lines of at most 100 columns, each starting with `indent`.
-std::string Wrap(absl::string_view text, absl::string_view indent) {
-  std::string out;
-  size_t column = 0;
-  for (absl::string_view word : absl::StrSplit(text, ' ', absl::SkipEmpty())) {
-    if (column > 0 && column + 1 + word.size() > 100) {
-      absl::StrAppend(&out, "\n");
-      column = 0;
-    }
-    absl::StrAppend(&out, column == 0 ? indent : " ", word);
-    column += (column == 0 ? indent.size() : 1) + word.size();
-  }
-  return absl::StrCat(out, "\n");
 }
 
 void AppendFlags(const std::vector<const char*>& names, std::string* out) {
@@ -400,6 +414,7 @@ std::string HelpText(absl::string_view only) {
     absl::StrAppend(&out, "\n  ", command.synopsis, "\n", Wrap(command.summary, "    "));
     if (!command.flags.empty()) absl::StrAppend(&out, "    Flags:\n");
     AppendFlags(command.flags, &out);
+    if (command.details != nullptr) absl::StrAppend(&out, command.details());
   }
   absl::StrAppend(&out, "\nFlags of every command:\n");
   AppendFlags(GlobalFlags(), &out);

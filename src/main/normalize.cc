@@ -15,7 +15,7 @@ namespace fpgw::cli {
 const std::vector<std::string>& PayloadKinds() {
   static const auto* kinds = [] {
     auto* names = new std::vector<std::string>();
-    for (const vendors::PayloadKind& kind : vendors::PayloadKinds()) names->push_back(kind.name);
+    for (const vendors::RegisteredKind& kind : vendors::PayloadKinds()) names->push_back(kind.name);
     return names;
   }();
   return *kinds;
@@ -25,7 +25,7 @@ absl::StatusOr<std::string> DetectPayloadKind(absl::string_view payload) {
   absl::StatusOr<rapidjson::Document> parsed = vendors::ParseJson(payload);
   if (!parsed.ok()) return parsed.status();
   if (!parsed->IsObject()) return absl::InvalidArgumentError("the payload is not a JSON object");
-  for (const vendors::PayloadKind& kind : vendors::PayloadKinds()) {
+  for (const vendors::RegisteredKind& kind : vendors::PayloadKinds()) {
     if (kind.detect && kind.detect(*parsed)) return kind.name;
   }
   return absl::InvalidArgumentError(
@@ -40,7 +40,7 @@ absl::StatusOr<std::string> NormalizeToJson(absl::string_view payload, std::stri
     if (!detected.ok()) return detected.status();
     kind = *std::move(detected);
   }
-  for (const vendors::PayloadKind& candidate : vendors::PayloadKinds()) {
+  for (const vendors::RegisteredKind& candidate : vendors::PayloadKinds()) {
     if (candidate.name != kind) continue;
     absl::StatusOr<std::unique_ptr<google::protobuf::Message>> message =
         candidate.normalize(payload, include_raw);

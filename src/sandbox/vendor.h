@@ -37,6 +37,9 @@ struct SandboxIntegration {
   absl::string_view base_url_suffix;
   // False for an integration that uses the vendor's public endpoints without a credential.
   bool uses_credential = true;
+  // An EvaluateRequest (JSON, without `integration`) the sandbox answers with a real evaluation:
+  // sandbox mode logs it as the way to try the integration, and the demo sends it.
+  absl::string_view example_request;
 };
 
 // The module's facts, as data.

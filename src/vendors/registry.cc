@@ -125,10 +125,15 @@ Backends CreateBackends(const Integration& integration, const AdapterDeps& deps,
   return backends;
 }
 
-std::vector<PayloadKind> PayloadKinds() {
-  std::vector<PayloadKind> kinds;
+std::vector<RegisteredKind> PayloadKinds() {
+  std::vector<RegisteredKind> kinds;
   for (const VendorFactory* factory : Factories()) {
-    for (PayloadKind& kind : factory->payload_kinds()) kinds.push_back(std::move(kind));
+    for (PayloadKind& kind : factory->payload_kinds()) {
+      RegisteredKind registered;
+      static_cast<PayloadKind&>(registered) = std::move(kind);
+      registered.module = std::string(factory->name());
+      kinds.push_back(std::move(registered));
+    }
   }
   return kinds;
 }

@@ -40,8 +40,13 @@ absl::StatusOr<fpgw::config::v1::Config> LoadConfigFile(const std::string& path)
 Backends CreateBackends(const fpgw::config::v1::Integration& integration, const AdapterDeps& deps,
                         std::shared_ptr<VendorMetrics> metrics);
 
+// A payload kind and the vendor module (factory name) it belongs to.
+struct RegisteredKind : PayloadKind {
+  std::string module;
+};
+
 // Every payload kind of every vendor, in registration order.
-std::vector<PayloadKind> PayloadKinds();
+std::vector<RegisteredKind> PayloadKinds();
 
 }  // namespace fpgw::vendors
 

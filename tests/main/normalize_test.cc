@@ -2,6 +2,7 @@
 // vendor's published examples when the reference folder is present) and normalises.
 #include "main/normalize.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <set>
@@ -12,6 +13,7 @@
 #include "gtest/gtest.h"
 #include "testing/fixtures.h"
 #include "testing/vendor_reference.h"
+#include "vendors/registry.h"
 
 namespace fpgw::cli {
 namespace {
@@ -20,50 +22,50 @@ using ::fpgw::testing::ReadFile;
 
 std::string Fixture(const std::string& relative) { return ::fpgw::testing::TestdataFile(relative); }
 
-TEST(Normalize, DetectsAndNormalisesEveryKindOfTheProjectsFixtures) {
-  // `detected` is what auto-detection says; a webhook body of v4 is an Event, so its kind is named.
-  struct Case {
-    const char* file;
-    const char* kind;
-    const char* detected;
-  };
-  const Case cases[] = {
-      {"fingerprint_v4/event_mobile_vpn.json", "fingerprint-v4-event", "fingerprint-v4-event"},
-      {"fingerprint_v4/search.json", "fingerprint-v4-search", "fingerprint-v4-search"},
-      {"fingerprint_v4/webhook.json", "fingerprint-v4-webhook", "fingerprint-v4-event"},
-      {"fingerprint_v3/event_full.json", "fingerprint-v3-event", "fingerprint-v3-event"},
-      {"fingerprint_v3/visits.json", "fingerprint-v3-visits", "fingerprint-v3-visits"},
-      {"fingerprint_v3/search.json", "fingerprint-v3-search", "fingerprint-v3-search"},
-      {"fingerprint_v3/webhook.json", "fingerprint-v3-webhook", "fingerprint-v3-webhook"},
-      {"stytch/lookup_post_block.json", "stytch-lookup", "stytch-lookup"},
-      {"stytch/lookup_get_allow.json", "stytch-lookup", "stytch-lookup"},
-      {"cside/verify_completed.json", "cside-verify", "cside-verify"},
-      {"cside/verify_pending.json", "cside-verify", "cside-verify"},
-      {"cside/device_entries_first.json", "cside-entries", "cside-entries"},
-  };
+// The project's fixtures of a kind are tests/testdata/<vendor module>/<kind>*.json, <kind> being
+// the kind's name without its module prefix ("fingerprint-v4-search" → fingerprint_v4/search*).
+TEST(Normalize, EveryPayloadKindHasFixturesThatNormaliseAndAreDetected) {
   std::set<std::string> covered;
-  for (const Case& c : cases) {
-    SCOPED_TRACE(c.file);
-    const std::string payload = Fixture(c.file);
-    ASSERT_FALSE(payload.empty());
-    absl::StatusOr<std::string> detected = DetectPayloadKind(payload);
-    ASSERT_TRUE(detected.ok()) << detected.status();
-    EXPECT_EQ(*detected, c.detected);
-    absl::StatusOr<std::string> json = NormalizeToJson(payload, c.kind, false);
-    ASSERT_TRUE(json.ok()) << json.status();
-    EXPECT_TRUE(absl::StrContains(*json, "\"source\"")) << *json;
-    EXPECT_FALSE(absl::StrContains(*json, "\"raw\""));
-    absl::StatusOr<std::string> full = NormalizeToJson(payload, c.kind, true);
-    ASSERT_TRUE(full.ok()) << full.status();
-    EXPECT_TRUE(absl::StrContains(*full, "\"raw\""));
-    covered.insert(c.kind);
+  for (const vendors::RegisteredKind& kind : vendors::PayloadKinds()) {
+    SCOPED_TRACE(kind.name);
+    std::string prefix = kind.module + "-";
+    std::replace(prefix.begin(), prefix.end(), '_', '-');
+    ASSERT_TRUE(absl::StartsWith(kind.name, prefix));
+    const std::string stem = kind.name.substr(prefix.size());
+    for (const std::string& file : ::fpgw::testing::TestdataFiles(kind.module)) {
+      if (!absl::StartsWith(file, stem) || !absl::EndsWith(file, ".json")) continue;
+      SCOPED_TRACE(file);
+      const std::string payload = Fixture(kind.module + "/" + file);
+      absl::StatusOr<std::string> json = NormalizeToJson(payload, kind.name, false);
+      ASSERT_TRUE(json.ok()) << json.status();
+      EXPECT_TRUE(absl::StrContains(*json, "\"source\"")) << *json;
+      EXPECT_FALSE(absl::StrContains(*json, "\"raw\""));
+      absl::StatusOr<std::string> full = NormalizeToJson(payload, kind.name, true);
+      ASSERT_TRUE(full.ok()) << full.status();
+      EXPECT_TRUE(absl::StrContains(*full, "\"raw\""));
+      // A kind that can be told from its shape is told; one that cannot (a webhook body that is
+      // an event) is only named.
+      if (kind.detect) {
+        EXPECT_EQ(DetectPayloadKind(payload).value_or(""), kind.name);
+      }
+      covered.insert(kind.name);
+    }
   }
-  // Every kind `--kind` accepts has an own fixture.
+  // Every kind `--kind` accepts has at least one fixture.
   EXPECT_EQ(covered, std::set<std::string>(PayloadKinds().begin(), PayloadKinds().end()));
-  const absl::StatusOr<std::string> webhook =
-      NormalizeToJson(Fixture("fingerprint_v4/webhook.json"), "fingerprint-v4-webhook", false);
-  ASSERT_TRUE(webhook.ok());
-  EXPECT_TRUE(absl::StrContains(*webhook, "PAYLOAD_KIND_WEBHOOK"));
+}
+
+TEST(Normalize, WebhookKindIsMarkedAsAWebhook) {
+  for (const std::string& kind : PayloadKinds()) {
+    if (!absl::EndsWith(kind, "-webhook")) continue;
+    SCOPED_TRACE(kind);
+    std::string module = kind.substr(0, kind.size() - std::string("-webhook").size());
+    std::replace(module.begin(), module.end(), '-', '_');
+    absl::StatusOr<std::string> json =
+        NormalizeToJson(Fixture(module + "/webhook.json"), kind, false);
+    ASSERT_TRUE(json.ok()) << json.status();
+    EXPECT_TRUE(absl::StrContains(*json, "PAYLOAD_KIND_WEBHOOK"));
+  }
 }
 
 TEST(NormalizeVendorReference, DetectsEveryFingerprintKindOfThePublishedExamples) {

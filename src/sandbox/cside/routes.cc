@@ -257,9 +257,9 @@ int CsideRoutes::HandleClientId(Exchange& ex, const Call& call) const {
 // The module.
 
 constexpr SandboxIntegration kIntegrations[] = {
-    {"cside", "cside", "", "", true},
+    {"cside", "cside", "", "", true, R"({"token":"eyJhbGciOiJIUzI1NiJ9.demo.token"})"},
     // Public mode: the `/token/v1` endpoints, without a key.
-    {"cside-public", "cside", "", "", false},
+    {"cside-public", "cside", "", "", false, R"({"token":"eyJhbGciOiJIUzI1NiJ9.demo.public"})"},
 };
 constexpr SandboxVendorInfo kInfo{"cside", "FPGW_SANDBOX_CSIDE_KEY", "cside.key", "cside_tgatv1_",
                                   kIntegrations};

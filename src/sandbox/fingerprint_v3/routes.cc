@@ -399,7 +399,7 @@ int FingerprintV3Routes::HandleRelated(Exchange& ex, const Call& call) const {
 // The module.
 
 constexpr SandboxIntegration kIntegrations[] = {
-    {"fingerprint-v3", "fingerprint", "v3", "", true},
+    {"fingerprint-v3", "fingerprint", "v3", "", true, R"({"token":"1760000000456.demo02"})"},
 };
 constexpr SandboxVendorInfo kInfo{"fingerprint_v3", "FPGW_SANDBOX_FINGERPRINT_V3_KEY",
                                   "fingerprint_v3.key", "", kIntegrations};

@@ -277,7 +277,8 @@ int FingerprintV4Routes::HandleDeleteVisitor(Exchange& ex, const Call& call) con
 // The module.
 
 constexpr SandboxIntegration kIntegrations[] = {
-    {"fingerprint-v4", "fingerprint", "v4", "/v4", true},
+    {"fingerprint-v4", "fingerprint", "v4", "/v4", true,
+     R"({"token":"1760000000123.demo01","fingerprint":{"ruleset_id":"rs_demo"}})"},
 };
 constexpr SandboxVendorInfo kInfo{"fingerprint_v4", "FPGW_SANDBOX_FINGERPRINT_V4_KEY",
                                   "fingerprint_v4.key", "", kIntegrations};

@@ -699,7 +699,7 @@ int StytchRoutes::HandleListReasons(Exchange& ex, const Call& call) {
 // The module.
 
 constexpr SandboxIntegration kIntegrations[] = {
-    {"stytch", "stytch", "", "", true},
+    {"stytch", "stytch", "", "", true, R"({"token":"026ac93b-8cdf-4fcb-bfa6-36a31cfecac1"})"},
 };
 constexpr SandboxVendorInfo kInfo{"stytch", "FPGW_SANDBOX_STYTCH_CREDENTIAL", "stytch.credential",
                                   "project-test-sandbox:secret-test-", kIntegrations};

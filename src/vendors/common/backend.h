@@ -61,7 +61,7 @@ struct EvaluationPage {
   std::vector<fpgw::v1::FieldDrift> drift;
 };
 
-// One page of Stytch rules and the cursor of the next page (empty on the last).
+// One page of rules and the cursor of the next page (empty on the last).
 struct RulePage {
   std::vector<fpgw::v1::Rule> rules;
   std::string next_cursor;

@@ -61,7 +61,7 @@ struct VendorRequest {
 class Endpoint final {
  public:
   struct Options {
-    // The vendor, as error metadata names it ("fingerprint", "stytch", "cside").
+    // The vendor, as ErrorInfo metadata "vendor" names it (lower case, e.g. "fingerprint").
     std::string vendor;
     // The vendor's URL, used when the integration sets no base_url.
     std::string default_base_url;

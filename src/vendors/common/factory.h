@@ -28,7 +28,8 @@ namespace fpgw::vendors {
 
 // A kind of saved vendor payload that `fpgw normalize` reads.
 struct PayloadKind {
-  // The `--kind` value, e.g. "fingerprint-v4-event".
+  // The `--kind` value: the vendor module's name with '-' for '_', '-', and the kind, e.g.
+  // "fingerprint-v4-event" of module "fingerprint_v4".
   std::string name;
   // Whether a parsed JSON payload has this kind's shape, for auto-detection; empty when the kind
   // can only be named (it shares its shape with another kind).

@@ -39,7 +39,7 @@ using ErrorRows = absl::Span<const ErrorRow>;
 
 // A non-2xx vendor answer.
 struct VendorHttpError {
-  // "fingerprint", "stytch", "cside".
+  // The vendor as ErrorInfo metadata names it (lower case, e.g. "fingerprint").
   std::string vendor;
   int http_status = 0;
   // The vendor's own error code, e.g. "event_not_found"; empty when the body had none.

@@ -1,10 +1,9 @@
 // The cside factory: config checks, capabilities, payload kinds. cside's error codes are not
 // documented: its answers go by HTTP status alone.
-#include "vendors/cside/adapter.h"
-
 #include <memory>
 #include <utility>
 
+#include "vendors/cside/adapter.h"
 #include "vendors/cside/mapper.h"
 
 namespace fpgw::vendors::cside {

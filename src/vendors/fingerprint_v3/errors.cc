@@ -1,7 +1,6 @@
 // The vendor's rows of the error table.
-#include "vendors/fingerprint_v3/mapper.h"
-
 #include "common/error.h"
+#include "vendors/fingerprint_v3/mapper.h"
 
 namespace fpgw::vendors::fingerprint_v3 {
 namespace {

@@ -1,7 +1,6 @@
 // The vendor's rows of the error table.
-#include "vendors/fingerprint_v4/mapper.h"
-
 #include "common/error.h"
+#include "vendors/fingerprint_v4/mapper.h"
 
 namespace fpgw::vendors::fingerprint_v4 {
 namespace {

@@ -1,11 +1,10 @@
 // The Fingerprint Server API v4 factory: config checks, capabilities, error rows, payload kinds.
-#include "vendors/fingerprint_v4/adapter.h"
-
 #include <memory>
 #include <utility>
 
 #include "vendors/fingerprint_common/admin.h"
 #include "vendors/fingerprint_common/settings.h"
+#include "vendors/fingerprint_v4/adapter.h"
 #include "vendors/fingerprint_v4/mapper.h"
 
 namespace fpgw::vendors::fingerprint_v4 {

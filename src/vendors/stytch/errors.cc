@@ -1,7 +1,6 @@
 // The vendor's rows of the error table.
-#include "vendors/stytch/mapper.h"
-
 #include "common/error.h"
+#include "vendors/stytch/mapper.h"
 
 namespace fpgw::vendors::stytch {
 namespace {

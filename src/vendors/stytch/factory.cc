@@ -1,8 +1,7 @@
 // The Stytch factory: config checks, capabilities, error rows, payload kinds.
-#include "vendors/stytch/adapter.h"
-
 #include <memory>
 
+#include "vendors/stytch/adapter.h"
 #include "vendors/stytch/mapper.h"
 
 namespace fpgw::vendors::stytch {

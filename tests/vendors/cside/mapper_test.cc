@@ -233,7 +233,7 @@ TEST(CsideMapper, GeoCountryIsACodeOnlyWhenItIsTwoLetters) {
 
 TEST(CsideMapper, DeviceEntriesFollowNextOffsetAndInheritTheDeviceId) {
   absl::StatusOr<DeviceEntriesPage> page =
-      NormalizeDeviceEntries(Fixture("device_entries_first.json"), Options());
+      NormalizeDeviceEntries(Fixture("entries_first.json"), Options());
   ASSERT_TRUE(page.ok()) << page.status();
   EXPECT_EQ(page->device_id, "dev_3f9a0c11");
   EXPECT_EQ(page->next_cursor, "3");
@@ -254,7 +254,7 @@ TEST(CsideMapper, DeviceEntriesFollowNextOffsetAndInheritTheDeviceId) {
   EXPECT_THAT(DriftPaths(page->evaluations[2]), ElementsAre("$.entries[2]"));
 
   absl::StatusOr<DeviceEntriesPage> last =
-      NormalizeDeviceEntries(Fixture("device_entries_last.json"), Options());
+      NormalizeDeviceEntries(Fixture("entries_last.json"), Options());
   ASSERT_TRUE(last.ok());
   EXPECT_TRUE(last->next_cursor.empty());
   EXPECT_TRUE(last->drift.empty());
