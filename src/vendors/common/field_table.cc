@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <limits>
 #include <utility>
 
@@ -92,24 +93,58 @@ absl::StatusOr<FieldTable> FieldTable::Create(const pb::Descriptor* target,
     }
     Resolved resolved;
     resolved.conversion = row.conversion;
-    for (size_t i = 0; i < pointer.GetTokenCount(); ++i) {
+    // The object path, each prefix registered once.
+    resolved.object = -1;
+    for (size_t i = 0; i + 1 < pointer.GetTokenCount(); ++i) {
       const auto& token = pointer.GetTokens()[i];
-      resolved.tokens.emplace_back(token.name, token.length);
+      const std::string key(token.name, token.length);
+      int found = -1;
+      for (size_t p = 0; p < table.json_prefixes_.size(); ++p) {
+        if (table.json_prefixes_[p].parent == resolved.object &&
+            table.json_prefixes_[p].key == key) {
+          found = static_cast<int>(p);
+        }
+      }
+      if (found < 0) {
+        table.json_prefixes_.push_back({resolved.object, key});
+        found = static_cast<int>(table.json_prefixes_.size() - 1);
+      }
+      resolved.object = found;
     }
+    const auto& last = pointer.GetTokens()[pointer.GetTokenCount() - 1];
+    resolved.key.assign(last.name, last.length);
+
+    // The field path, each message prefix registered once.
     const pb::Descriptor* message = target;
+    resolved.message = -1;
     const std::vector<std::string> names = absl::StrSplit(row.field, '.');
     for (size_t i = 0; i < names.size(); ++i) {
       const FD* field = message == nullptr ? nullptr : message->FindFieldByName(names[i]);
       if (field == nullptr || field->is_repeated()) {
         return absl::InvalidArgumentError(absl::StrCat(where, ": no singular field ", names[i]));
       }
-      resolved.fields.push_back(field);
-      message = field->cpp_type() == FD::CPPTYPE_MESSAGE ? field->message_type() : nullptr;
-      if (i + 1 < names.size() && message == nullptr) {
+      if (i + 1 == names.size()) {
+        resolved.field = field;
+        break;
+      }
+      if (field->cpp_type() != FD::CPPTYPE_MESSAGE) {
         return absl::InvalidArgumentError(absl::StrCat(where, ": ", names[i], " is no message"));
       }
+      int found = -1;
+      for (size_t p = 0; p < table.message_prefixes_.size(); ++p) {
+        if (table.message_prefixes_[p].parent == resolved.message &&
+            table.message_prefixes_[p].field == field) {
+          found = static_cast<int>(p);
+        }
+      }
+      if (found < 0) {
+        table.message_prefixes_.push_back({resolved.message, field});
+        found = static_cast<int>(table.message_prefixes_.size() - 1);
+      }
+      resolved.message = found;
+      message = field->message_type();
     }
-    if (!Fits(row.conversion, resolved.fields.back())) {
+    if (!Fits(row.conversion, resolved.field)) {
       return absl::InvalidArgumentError(absl::StrCat(where, ": conversion does not fit the field"));
     }
     table.rows_.push_back(std::move(resolved));
@@ -129,23 +164,35 @@ FieldTable FieldTable::CreateOrDie(const pb::Descriptor* target, absl::Span<cons
 
 void FieldTable::Apply(const Json& object, const std::string& path, pb::Message* target,
                        fpgw::v1::Evaluation* drift) const {
-  for (const Resolved& row : rows_) {
-    JsonObject current(&object, path, drift);
-    for (size_t i = 0; i + 1 < row.tokens.size() && current.present(); ++i) {
-      current = current.Object(row.tokens[i].c_str());
+  // Every object the rows read from, read once (absent objects stay absent).
+  std::vector<JsonObject> objects;
+  objects.reserve(json_prefixes_.size());
+  const JsonObject root(&object, path, drift);
+  for (const JsonPrefix& prefix : json_prefixes_) {
+    const JsonObject& parent =
+        prefix.parent < 0 ? root : objects[static_cast<size_t>(prefix.parent)];
+    objects.push_back(parent.present() ? parent.Object(prefix.key.c_str())
+                                       : JsonObject(nullptr, "", nullptr));
+  }
+  // Every message the rows write to, created on first use.
+  std::vector<pb::Message*> messages(message_prefixes_.size(), nullptr);
+  std::function<pb::Message*(int)> message_at = [&](int index) -> pb::Message* {
+    if (index < 0) return target;
+    pb::Message*& cached = messages[static_cast<size_t>(index)];
+    if (cached == nullptr) {
+      const MessagePrefix& prefix = message_prefixes_[static_cast<size_t>(index)];
+      pb::Message* parent = message_at(prefix.parent);
+      cached = parent->GetReflection()->MutableMessage(parent, prefix.field);
     }
-    const char* key = row.tokens.back().c_str();
-    if (!current.present() || current.Raw(key) == nullptr) continue;
+    return cached;
+  };
 
-    // The message holding the field, created only now that there is a value for it.
-    auto holder = [&]() {
-      pb::Message* message = target;
-      for (size_t i = 0; i + 1 < row.fields.size(); ++i) {
-        message = message->GetReflection()->MutableMessage(message, row.fields[i]);
-      }
-      return message;
-    };
-    const FD* field = row.fields.back();
+  for (const Resolved& row : rows_) {
+    const JsonObject& current = row.object < 0 ? root : objects[static_cast<size_t>(row.object)];
+    const char* key = row.key.c_str();
+    if (!current.present() || current.Raw(key) == nullptr) continue;
+    auto holder = [&]() { return message_at(row.message); };
+    const FD* field = row.field;
     switch (row.conversion) {
       case Conversion::kString:
         if (auto v = current.String(key)) {
@@ -223,7 +270,13 @@ void FieldTable::Apply(const Json& object, const std::string& path, pb::Message*
 
 std::vector<std::string> FieldTable::pointers() const {
   std::vector<std::string> out;
-  for (const Resolved& row : rows_) out.push_back("/" + absl::StrJoin(row.tokens, "/"));
+  for (const Resolved& row : rows_) {
+    std::string pointer = "/" + row.key;
+    for (int p = row.object; p >= 0; p = json_prefixes_[static_cast<size_t>(p)].parent) {
+      pointer = "/" + json_prefixes_[static_cast<size_t>(p)].key + pointer;
+    }
+    out.push_back(std::move(pointer));
+  }
   return out;
 }
 

@@ -83,16 +83,42 @@ class FieldTable final {
   std::vector<std::string> pointers() const;
 
  private:
+  // A JSON object the rows read from: `key` of the object at `parent` (-1: the table's root).
+  struct JsonPrefix {
+    int parent;
+    std::string key;
+  };
+  // A message the rows write to: field `field` of the message at `parent` (-1: the target).
+  struct MessagePrefix {
+    int parent;
+    const google::protobuf::FieldDescriptor* field;
+  };
   struct Resolved {
-    std::vector<std::string> tokens;
-    std::vector<const google::protobuf::FieldDescriptor*> fields;
+    // Index into json_prefixes_ of the object holding the value, or -1 for the root.
+    int object;
+    std::string key;
+    // Index into message_prefixes_ of the message holding the field, or -1 for the target.
+    int message;
+    const google::protobuf::FieldDescriptor* field;
     Conversion conversion;
   };
 
   FieldTable() = default;
 
+  // Each prefix once, parents before children, so that applying reads each object and creates
+  // each message once.
+  std::vector<JsonPrefix> json_prefixes_;
+  std::vector<MessagePrefix> message_prefixes_;
   std::vector<Resolved> rows_;
 };
+
+// The table of the row array `Rows` (a constexpr FieldRow array) for messages of `target`, resolved
+// on first use, once per array; thread-safe.
+template <const auto& Rows>
+const FieldTable& StaticTable(const google::protobuf::Descriptor* target) {
+  static const auto* table = new FieldTable(FieldTable::CreateOrDie(target, Rows));
+  return *table;
+}
 
 }  // namespace fpgw::vendors
 

@@ -2,54 +2,20 @@
 // §4, columns "FP v3 event" and "FP v3 visit"; field index in Appendix A). Pure functions: no I/O.
 #include "vendors/fingerprint_v3/mapper.h"
 
+#include <map>
 #include <optional>
+#include <string>
 #include <utility>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/util/time_util.h"
-#include "rapidjson/error/en.h"
+#include "vendors/common/field_table.h"
 
 namespace fpgw::vendors::fingerprint_v3 {
 namespace {
 
 using fpgw::v1::Evaluation;
 using fpgw::v1::Signals;
-
-void SetIf(const std::optional<std::string>& value, std::string* out) {
-  if (value.has_value()) *out = *value;
-}
-
-// google.protobuf.Timestamp's range: 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z.
-constexpr int64_t kMinTimestampSeconds = -62135596800;
-constexpr int64_t kMaxTimestampSeconds = 253402300799;
-
-// An RFC 3339 date-time (v3 gives first/last seen and a few other times only as strings). Absent
-// or null is unknown; a string that does not parse is drift.
-std::optional<google::protobuf::Timestamp> ReadTime(const JsonObject& obj, const char* key) {
-  const std::optional<std::string> text = obj.String(key);
-  if (!text.has_value()) return std::nullopt;
-  google::protobuf::Timestamp time;
-  if (!SetTimestampRfc3339(*text, &time) || time.seconds() < kMinTimestampSeconds ||
-      time.seconds() > kMaxTimestampSeconds) {
-    obj.Drift(key, "RFC 3339 date-time");
-    return std::nullopt;
-  }
-  return time;
-}
-
-// Unix milliseconds that a Timestamp can hold; drift when not an integer or out of range.
-std::optional<google::protobuf::Timestamp> ReadMillis(const JsonObject& obj, const char* key) {
-  const std::optional<int64_t> millis = obj.Int(key);
-  if (!millis.has_value()) return std::nullopt;
-  if (*millis / 1000 < kMinTimestampSeconds || *millis / 1000 > kMaxTimestampSeconds) {
-    obj.Drift(key, "Unix milliseconds within years 1..9999");
-    return std::nullopt;
-  }
-  google::protobuf::Timestamp time;
-  SetTimestampMillis(*millis, &time);
-  return time;
-}
+using C = Conversion;
 
 void AddDrift(const std::string& path, const char* expected, Evaluation* evaluation) {
   fpgw::v1::FieldDrift* drift = evaluation->add_drift();
@@ -59,216 +25,158 @@ void AddDrift(const std::string& path, const char* expected, Evaluation* evaluat
 }
 
 void MapSource(const MapOptions& options, Evaluation* evaluation) {
-  fpgw::v1::Source* source = evaluation->mutable_source();
-  source->set_vendor(fpgw::v1::VENDOR_FINGERPRINT);
-  source->set_api_version("v3");
-  source->set_region(options.region);
-  source->set_integration(options.integration);
-  source->set_payload_kind(options.payload_kind);
-  source->set_status(fpgw::v1::EVALUATION_STATUS_COMPLETED);
-  *source->mutable_fetch_time() = google::protobuf::util::TimeUtil::MillisecondsToTimestamp(
-      absl::ToUnixMillis(options.fetch_time));
+  fingerprint::MapSource(options, fingerprint::ApiVersion::kV3, evaluation);
 }
 
-// `geolocation` of an ipInfo entry, and the deprecated `ipLocation` (same shape).
-void MapGeolocation(const JsonObject& geo, fpgw::v1::Geolocation* out) {
-  if (!geo.present()) return;
-  const JsonObject country = geo.Object("country");
-  SetIf(country.String("code"), out->mutable_country_code());
-  SetIf(country.String("name"), out->mutable_country_name());
-  const JsonObject continent = geo.Object("continent");
-  SetIf(continent.String("code"), out->mutable_continent_code());
-  SetIf(continent.String("name"), out->mutable_continent_name());
-  SetIf(geo.Object("city").String("name"), out->mutable_city());
-  SetIf(geo.String("postalCode"), out->mutable_postal_code());
-  SetIf(geo.String("timezone"), out->mutable_timezone());
-  if (auto v = geo.Number("latitude")) out->set_latitude(*v);
-  if (auto v = geo.Number("longitude")) out->set_longitude(*v);
-  if (auto v = geo.Int("accuracyRadius")) out->set_accuracy_radius_km(static_cast<int32_t>(*v));
-  if (const Json* subs = geo.Array("subdivisions")) {
-    size_t i = 0;
-    for (const Json& item : subs->GetArray()) {
-      JsonObject sub(&item, absl::StrCat(geo.path(), ".subdivisions[", i++, "]"), nullptr);
-      fpgw::v1::Subdivision* s = out->add_subdivisions();
-      SetIf(sub.String("isoCode"), s->mutable_iso_code());
-      SetIf(sub.String("name"), s->mutable_name());
-    }
-    if (out->subdivisions_size() > 0) out->set_region(out->subdivisions(0).name());
-  }
-}
-
-// One of `ipInfo.v4` / `ipInfo.v6`.
-void MapIpInfo(const JsonObject& ip, fpgw::v1::IpAddressInfo* out) {
-  SetIf(ip.String("address"), out->mutable_address());
-  MapGeolocation(ip.Object("geolocation"), out->mutable_geolocation());
-  const JsonObject asn = ip.Object("asn");
-  if (asn.present()) {
-    if (auto number = asn.String("asn")) {
-      uint32_t parsed = 0;
-      if (absl::SimpleAtoi(*number, &parsed)) {
-        out->mutable_asn()->set_number(parsed);
-      } else {
-        asn.Drift("asn", "AS number as a decimal string");
-      }
-    }
-    SetIf(asn.String("name"), out->mutable_asn()->mutable_name());
-    SetIf(asn.String("network"), out->mutable_asn()->mutable_network());
-    SetIf(asn.String("type"), out->mutable_asn()->mutable_type());
-  }
-  const JsonObject datacenter = ip.Object("datacenter");
-  out->set_datacenter(ToTristate(datacenter.Bool("result")));
-  SetIf(datacenter.String("name"), out->mutable_datacenter_name());
-}
-
-// Picks the primary address's details for `network.geolocation`/`asn` once everything is mapped:
-// the ipInfo entry the event came from (IPv4 preferred when neither matches), else the deprecated
-// `ipLocation`, which is all a visit carries.
-void FinishNetwork(const JsonObject& ip_location, Evaluation* evaluation) {
-  fpgw::v1::Network* network = evaluation->mutable_network();
-  const fpgw::v1::IpAddressInfo* primary = nullptr;
-  if (network->has_ipv6() && network->ipv6().address() == network->ip_address()) {
-    primary = &network->ipv6();
-  } else if (network->has_ipv4()) {
-    primary = &network->ipv4();
-  } else if (network->has_ipv6()) {
-    primary = &network->ipv6();
-  }
-  if (primary != nullptr) {
-    *network->mutable_geolocation() = primary->geolocation();
-    *network->mutable_asn() = primary->asn();
-    if (network->ip_address().empty()) network->set_ip_address(primary->address());
-    evaluation->mutable_signals()->mutable_datacenter()->set_detected(primary->datacenter());
-  } else if (ip_location.present()) {
-    MapGeolocation(ip_location, network->mutable_geolocation());
-  }
-}
-
-// The identification fields: `products.identification.data`, a visit, or the webhook root.
-void MapIdentification(const JsonObject& id, bool visitor_id_required, Evaluation* evaluation) {
-  fpgw::v1::Identity* identity = evaluation->mutable_identity();
-  fpgw::v1::Source* source = evaluation->mutable_source();
-  if (auto visitor = id.String("visitorId")) {
-    identity->set_device_id(*visitor);
-  } else if (visitor_id_required) {
-    id.Drift("visitorId", "string (required)");
-  }
-  if (auto request_id = id.String("requestId")) {
-    identity->set_event_id(*request_id);
-    source->set_vendor_request_id(*request_id);
-  } else {
-    id.Drift("requestId", "string (required)");
-  }
-  if (auto ts = ReadMillis(id, "timestamp")) {
-    *source->mutable_event_time() = *ts;
-  } else {
-    if (id.Raw("timestamp") == nullptr) id.Drift("timestamp", "integer (required)");
-    if (auto time = ReadTime(id, "time")) *source->mutable_event_time() = *time;
-  }
-  SetIf(id.String("linkedId"), identity->mutable_linked_id());
-  SetIf(id.String("environmentId"), identity->mutable_environment_id());
-  if (const Json* tag = id.Raw("tag")) {
-    if (tag->IsObject()) {
-      JsonToStruct(*tag, identity->mutable_tags());
-    } else {
-      id.Drift("tag", "object");
-    }
-  }
-  const JsonObject confidence = id.Object("confidence");
-  if (auto score = confidence.Number("score")) identity->set_confidence(*score);
-  SetIf(confidence.String("revision"), identity->mutable_confidence_version());
-  identity->set_returning_visitor(ToTristate(id.Bool("visitorFound")));
-  if (auto t = ReadTime(id.Object("firstSeenAt"), "global")) {
-    *identity->mutable_first_seen_time() = *t;
-  }
-  if (auto t = ReadTime(id.Object("lastSeenAt"), "global")) {
-    *identity->mutable_last_seen_time() = *t;
-  }
-
-  fpgw::v1::Client* client = evaluation->mutable_client();
-  const JsonObject browser = id.Object("browserDetails");
-  SetIf(browser.String("browserName"), client->mutable_browser_name());
-  SetIf(browser.String("browserMajorVersion"), client->mutable_browser_major_version());
-  SetIf(browser.String("browserFullVersion"), client->mutable_browser_full_version());
-  SetIf(browser.String("os"), client->mutable_os());
-  SetIf(browser.String("osVersion"), client->mutable_os_version());
-  SetIf(browser.String("device"), client->mutable_device());
-  SetIf(browser.String("userAgent"), client->mutable_user_agent());
-  SetIf(id.String("url"), client->mutable_page_url());
-  SetIf(id.String("clientReferrer"), client->mutable_referrer());
-  const JsonObject sdk = id.Object("sdk");
-  SetIf(sdk.String("platform"), client->mutable_sdk_platform());
-  SetIf(sdk.String("version"), client->mutable_sdk_version());
-
-  SetIf(id.String("ip"), evaluation->mutable_network()->mutable_ip_address());
-
-  Signals* signals = evaluation->mutable_signals();
-  signals->mutable_incognito()->set_detected(ToTristate(id.Bool("incognito")));
-  signals->set_suspect(ToTristate(id.Bool("suspect")));
-  if (auto replayed = id.Bool("replayed")) {
-    signals->mutable_replayed()->set_detected(ToTristate(replayed));
-  }
-}
-
-// `{result: notDetected|good|bad, type?}`.
-void MapBot(const JsonObject& bot, fpgw::v1::BotSignal* out) {
-  static constexpr EnumName<fpgw::v1::BotResult> kResults[] = {
-      {"notDetected", fpgw::v1::BOT_RESULT_NOT_DETECTED},
-      {"good", fpgw::v1::BOT_RESULT_GOOD},
-      {"bad", fpgw::v1::BOT_RESULT_BAD}};
-  if (auto result = ReadEnum(bot, "result", kResults)) out->set_result(*result);
-  SetIf(bot.String("type"), out->mutable_type());
-}
-
-// `products.botd.data`: the bot result, and the event's facts when identification failed.
-void MapBotd(const JsonObject& botd, Evaluation* evaluation) {
-  MapBot(botd.Object("bot"), evaluation->mutable_signals()->mutable_bot());
-  fpgw::v1::Identity* identity = evaluation->mutable_identity();
-  if (identity->event_id().empty()) {
-    if (auto request_id = botd.String("requestId")) {
-      identity->set_event_id(*request_id);
-      evaluation->mutable_source()->set_vendor_request_id(*request_id);
-    }
-  }
-  if (identity->linked_id().empty()) SetIf(botd.String("linkedId"), identity->mutable_linked_id());
-  if (!evaluation->source().has_event_time()) {
-    if (auto time = ReadTime(botd, "time"))
-      *evaluation->mutable_source()->mutable_event_time() = *time;
-  }
-  fpgw::v1::Client* client = evaluation->mutable_client();
-  if (client->user_agent().empty()) SetIf(botd.String("userAgent"), client->mutable_user_agent());
-  if (client->page_url().empty()) SetIf(botd.String("url"), client->mutable_page_url());
-  fpgw::v1::Network* network = evaluation->mutable_network();
-  if (network->ip_address().empty()) SetIf(botd.String("ip"), network->mutable_ip_address());
-}
-
-// Smart Signals whose data is only `{result: boolean}` (plus extras handled below).
-struct ResultSignal {
-  const char* name;
-  fpgw::v1::Signal* (Signals::*field)();
+// The identification fields: `products.identification.data`, a visit, or the webhook root
+// (CONTRACTS.md §3.4). Required fields and the `time` fallback are code (MapIdentification).
+constexpr FieldRow kIdentificationRows[] = {
+    {"/visitorId", "identity.device_id", C::kString},
+    {"/requestId", "identity.event_id", C::kString},
+    {"/requestId", "source.vendor_request_id", C::kString},
+    {"/linkedId", "identity.linked_id", C::kString},
+    {"/environmentId", "identity.environment_id", C::kString},
+    {"/tag", "identity.tags", C::kStruct},
+    {"/confidence/score", "identity.confidence", C::kNumber},
+    {"/confidence/revision", "identity.confidence_version", C::kString},
+    {"/visitorFound", "identity.returning_visitor", C::kTristate},
+    {"/firstSeenAt/global", "identity.first_seen_time", C::kRfc3339},
+    {"/lastSeenAt/global", "identity.last_seen_time", C::kRfc3339},
+    {"/browserDetails/browserName", "client.browser_name", C::kString},
+    {"/browserDetails/browserMajorVersion", "client.browser_major_version", C::kString},
+    {"/browserDetails/browserFullVersion", "client.browser_full_version", C::kString},
+    {"/browserDetails/os", "client.os", C::kString},
+    {"/browserDetails/osVersion", "client.os_version", C::kString},
+    {"/browserDetails/device", "client.device", C::kString},
+    {"/browserDetails/userAgent", "client.user_agent", C::kString},
+    {"/url", "client.page_url", C::kString},
+    {"/clientReferrer", "client.referrer", C::kString},
+    {"/sdk/platform", "client.sdk_platform", C::kString},
+    {"/sdk/version", "client.sdk_version", C::kString},
+    {"/ip", "network.ip_address", C::kString},
+    {"/incognito", "signals.incognito.detected", C::kTristate},
+    {"/suspect", "signals.suspect", C::kTristate},
+    {"/replayed", "signals.replayed.detected", C::kTristate},
 };
-const ResultSignal kResultSignals[] = {
-    {"rootApps", &Signals::mutable_root_apps},
-    {"emulator", &Signals::mutable_emulator},
-    {"tor", &Signals::mutable_tor},
-    {"incognito", &Signals::mutable_incognito},
-    {"clonedApp", &Signals::mutable_cloned_app},
-    {"jailbroken", &Signals::mutable_jailbroken},
-    {"frida", &Signals::mutable_frida},
-    {"privacySettings", &Signals::mutable_privacy_settings},
-    {"virtualMachine", &Signals::mutable_virtual_machine},
-    {"highActivity", &Signals::mutable_high_activity},
-    {"locationSpoofing", &Signals::mutable_location_spoofing},
-    {"developerTools", &Signals::mutable_developer_tools},
-    {"mitmAttack", &Signals::mutable_mitm_attack},
-    {"rareDevice", &Signals::mutable_rare_device},
+
+// `supplementaryIds.highRecall` of a webhook.
+constexpr FieldRow kHighRecallRows[] = {
+    {"/visitorId", "device_id", C::kString},
+    {"/visitorFound", "returning", C::kTristate},
+    {"/confidence/score", "confidence", C::kNumber},
+    {"/firstSeenAt/global", "first_seen_time", C::kRfc3339},
+    {"/lastSeenAt/global", "last_seen_time", C::kRfc3339},
 };
+
+// A geolocation: of an ipInfo entry, or the deprecated `ipLocation` (same shape).
+constexpr FieldRow kGeolocationRows[] = {
+    {"/country/code", "country_code", C::kString},
+    {"/country/name", "country_name", C::kString},
+    {"/continent/code", "continent_code", C::kString},
+    {"/continent/name", "continent_name", C::kString},
+    {"/city/name", "city", C::kString},
+    {"/postalCode", "postal_code", C::kString},
+    {"/timezone", "timezone", C::kString},
+    {"/latitude", "latitude", C::kNumber},
+    {"/longitude", "longitude", C::kNumber},
+    {"/accuracyRadius", "accuracy_radius_km", C::kInteger},
+};
+
+// One of `ipInfo.v4` / `ipInfo.v6` (its geolocation: kGeolocationRows).
+constexpr FieldRow kAddressRows[] = {
+    {"/address", "address", C::kString},
+    {"/asn/asn", "asn.number", C::kDecimalString},
+    {"/asn/name", "asn.name", C::kString},
+    {"/asn/network", "asn.network", C::kString},
+    {"/asn/type", "asn.type", C::kString},
+    {"/datacenter/result", "datacenter", C::kTristate},
+    {"/datacenter/name", "datacenter_name", C::kString},
+};
+
+// The Smart Signal products that are plain data (`products.<name>.data`, or `<name>` of a
+// webhook): the rows of each, relative to its data object. A product's `result` only overrides
+// what identification said (its `incognito`) when it is reported.
+constexpr FieldRow kRootAppsRows[] = {{"/result", "signals.root_apps.detected", C::kTristate}};
+constexpr FieldRow kEmulatorRows[] = {{"/result", "signals.emulator.detected", C::kTristate}};
+constexpr FieldRow kTorRows[] = {{"/result", "signals.tor.detected", C::kTristate}};
+constexpr FieldRow kIncognitoRows[] = {{"/result", "signals.incognito.detected", C::kTristate}};
+constexpr FieldRow kClonedAppRows[] = {{"/result", "signals.cloned_app.detected", C::kTristate}};
+constexpr FieldRow kJailbrokenRows[] = {{"/result", "signals.jailbroken.detected", C::kTristate}};
+constexpr FieldRow kFridaRows[] = {{"/result", "signals.frida.detected", C::kTristate}};
+constexpr FieldRow kPrivacySettingsRows[] = {
+    {"/result", "signals.privacy_settings.detected", C::kTristate}};
+constexpr FieldRow kVirtualMachineRows[] = {
+    {"/result", "signals.virtual_machine.detected", C::kTristate},
+    {"/mlScore", "signals.virtual_machine.score", C::kNumber}};
+constexpr FieldRow kHighActivityRows[] = {
+    {"/result", "signals.high_activity.detected", C::kTristate}};
+constexpr FieldRow kLocationSpoofingRows[] = {
+    {"/result", "signals.location_spoofing.detected", C::kTristate}};
+constexpr FieldRow kDeveloperToolsRows[] = {
+    {"/result", "signals.developer_tools.detected", C::kTristate}};
+constexpr FieldRow kMitmAttackRows[] = {{"/result", "signals.mitm_attack.detected", C::kTristate}};
+constexpr FieldRow kRareDeviceRows[] = {
+    {"/result", "signals.rare_device.detected", C::kTristate},
+    {"/percentileBucket", "signals.rare_device_percentile_bucket", C::kString}};
+constexpr FieldRow kSuspectScoreRows[] = {{"/result", "signals.suspect_score", C::kInteger}};
+constexpr FieldRow kIpBlocklistRows[] = {
+    {"/details/emailSpam", "signals.ip_blocklist_email_spam.detected", C::kTristate},
+    {"/details/attackSource", "signals.ip_blocklist_attack_source.detected", C::kTristate}};
+constexpr FieldRow kVpnRows[] = {{"/result", "signals.vpn.signal.detected", C::kTristate},
+                                 {"/confidence", "signals.vpn.signal.confidence", C::kConfidence},
+                                 {"/mlScore", "signals.vpn.signal.score", C::kNumber},
+                                 {"/originTimezone", "signals.vpn.origin_timezone", C::kString},
+                                 {"/originCountry", "signals.vpn.origin_country", C::kString}};
+constexpr FieldRow kProxyRows[] = {
+    {"/result", "signals.proxy.signal.detected", C::kTristate},
+    {"/confidence", "signals.proxy.signal.confidence", C::kConfidence},
+    {"/mlScore", "signals.proxy.signal.score", C::kNumber},
+    {"/details/proxyType", "signals.proxy.type", C::kString},
+    {"/details/lastSeenAt", "signals.proxy.last_seen_time", C::kRfc3339}};
+constexpr FieldRow kTamperingRows[] = {
+    {"/result", "signals.tampering.signal.detected", C::kTristate},
+    {"/confidence", "signals.tampering.signal.confidence", C::kConfidence},
+    {"/mlScore", "signals.tampering.signal.score", C::kNumber},
+    {"/anomalyScore", "signals.tampering.anomaly_score", C::kNumber},
+    {"/antiDetectBrowser", "signals.tampering.anti_detect_browser", C::kTristate}};
+constexpr FieldRow kProximityRows[] = {
+    {"/id", "identity.proximity.id", C::kString},
+    {"/precisionRadius", "identity.proximity.precision_radius_meters", C::kInteger},
+    {"/confidence", "identity.proximity.confidence", C::kNumber}};
+
+// The table of a plain-data product, or nullptr.
+const FieldTable* ProductTable(absl::string_view name) {
+  static const auto* tables = [] {
+    auto* out = new std::map<std::string, const FieldTable*, std::less<>>();
+    const google::protobuf::Descriptor* evaluation = Evaluation::descriptor();
+    (*out)["rootApps"] = &StaticTable<kRootAppsRows>(evaluation);
+    (*out)["emulator"] = &StaticTable<kEmulatorRows>(evaluation);
+    (*out)["tor"] = &StaticTable<kTorRows>(evaluation);
+    (*out)["incognito"] = &StaticTable<kIncognitoRows>(evaluation);
+    (*out)["clonedApp"] = &StaticTable<kClonedAppRows>(evaluation);
+    (*out)["jailbroken"] = &StaticTable<kJailbrokenRows>(evaluation);
+    (*out)["frida"] = &StaticTable<kFridaRows>(evaluation);
+    (*out)["privacySettings"] = &StaticTable<kPrivacySettingsRows>(evaluation);
+    (*out)["virtualMachine"] = &StaticTable<kVirtualMachineRows>(evaluation);
+    (*out)["highActivity"] = &StaticTable<kHighActivityRows>(evaluation);
+    (*out)["locationSpoofing"] = &StaticTable<kLocationSpoofingRows>(evaluation);
+    (*out)["developerTools"] = &StaticTable<kDeveloperToolsRows>(evaluation);
+    (*out)["mitmAttack"] = &StaticTable<kMitmAttackRows>(evaluation);
+    (*out)["rareDevice"] = &StaticTable<kRareDeviceRows>(evaluation);
+    (*out)["suspectScore"] = &StaticTable<kSuspectScoreRows>(evaluation);
+    (*out)["ipBlocklist"] = &StaticTable<kIpBlocklistRows>(evaluation);
+    (*out)["vpn"] = &StaticTable<kVpnRows>(evaluation);
+    (*out)["proxy"] = &StaticTable<kProxyRows>(evaluation);
+    (*out)["tampering"] = &StaticTable<kTamperingRows>(evaluation);
+    (*out)["proximity"] = &StaticTable<kProximityRows>(evaluation);
+    return out;
+  }();
+  auto it = tables->find(name);
+  return it == tables->end() ? nullptr : it->second;
+}
 
 // v3 velocity names → the velocity map keys the v4 mapping uses.
-struct VelocityName {
-  const char* v3;
-  const char* key;
-};
-const VelocityName kVelocityNames[] = {
+constexpr fingerprint::Renamed kVelocityNames[] = {
     {"distinctIp", "distinct_ip"},
     {"distinctLinkedId", "distinct_linked_id"},
     {"distinctCountry", "distinct_country"},
@@ -279,7 +187,7 @@ const VelocityName kVelocityNames[] = {
 };
 
 // v3 VPN method names → the names the v4 mapping reports.
-const VelocityName kVpnMethods[] = {
+constexpr fingerprint::Renamed kVpnMethods[] = {
     {"timezoneMismatch", "timezone_mismatch"},
     {"publicVPN", "public_vpn"},
     {"auxiliaryMobile", "auxiliary_mobile"},
@@ -288,30 +196,91 @@ const VelocityName kVpnMethods[] = {
     {"mlPrediction", "ml_prediction"},
 };
 
-void MapVelocity(const JsonObject& velocity, Signals* signals) {
-  for (const VelocityName& name : kVelocityNames) {
-    const JsonObject counts = velocity.Object(name.v3);
-    if (!counts.present()) continue;
-    fpgw::v1::VelocityCounts& out = (*signals->mutable_velocity())[name.key];
-    const JsonObject intervals = counts.Object("intervals");
-    if (auto v = intervals.Int("5m")) out.set_last_5_minutes(*v);
-    if (auto v = intervals.Int("1h")) out.set_last_1_hour(*v);
-    if (auto v = intervals.Int("24h")) out.set_last_24_hours(*v);
+void MapGeolocation(const JsonObject& geo, fpgw::v1::Geolocation* out, Evaluation* evaluation) {
+  if (!geo.present()) return;
+  StaticTable<kGeolocationRows>(fpgw::v1::Geolocation::descriptor())
+      .Apply(*geo.value(), geo.path(), out, evaluation);
+  fingerprint::MapSubdivisions(geo, "isoCode", out);
+}
+
+void MapAddress(const JsonObject& ip, fpgw::v1::IpAddressInfo* out, Evaluation* evaluation) {
+  StaticTable<kAddressRows>(fpgw::v1::IpAddressInfo::descriptor())
+      .Apply(*ip.value(), ip.path(), out, evaluation);
+  MapGeolocation(ip.Object("geolocation"), out->mutable_geolocation(), evaluation);
+}
+
+// The primary address's details once everything is mapped; a visit carries only the deprecated
+// `ipLocation`, used when there is no ipInfo.
+void FinishNetwork(const JsonObject& ip_location, Evaluation* evaluation) {
+  if (!fingerprint::ChoosePrimaryAddress(evaluation) && ip_location.present()) {
+    MapGeolocation(ip_location, evaluation->mutable_network()->mutable_geolocation(), evaluation);
   }
 }
 
-void MapLabels(const Json& labels, const std::string& path, Evaluation* evaluation) {
-  if (!labels.IsArray()) {
-    AddDrift(path, "array", evaluation);
-    return;
+// The identification fields; the event id and time are required (the time falls back to `time`).
+void MapIdentification(const JsonObject& id, bool visitor_id_required, Evaluation* evaluation) {
+  StaticTable<kIdentificationRows>(Evaluation::descriptor())
+      .Apply(*id.value(), id.path(), evaluation, evaluation);
+  if (id.Raw("visitorId") == nullptr && visitor_id_required) {
+    id.Drift("visitorId", "string (required)");
   }
-  size_t i = 0;
-  for (const Json& item : labels.GetArray()) {
-    JsonObject label(&item, absl::StrCat(path, "[", i++, "]"), evaluation);
-    fpgw::v1::Label* out = evaluation->mutable_signals()->add_labels();
-    SetIf(label.String("label"), out->mutable_label());
-    out->set_prediction(ToTristate(label.Bool("prediction")));
-    if (auto s = label.Number("mlScore")) out->set_score(*s);
+  if (id.Raw("requestId") == nullptr) id.Drift("requestId", "string (required)");
+  fpgw::v1::Source* source = evaluation->mutable_source();
+  if (auto ts = id.Millis("timestamp")) {
+    *source->mutable_event_time() = *ts;
+  } else {
+    if (id.Raw("timestamp") == nullptr) id.Drift("timestamp", "integer (required)");
+    if (auto time = id.String("time")) {
+      google::protobuf::Timestamp parsed;
+      if (SetTimestampRfc3339(*time, &parsed)) {
+        *source->mutable_event_time() = parsed;
+      } else {
+        id.Drift("time", "RFC 3339 date-time within years 1..9999");
+      }
+    }
+  }
+}
+
+// `{result: notDetected|good|bad, type?}`.
+void MapBot(const JsonObject& bot, fpgw::v1::BotSignal* out) {
+  static constexpr EnumName<fpgw::v1::BotResult> kResults[] = {
+      {"notDetected", fpgw::v1::BOT_RESULT_NOT_DETECTED},
+      {"good", fpgw::v1::BOT_RESULT_GOOD},
+      {"bad", fpgw::v1::BOT_RESULT_BAD}};
+  if (auto result = ReadEnum(bot, "result", kResults)) out->set_result(*result);
+  if (auto type = bot.String("type")) out->set_type(*type);
+}
+
+// `products.botd.data`: the bot result, and the event's facts when identification failed.
+void MapBotd(const JsonObject& botd, Evaluation* evaluation) {
+  MapBot(botd.Object("bot"), evaluation->mutable_signals()->mutable_bot());
+  fpgw::v1::Identity* identity = evaluation->mutable_identity();
+  fpgw::v1::Source* source = evaluation->mutable_source();
+  if (identity->event_id().empty()) {
+    if (auto request_id = botd.String("requestId")) {
+      identity->set_event_id(*request_id);
+      source->set_vendor_request_id(*request_id);
+    }
+  }
+  if (identity->linked_id().empty()) {
+    if (auto linked = botd.String("linkedId")) identity->set_linked_id(*linked);
+  }
+  if (!source->has_event_time()) {
+    if (auto time = botd.String("time")) {
+      google::protobuf::Timestamp parsed;
+      if (SetTimestampRfc3339(*time, &parsed)) *source->mutable_event_time() = parsed;
+    }
+  }
+  fpgw::v1::Client* client = evaluation->mutable_client();
+  if (client->user_agent().empty()) {
+    if (auto agent = botd.String("userAgent")) client->set_user_agent(*agent);
+  }
+  if (client->page_url().empty()) {
+    if (auto url = botd.String("url")) client->set_page_url(*url);
+  }
+  fpgw::v1::Network* network = evaluation->mutable_network();
+  if (network->ip_address().empty()) {
+    if (auto ip = botd.String("ip")) network->set_ip_address(*ip);
   }
 }
 
@@ -320,72 +289,30 @@ void MapLabels(const Json& labels, const std::string& path, Evaluation* evaluati
 // adds later) stay in `raw` only.
 void MapSmartSignal(absl::string_view name, const JsonObject& data, Evaluation* evaluation) {
   if (!data.present()) return;
-  Signals* signals = evaluation->mutable_signals();
-  for (const ResultSignal& signal : kResultSignals) {
-    if (name == signal.name) {
-      // Only a reported result overrides what identification said (its `incognito`).
-      if (auto result = data.Bool("result")) {
-        (signals->*signal.field)()->set_detected(ToTristate(result));
-      }
-    }
+  if (const FieldTable* table = ProductTable(name)) {
+    table->Apply(*data.value(), data.path(), evaluation, evaluation);
   }
-  if (name == "virtualMachine") {
-    if (auto s = data.Number("mlScore")) signals->mutable_virtual_machine()->set_score(*s);
-  } else if (name == "rareDevice") {
-    SetIf(data.String("percentileBucket"), signals->mutable_rare_device_percentile_bucket());
-  } else if (name == "suspectScore") {
-    if (auto score = data.Int("result")) signals->set_suspect_score(static_cast<int32_t>(*score));
-  } else if (name == "ipBlocklist") {
-    const JsonObject details = data.Object("details");
-    signals->mutable_ip_blocklist_email_spam()->set_detected(ToTristate(details.Bool("emailSpam")));
-    signals->mutable_ip_blocklist_attack_source()->set_detected(
-        ToTristate(details.Bool("attackSource")));
-  } else if (name == "vpn") {
-    fpgw::v1::VpnSignal* vpn = signals->mutable_vpn();
-    vpn->mutable_signal()->set_detected(ToTristate(data.Bool("result")));
-    vpn->mutable_signal()->set_confidence(ReadConfidence(data, "confidence"));
-    if (auto s = data.Number("mlScore")) vpn->mutable_signal()->set_score(*s);
-    SetIf(data.String("originTimezone"), vpn->mutable_origin_timezone());
-    SetIf(data.String("originCountry"), vpn->mutable_origin_country());
-    const JsonObject methods = data.Object("methods");
-    for (const VelocityName& method : kVpnMethods) {
-      if (methods.Bool(method.v3).value_or(false)) vpn->add_methods(method.key);
-    }
-  } else if (name == "proxy") {
-    fpgw::v1::ProxySignal* proxy = signals->mutable_proxy();
-    proxy->mutable_signal()->set_detected(ToTristate(data.Bool("result")));
-    proxy->mutable_signal()->set_confidence(ReadConfidence(data, "confidence"));
-    if (auto s = data.Number("mlScore")) proxy->mutable_signal()->set_score(*s);
-    const JsonObject details = data.Object("details");
-    SetIf(details.String("proxyType"), proxy->mutable_type());
-    if (auto t = ReadTime(details, "lastSeenAt")) *proxy->mutable_last_seen_time() = *t;
-  } else if (name == "tampering") {
-    fpgw::v1::TamperingSignal* tampering = signals->mutable_tampering();
-    tampering->mutable_signal()->set_detected(ToTristate(data.Bool("result")));
-    tampering->mutable_signal()->set_confidence(ReadConfidence(data, "confidence"));
-    if (auto s = data.Number("mlScore")) tampering->mutable_signal()->set_score(*s);
-    if (auto s = data.Number("anomalyScore")) tampering->set_anomaly_score(*s);
-    tampering->set_anti_detect_browser(ToTristate(data.Bool("antiDetectBrowser")));
+  Signals* signals = evaluation->mutable_signals();
+  if (name == "vpn") {
+    fingerprint::MapVpnMethods(data.Object("methods"), kVpnMethods, signals->mutable_vpn());
   } else if (name == "factoryReset") {
     // `timestamp`'s unit is not documented; `time` is. The epoch means "never reset / unknown".
-    if (auto t = ReadTime(data, "time"); t.has_value() && t->seconds() > 0) {
-      *signals->mutable_factory_reset_time() = *t;
+    if (auto time = data.String("time")) {
+      google::protobuf::Timestamp reset;
+      if (!SetTimestampRfc3339(*time, &reset)) {
+        data.Drift("time", "RFC 3339 date-time within years 1..9999");
+      } else if (reset.seconds() > 0) {
+        *signals->mutable_factory_reset_time() = reset;
+      }
     }
   } else if (name == "velocity") {
-    MapVelocity(data, signals);
+    fingerprint::MapVelocity(data, kVelocityNames, {"intervals", "5m", "1h", "24h"}, signals);
   } else if (name == "ipInfo") {
     fpgw::v1::Network* network = evaluation->mutable_network();
     const JsonObject v4 = data.Object("v4");
     const JsonObject v6 = data.Object("v6");
-    if (v4.present()) MapIpInfo(v4, network->mutable_ipv4());
-    if (v6.present()) MapIpInfo(v6, network->mutable_ipv6());
-  } else if (name == "proximity") {
-    fpgw::v1::Proximity* out = evaluation->mutable_identity()->mutable_proximity();
-    SetIf(data.String("id"), out->mutable_id());
-    if (auto r = data.Int("precisionRadius")) {
-      out->set_precision_radius_meters(static_cast<int32_t>(*r));
-    }
-    if (auto c = data.Number("confidence")) out->set_confidence(*c);
+    if (v4.present()) MapAddress(v4, network->mutable_ipv4(), evaluation);
+    if (v6.present()) MapAddress(v6, network->mutable_ipv6(), evaluation);
   }
 }
 
@@ -401,13 +328,13 @@ void MapProduct(absl::string_view name, const Json& product, const std::string& 
   if (error.present()) {
     fpgw::v1::SignalFailure* failure = evaluation->add_signal_failures();
     failure->set_signal(std::string(name));
-    SetIf(error.String("code"), failure->mutable_code());
-    SetIf(error.String("message"), failure->mutable_message());
+    if (auto code = error.String("code")) failure->set_code(*code);
+    if (auto message = error.String("message")) failure->set_message(*message);
     evaluation->set_partial(true);
   }
   if (name == "labels") {
     if (const Json* labels = wrapper.Raw("data")) {
-      MapLabels(*labels, absl::StrCat(path, ".data"), evaluation);
+      fingerprint::MapLabels(*labels, absl::StrCat(path, ".data"), "mlScore", evaluation);
     }
     return;
   }
@@ -482,7 +409,9 @@ void MapWebhook(const Json& webhook, const std::string& path, const MapOptions& 
   MapIdentification(root, /*visitor_id_required=*/false, evaluation);
   MapBot(root.Object("bot"), evaluation->mutable_signals()->mutable_bot());
   fpgw::v1::Client* client = evaluation->mutable_client();
-  if (client->user_agent().empty()) SetIf(root.String("userAgent"), client->mutable_user_agent());
+  if (client->user_agent().empty()) {
+    if (auto agent = root.String("userAgent")) client->set_user_agent(*agent);
+  }
   // The webhook's `incognito` is the identification boolean, not the Smart Signal object.
   for (const char* name : {"rootApps",
                            "emulator",
@@ -509,20 +438,13 @@ void MapWebhook(const Json& webhook, const std::string& path, const MapOptions& 
     MapSmartSignal(name, root.Object(name), evaluation);
   }
   if (const Json* labels = root.Raw("labels")) {
-    MapLabels(*labels, absl::StrCat(path, ".labels"), evaluation);
+    fingerprint::MapLabels(*labels, absl::StrCat(path, ".labels"), "mlScore", evaluation);
   }
   const JsonObject high_recall = root.Object("supplementaryIds").Object("highRecall");
   if (high_recall.present()) {
-    fpgw::v1::SupplementaryId* out = evaluation->mutable_identity()->mutable_high_recall_id();
-    SetIf(high_recall.String("visitorId"), out->mutable_device_id());
-    out->set_returning(ToTristate(high_recall.Bool("visitorFound")));
-    if (auto score = high_recall.Object("confidence").Number("score")) out->set_confidence(*score);
-    if (auto t = ReadTime(high_recall.Object("firstSeenAt"), "global")) {
-      *out->mutable_first_seen_time() = *t;
-    }
-    if (auto t = ReadTime(high_recall.Object("lastSeenAt"), "global")) {
-      *out->mutable_last_seen_time() = *t;
-    }
+    StaticTable<kHighRecallRows>(fpgw::v1::SupplementaryId::descriptor())
+        .Apply(*high_recall.value(), high_recall.path(),
+               evaluation->mutable_identity()->mutable_high_recall_id(), evaluation);
   }
   FinishNetwork(root.Object("ipLocation"), evaluation);
   if (options.include_raw) JsonToStruct(webhook, evaluation->mutable_raw());

@@ -25,17 +25,12 @@
 #include "rapidjson/document.h"
 #include "vendors/common/json_reader.h"
 #include "vendors/common/vendor_errors.h"
+#include "vendors/fingerprint_common/mapping.h"
 
 namespace fpgw::vendors::fingerprint_v3 {
 
 // Context for one mapping.
-struct MapOptions {
-  std::string region;
-  std::string integration;
-  fpgw::v1::PayloadKind payload_kind = fpgw::v1::PAYLOAD_KIND_LOOKUP;
-  absl::Time fetch_time = absl::Now();
-  bool include_raw = false;
-};
+using MapOptions = fingerprint::MapOptions;
 
 // A page of `GET /events/search`: `pagination_key` is the vendor's `paginationKey` (the timestamp
 // of the last event), empty on the last page.

@@ -146,20 +146,9 @@ constexpr fingerprint::Renamed kVpnMethods[] = {{"timezone_mismatch", "timezone_
                                                 {"relay", "relay"},
                                                 {"ml_prediction", "ml_prediction"}};
 
-const FieldTable& EventTable() {
-  static const auto* table =
-      new FieldTable(FieldTable::CreateOrDie(Evaluation::descriptor(), kEventRows));
-  return *table;
-}
-
-const FieldTable& AddressTable() {
-  static const auto* table =
-      new FieldTable(FieldTable::CreateOrDie(fpgw::v1::IpAddressInfo::descriptor(), kAddressRows));
-  return *table;
-}
-
 void MapAddress(const JsonObject& ip, fpgw::v1::IpAddressInfo* out, Evaluation* evaluation) {
-  AddressTable().Apply(*ip.value(), ip.path(), out, evaluation);
+  StaticTable<kAddressRows>(fpgw::v1::IpAddressInfo::descriptor())
+      .Apply(*ip.value(), ip.path(), out, evaluation);
   fingerprint::MapSubdivisions(ip.Object("geolocation"), "iso_code", out->mutable_geolocation());
 }
 
@@ -244,7 +233,7 @@ void MapEvent(const Json& event_json, const std::string& path, const MapOptions&
   } else if (event.Raw("timestamp") == nullptr) {
     event.Drift("timestamp", "integer (required)");
   }
-  EventTable().Apply(event_json, path, evaluation, evaluation);
+  StaticTable<kEventRows>(Evaluation::descriptor()).Apply(event_json, path, evaluation, evaluation);
   MapLogic(event, evaluation);
 
   // Smart Signals of a partially completed identification must be ignored (OAS4).
