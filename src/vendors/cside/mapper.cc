@@ -14,9 +14,13 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "common/json_chars.h"
-#include "rapidjson/error/en.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/reflection.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "rapidjson/pointer.h"
 
 namespace fpgw::vendors::cside {
 namespace {
@@ -25,39 +29,39 @@ using fpgw::v1::Evaluation;
 
 // The single table of assumed paths (see mapper.h and ASSUMED_PATHS.md).
 constexpr AssumedPath kAssumedPaths[] = {
-    {"fingerprint.id", ValueType::kString, Target::kDeviceId},
-    {"fingerprint.device_id", ValueType::kString, Target::kDeviceId},
-    {"fingerprint.fingerprint_id", ValueType::kString, Target::kDeviceId},
-    {"fingerprint.confidence", ValueType::kUnitInterval, Target::kIdentityConfidence},
-    {"fingerprint.first_seen_at", ValueType::kUnixMillis, Target::kFirstSeenTime},
-    {"fingerprint.last_seen_at", ValueType::kUnixMillis, Target::kLastSeenTime},
-    {"external_ids", ValueType::kStringMap, Target::kExternalIds},
-    {"ip_enrichment.ip", ValueType::kString, Target::kIpAddress},
-    {"ip_enrichment.ip_address", ValueType::kString, Target::kIpAddress},
-    {"ip_enrichment.asn", ValueType::kAsNumber, Target::kAsnNumber},
-    {"ip_enrichment.asn_name", ValueType::kString, Target::kAsnName},
-    {"ip_enrichment.is_datacenter", ValueType::kBoolean, Target::kDatacenter},
-    {"geo_data.country_code", ValueType::kString, Target::kCountryCode},
-    {"geo_data.country", ValueType::kString, Target::kCountryCodeOrName},
-    {"geo_data.country_name", ValueType::kString, Target::kCountryName},
-    {"geo_data.region", ValueType::kString, Target::kRegion},
-    {"geo_data.city", ValueType::kString, Target::kCity},
-    {"geo_data.postal_code", ValueType::kString, Target::kPostalCode},
-    {"geo_data.latitude", ValueType::kLatitude, Target::kLatitude},
-    {"geo_data.longitude", ValueType::kLongitude, Target::kLongitude},
-    {"geo_data.timezone", ValueType::kString, Target::kTimezone},
-    {"vpn_evaluation.is_vpn", ValueType::kBoolean, Target::kVpn},
-    {"vpn_evaluation.is_proxy", ValueType::kBoolean, Target::kProxy},
-    {"vpn_evaluation.is_tor", ValueType::kBoolean, Target::kTor},
-    {"bot.is_bot", ValueType::kBoolean, Target::kBotResult},
-    {"bot.type", ValueType::kString, Target::kBotType},
-    {"fingerprint_enrichment.browser_name", ValueType::kString, Target::kBrowserName},
-    {"fingerprint_enrichment.browser_version", ValueType::kString, Target::kBrowserFullVersion},
-    {"fingerprint_enrichment.os", ValueType::kString, Target::kOs},
-    {"fingerprint_enrichment.os_version", ValueType::kString, Target::kOsVersion},
-    {"fingerprint_enrichment.device_type", ValueType::kString, Target::kDevice},
-    {"fingerprint_enrichment.is_incognito", ValueType::kBoolean, Target::kIncognito},
-    {"network_client_metrics.user_agent", ValueType::kString, Target::kUserAgent},
+    {"fingerprint.id", ValueType::kString, "identity.device_id"},
+    {"fingerprint.device_id", ValueType::kString, "identity.device_id"},
+    {"fingerprint.fingerprint_id", ValueType::kString, "identity.device_id"},
+    {"fingerprint.confidence", ValueType::kUnitInterval, "identity.confidence"},
+    {"fingerprint.first_seen_at", ValueType::kUnixMillis, "identity.first_seen_time"},
+    {"fingerprint.last_seen_at", ValueType::kUnixMillis, "identity.last_seen_time"},
+    {"external_ids", ValueType::kStringMap, "identity.external_ids"},
+    {"ip_enrichment.ip", ValueType::kString, "network.ip_address"},
+    {"ip_enrichment.ip_address", ValueType::kString, "network.ip_address"},
+    {"ip_enrichment.asn", ValueType::kAsNumber, "network.asn.number"},
+    {"ip_enrichment.asn_name", ValueType::kString, "network.asn.name"},
+    {"ip_enrichment.is_datacenter", ValueType::kBoolean, "signals.datacenter.detected"},
+    {"geo_data.country_code", ValueType::kString, "network.geolocation.country_code"},
+    {"geo_data.country", ValueType::kCountryCodeOrName, "network.geolocation.country_code"},
+    {"geo_data.country_name", ValueType::kString, "network.geolocation.country_name"},
+    {"geo_data.region", ValueType::kString, "network.geolocation.region"},
+    {"geo_data.city", ValueType::kString, "network.geolocation.city"},
+    {"geo_data.postal_code", ValueType::kString, "network.geolocation.postal_code"},
+    {"geo_data.latitude", ValueType::kLatitude, "network.geolocation.latitude"},
+    {"geo_data.longitude", ValueType::kLongitude, "network.geolocation.longitude"},
+    {"geo_data.timezone", ValueType::kString, "network.geolocation.timezone"},
+    {"vpn_evaluation.is_vpn", ValueType::kBoolean, "signals.vpn.signal.detected"},
+    {"vpn_evaluation.is_proxy", ValueType::kBoolean, "signals.proxy.signal.detected"},
+    {"vpn_evaluation.is_tor", ValueType::kBoolean, "signals.tor.detected"},
+    {"bot.is_bot", ValueType::kBotFlag, "signals.bot.result"},
+    {"bot.type", ValueType::kString, "signals.bot.type"},
+    {"fingerprint_enrichment.browser_name", ValueType::kString, "client.browser_name"},
+    {"fingerprint_enrichment.browser_version", ValueType::kString, "client.browser_full_version"},
+    {"fingerprint_enrichment.os", ValueType::kString, "client.os"},
+    {"fingerprint_enrichment.os_version", ValueType::kString, "client.os_version"},
+    {"fingerprint_enrichment.device_type", ValueType::kString, "client.device"},
+    {"fingerprint_enrichment.is_incognito", ValueType::kBoolean, "signals.incognito.detected"},
+    {"network_client_metrics.user_agent", ValueType::kString, "client.user_agent"},
 };
 
 // The enrichment blocks the contract names; documented as objects (CONTRACTS.md §1.4).
@@ -95,23 +99,62 @@ const Json* Member(const Json& object, absl::string_view key) {
   return &it->value;
 }
 
-// Follows a dotted path. An intermediate value that is not an object is drift ("object") at its
-// own path; the leaf is returned as is (nullptr when absent or null).
-const Json* Resolve(const Json& root, const std::string& root_path, absl::string_view dotted,
+// A row resolved once: its JSON pointer, its field path, the dotted path of each prefix (for
+// drift).
+struct ResolvedRow {
+  const AssumedPath* row;
+  rapidjson::Pointer pointer;
+  std::vector<std::string> prefixes;
+  std::vector<const google::protobuf::FieldDescriptor*> fields;
+};
+
+const std::vector<ResolvedRow>& ResolvedRows() {
+  static const auto* rows = [] {
+    auto* out = new std::vector<ResolvedRow>();
+    for (const AssumedPath& row : kAssumedPaths) {
+      ResolvedRow resolved{
+          &row,
+          rapidjson::Pointer(
+              absl::StrCat("/", absl::StrReplaceAll(row.path, {{".", "/"}})).c_str()),
+          {},
+          {}};
+      std::string prefix;
+      for (absl::string_view part : absl::StrSplit(row.path, '.')) {
+        prefix = prefix.empty() ? std::string(part) : absl::StrCat(prefix, ".", part);
+        resolved.prefixes.push_back(prefix);
+      }
+      const google::protobuf::Descriptor* message = Evaluation::descriptor();
+      for (absl::string_view name : absl::StrSplit(row.field, '.')) {
+        const google::protobuf::FieldDescriptor* field =
+            message == nullptr ? nullptr : message->FindFieldByName(std::string(name));
+        // The table is code: a name that resolves to nothing is a programming error.
+        if (field == nullptr) std::abort();
+        resolved.fields.push_back(field);
+        message = field->message_type();
+      }
+      out->push_back(std::move(resolved));
+    }
+    return out;
+  }();
+  return *rows;
+}
+
+// The value of a row (nullptr when absent or null). When the pointer does not resolve, an
+// intermediate value that is not an object is drift ("object") at its own path.
+const Json* Resolve(const Json& root, const std::string& root_path, const ResolvedRow& row,
                     DriftLog* drift) {
+  if (const Json* value = row.pointer.Get(root)) return value->IsNull() ? nullptr : value;
   const Json* node = &root;
-  std::string path = root_path;
-  const std::vector<absl::string_view> parts = absl::StrSplit(dotted, '.');
-  for (size_t i = 0; i < parts.size(); ++i) {
-    node = Member(*node, parts[i]);
-    absl::StrAppend(&path, ".", parts[i]);
+  for (size_t i = 0; i + 1 < row.prefixes.size(); ++i) {
+    const std::string& prefix = row.prefixes[i];
+    node = Member(*node, absl::string_view(prefix).substr(prefix.rfind('.') + 1));
     if (node == nullptr) return nullptr;
-    if (i + 1 < parts.size() && !node->IsObject()) {
-      drift->Add(path, "object");
+    if (!node->IsObject()) {
+      drift->Add(absl::StrCat(root_path, ".", prefix), "object");
       return nullptr;
     }
   }
-  return node;
+  return nullptr;
 }
 
 bool InRange(const Json& value, double low, double high) {
@@ -137,8 +180,10 @@ bool ParseAsNumber(const Json& value, uint32_t* out) {
 bool TypeMatches(ValueType type, const Json& value) {
   switch (type) {
     case ValueType::kString:
+    case ValueType::kCountryCodeOrName:
       return value.IsString();
     case ValueType::kBoolean:
+    case ValueType::kBotFlag:
       return value.IsBool();
     case ValueType::kUnitInterval:
       return InRange(value, 0.0, 1.0);
@@ -161,142 +206,83 @@ bool TypeMatches(ValueType type, const Json& value) {
   return false;
 }
 
-void SetStringOnce(const Json& value, std::string* out) {
-  if (out->empty()) *out = std::string(value.GetString(), value.GetStringLength());
-}
-
-void SetTristateOnce(const Json& value, fpgw::v1::Signal* out) {
-  if (out->detected() == fpgw::v1::TRISTATE_UNSPECIFIED) {
-    out->set_detected(ToTristate(value.GetBool()));
-  }
-}
-
-// Fills `row.target` from a value already known to match `row.type`, unless an earlier row filled
-// it. Empty strings are "not reported".
-void Apply(const AssumedPath& row, const Json& value, const std::string& path, DriftLog* drift,
+// Fills the row's field from a value already known to match its type, unless an earlier row
+// filled it. Empty strings are "not reported".
+void Apply(const ResolvedRow& resolved, const Json& value, const std::string& path, DriftLog* drift,
            Evaluation* evaluation) {
+  namespace pb = ::google::protobuf;
   if (value.IsString() && value.GetStringLength() == 0) return;
-  fpgw::v1::Identity* identity = evaluation->mutable_identity();
-  fpgw::v1::Network* network = evaluation->mutable_network();
-  fpgw::v1::Geolocation* geo = network->mutable_geolocation();
-  fpgw::v1::Signals* signals = evaluation->mutable_signals();
-  fpgw::v1::Client* client = evaluation->mutable_client();
-  switch (row.target) {
-    case Target::kDeviceId:
-      SetStringOnce(value, identity->mutable_device_id());
-      return;
-    case Target::kIdentityConfidence:
-      if (!identity->has_confidence()) identity->set_confidence(value.GetDouble());
-      return;
-    case Target::kFirstSeenTime:
-      if (!identity->has_first_seen_time()) {
-        SetTimestampMillis(value.GetInt64(), identity->mutable_first_seen_time());
+  pb::Message* message = evaluation;
+  for (size_t i = 0; i + 1 < resolved.fields.size(); ++i) {
+    message = message->GetReflection()->MutableMessage(message, resolved.fields[i]);
+  }
+  const pb::Reflection* r = message->GetReflection();
+  const pb::FieldDescriptor* field = resolved.fields.back();
+  if (field->is_map()) {
+    const pb::Descriptor* entry = field->message_type();
+    for (const auto& member : value.GetObject()) {
+      const std::string key(member.name.GetString(), member.name.GetStringLength());
+      if (!member.value.IsString()) {
+        if (!member.value.IsNull()) drift->Add(absl::StrCat(path, ".", key), "string");
+        continue;
       }
+      pb::Message* item = r->AddMessage(message, field);
+      item->GetReflection()->SetString(item, entry->map_key(), key);
+      item->GetReflection()->SetString(
+          item, entry->map_value(),
+          std::string(member.value.GetString(), member.value.GetStringLength()));
+    }
+    return;
+  }
+  // The first row to fill a field wins.
+  const bool filled = field->has_presence() ? r->HasField(*message, field)
+                      : field->cpp_type() == pb::FieldDescriptor::CPPTYPE_STRING
+                          ? !r->GetString(*message, field).empty()
+                          : r->GetEnumValue(*message, field) != 0;
+  switch (resolved.row->type) {
+    case ValueType::kString:
+      if (!filled)
+        r->SetString(message, field, std::string(value.GetString(), value.GetStringLength()));
       return;
-    case Target::kLastSeenTime:
-      if (!identity->has_last_seen_time()) {
-        SetTimestampMillis(value.GetInt64(), identity->mutable_last_seen_time());
-      }
-      return;
-    case Target::kExternalIds:
-      for (const auto& member : value.GetObject()) {
-        const std::string key(member.name.GetString(), member.name.GetStringLength());
-        if (!member.value.IsString()) {
-          if (!member.value.IsNull()) drift->Add(absl::StrCat(path, ".", key), "string");
-          continue;
-        }
-        identity->mutable_external_ids()->insert(
-            {key, std::string(member.value.GetString(), member.value.GetStringLength())});
-      }
-      return;
-    case Target::kIpAddress:
-      SetStringOnce(value, network->mutable_ip_address());
-      return;
-    case Target::kAsnNumber:
-      if (!network->asn().has_number()) {
-        uint32_t number = 0;
-        if (ParseAsNumber(value, &number)) network->mutable_asn()->set_number(number);
-      }
-      return;
-    case Target::kAsnName:
-      SetStringOnce(value, network->mutable_asn()->mutable_name());
-      return;
-    case Target::kDatacenter:
-      SetTristateOnce(value, signals->mutable_datacenter());
-      return;
-    case Target::kCountryCode:
-      SetStringOnce(value, geo->mutable_country_code());
-      return;
-    case Target::kCountryCodeOrName: {
+    case ValueType::kCountryCodeOrName: {
       const absl::string_view text(value.GetString(), value.GetStringLength());
       const bool is_code =
           text.size() == 2 && absl::ascii_isalpha(text[0]) && absl::ascii_isalpha(text[1]);
-      if (is_code) {
-        if (geo->country_code().empty()) geo->set_country_code(absl::AsciiStrToUpper(text));
-      } else {
-        SetStringOnce(value, geo->mutable_country_name());
+      const pb::FieldDescriptor* target =
+          is_code ? field : field->containing_type()->FindFieldByName("country_name");
+      if (r->GetString(*message, target).empty()) {
+        r->SetString(message, target, is_code ? absl::AsciiStrToUpper(text) : std::string(text));
       }
       return;
     }
-    case Target::kCountryName:
-      SetStringOnce(value, geo->mutable_country_name());
+    case ValueType::kBoolean:
+      if (!filled) r->SetEnumValue(message, field, ToTristate(value.GetBool()));
       return;
-    case Target::kRegion:
-      SetStringOnce(value, geo->mutable_region());
-      return;
-    case Target::kCity:
-      SetStringOnce(value, geo->mutable_city());
-      return;
-    case Target::kPostalCode:
-      SetStringOnce(value, geo->mutable_postal_code());
-      return;
-    case Target::kLatitude:
-      if (!geo->has_latitude()) geo->set_latitude(value.GetDouble());
-      return;
-    case Target::kLongitude:
-      if (!geo->has_longitude()) geo->set_longitude(value.GetDouble());
-      return;
-    case Target::kTimezone:
-      SetStringOnce(value, geo->mutable_timezone());
-      return;
-    case Target::kVpn:
-      SetTristateOnce(value, signals->mutable_vpn()->mutable_signal());
-      return;
-    case Target::kProxy:
-      SetTristateOnce(value, signals->mutable_proxy()->mutable_signal());
-      return;
-    case Target::kTor:
-      SetTristateOnce(value, signals->mutable_tor());
-      return;
-    case Target::kBotResult:
-      if (signals->bot().result() == fpgw::v1::BOT_RESULT_UNSPECIFIED) {
-        signals->mutable_bot()->set_result(value.GetBool() ? fpgw::v1::BOT_RESULT_BAD
-                                                           : fpgw::v1::BOT_RESULT_NOT_DETECTED);
+    case ValueType::kBotFlag:
+      if (!filled) {
+        r->SetEnumValue(
+            message, field,
+            value.GetBool() ? fpgw::v1::BOT_RESULT_BAD : fpgw::v1::BOT_RESULT_NOT_DETECTED);
       }
       return;
-    case Target::kBotType:
-      SetStringOnce(value, signals->mutable_bot()->mutable_type());
+    case ValueType::kUnitInterval:
+    case ValueType::kLatitude:
+    case ValueType::kLongitude:
+      if (!filled) r->SetDouble(message, field, value.GetDouble());
       return;
-    case Target::kIncognito:
-      SetTristateOnce(value, signals->mutable_incognito());
+    case ValueType::kUnixMillis:
+      if (!filled) {
+        SetTimestampMillis(value.GetInt64(),
+                           static_cast<pb::Timestamp*>(r->MutableMessage(message, field)));
+      }
       return;
-    case Target::kBrowserName:
-      SetStringOnce(value, client->mutable_browser_name());
+    case ValueType::kAsNumber:
+      if (!filled) {
+        uint32_t number = 0;
+        if (ParseAsNumber(value, &number)) r->SetUInt32(message, field, number);
+      }
       return;
-    case Target::kBrowserFullVersion:
-      SetStringOnce(value, client->mutable_browser_full_version());
-      return;
-    case Target::kOs:
-      SetStringOnce(value, client->mutable_os());
-      return;
-    case Target::kOsVersion:
-      SetStringOnce(value, client->mutable_os_version());
-      return;
-    case Target::kDevice:
-      SetStringOnce(value, client->mutable_device());
-      return;
-    case Target::kUserAgent:
-      SetStringOnce(value, client->mutable_user_agent());
+    case ValueType::kStringMap:
       return;
   }
 }
@@ -341,74 +327,17 @@ const char* TypeName(ValueType type) {
       return "AS number (integer, or digits with optional AS prefix)";
     case ValueType::kStringMap:
       return "object of strings";
+    case ValueType::kCountryCodeOrName:
+      return "string";
+    case ValueType::kBotFlag:
+      return "boolean";
   }
   return "";
 }
 
-const char* FieldName(Target target) {
-  switch (target) {
-    case Target::kDeviceId:
-      return "identity.device_id";
-    case Target::kIdentityConfidence:
-      return "identity.confidence";
-    case Target::kFirstSeenTime:
-      return "identity.first_seen_time";
-    case Target::kLastSeenTime:
-      return "identity.last_seen_time";
-    case Target::kExternalIds:
-      return "identity.external_ids";
-    case Target::kIpAddress:
-      return "network.ip_address";
-    case Target::kAsnNumber:
-      return "network.asn.number";
-    case Target::kAsnName:
-      return "network.asn.name";
-    case Target::kDatacenter:
-      return "signals.datacenter.detected";
-    case Target::kCountryCode:
-      return "network.geolocation.country_code";
-    case Target::kCountryCodeOrName:
-      return "network.geolocation.country_code or country_name";
-    case Target::kCountryName:
-      return "network.geolocation.country_name";
-    case Target::kRegion:
-      return "network.geolocation.region";
-    case Target::kCity:
-      return "network.geolocation.city";
-    case Target::kPostalCode:
-      return "network.geolocation.postal_code";
-    case Target::kLatitude:
-      return "network.geolocation.latitude";
-    case Target::kLongitude:
-      return "network.geolocation.longitude";
-    case Target::kTimezone:
-      return "network.geolocation.timezone";
-    case Target::kVpn:
-      return "signals.vpn.signal.detected";
-    case Target::kProxy:
-      return "signals.proxy.signal.detected";
-    case Target::kTor:
-      return "signals.tor.detected";
-    case Target::kBotResult:
-      return "signals.bot.result";
-    case Target::kBotType:
-      return "signals.bot.type";
-    case Target::kIncognito:
-      return "signals.incognito.detected";
-    case Target::kBrowserName:
-      return "client.browser_name";
-    case Target::kBrowserFullVersion:
-      return "client.browser_full_version";
-    case Target::kOs:
-      return "client.os";
-    case Target::kOsVersion:
-      return "client.os_version";
-    case Target::kDevice:
-      return "client.device";
-    case Target::kUserAgent:
-      return "client.user_agent";
-  }
-  return "";
+std::string FieldDescription(const AssumedPath& row) {
+  return row.type == ValueType::kCountryCodeOrName ? absl::StrCat(row.field, " or country_name")
+                                                   : row.field;
 }
 
 bool IsPendingPayload(const Json& payload) {
@@ -458,12 +387,12 @@ void MapPayload(const Json& payload, const std::string& path, const MapOptions& 
         drift.Add(absl::StrCat(path, ".", block), "object");
       }
     }
-    for (const AssumedPath& row : kAssumedPaths) {
-      const Json* value = Resolve(payload, path, row.path, &drift);
+    for (const ResolvedRow& row : ResolvedRows()) {
+      const Json* value = Resolve(payload, path, row, &drift);
       if (value == nullptr) continue;
-      const std::string value_path = absl::StrCat(path, ".", row.path);
-      if (!TypeMatches(row.type, *value)) {
-        drift.Add(value_path, TypeName(row.type));
+      const std::string value_path = absl::StrCat(path, ".", row.row->path);
+      if (!TypeMatches(row.row->type, *value)) {
+        drift.Add(value_path, TypeName(row.row->type));
         continue;
       }
       Apply(row, *value, value_path, &drift, evaluation);

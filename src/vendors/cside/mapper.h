@@ -41,51 +41,21 @@ enum class ValueType {
   kAsNumber,
   // A JSON object whose values are strings.
   kStringMap,
-};
-
-// The Evaluation field an assumed path fills (FieldName() spells it).
-enum class Target {
-  kDeviceId,
-  kIdentityConfidence,
-  kFirstSeenTime,
-  kLastSeenTime,
-  kExternalIds,
-  kIpAddress,
-  kAsnNumber,
-  kAsnName,
-  kDatacenter,
-  kCountryCode,
-  // Two ASCII letters → country_code, anything longer → country_name.
+  // A string: two ASCII letters go to the field (a country code, upper-cased), anything longer to
+  // the message's `country_name`.
   kCountryCodeOrName,
-  kCountryName,
-  kRegion,
-  kCity,
-  kPostalCode,
-  kLatitude,
-  kLongitude,
-  kTimezone,
-  kVpn,
-  kProxy,
-  kTor,
-  // true → BOT_RESULT_BAD, false → BOT_RESULT_NOT_DETECTED.
-  kBotResult,
-  kBotType,
-  kIncognito,
-  kBrowserName,
-  kBrowserFullVersion,
-  kOs,
-  kOsVersion,
-  kDevice,
-  kUserAgent,
+  // A boolean "is a bot": true → BOT_RESULT_BAD, false → BOT_RESULT_NOT_DETECTED.
+  kBotFlag,
 };
 
-// One assumed (unpublished) path inside a cside payload. When several rows fill the same target,
+// One assumed (unpublished) path inside a cside payload. When several rows fill the same field,
 // the first row whose value is present and well-typed wins.
 struct AssumedPath {
   // Dotted path from the payload root, e.g. "geo_data.country_code".
   const char* path;
   ValueType type;
-  Target target;
+  // The Evaluation field it fills, as a dotted field path resolved against the descriptor.
+  const char* field;
 };
 
 // Every assumed path the mapper reads, in precedence order. The one source of truth; the table in
@@ -94,8 +64,8 @@ absl::Span<const AssumedPath> AssumedPaths();
 
 // "string", "boolean", ... as written in ASSUMED_PATHS.md and in FieldDrift.expected.
 const char* TypeName(ValueType type);
-// "identity.device_id", ... as written in ASSUMED_PATHS.md.
-const char* FieldName(Target target);
+// The row's Evaluation field as ASSUMED_PATHS.md describes it ("identity.device_id", ...).
+std::string FieldDescription(const AssumedPath& row);
 
 // Context for one mapping.
 struct MapOptions {

@@ -363,7 +363,7 @@ TEST(CsideMapper, AssumedPathsDocMatchesTheCode) {
   std::vector<std::string> coded;
   for (const AssumedPath& row : AssumedPaths()) {
     coded.push_back(
-        absl::StrCat(row.path, " | ", TypeName(row.type), " | ", FieldName(row.target)));
+        absl::StrCat(row.path, " | ", TypeName(row.type), " | ", FieldDescription(row)));
   }
   EXPECT_EQ(documented, coded);
 }
