@@ -6,24 +6,15 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "common/error.h"
-#include "vendors/fingerprint_common/regions.h"
+#include "vendors/fingerprint_common/extension.h"
 #include "vendors/fingerprint_common/search.h"
-#include "vendors/fingerprint_common/settings.h"
 
 namespace fpgw::vendors::fingerprint_v3 {
 namespace {
 
-constexpr absl::string_view kVendor = "fingerprint";
-
 // The `error.code` of an ErrorResponse; "" for getVisits' plain `{"error": "..."}` (the HTTP
 // status then decides) and for bodies that are not v3 errors at all.
-std::string ReadErrorCode(absl::string_view body) {
-  absl::StatusOr<ErrorBody> error = ParseErrorBody(body);
-  return error.ok() ? error->code : "";
-}
-
 EvaluationPage PageOf(std::vector<fpgw::v1::Evaluation> evaluations, std::string next_cursor) {
   EvaluationPage page;
   page.evaluations = std::move(evaluations);
@@ -32,31 +23,6 @@ EvaluationPage PageOf(std::vector<fpgw::v1::Evaluation> evaluations, std::string
 }
 
 }  // namespace
-
-std::shared_ptr<const Endpoint> MakeEndpoint(const fpgw::config::v1::Integration& integration,
-                                             const AdapterDeps& deps) {
-  // `Auth-API-Key` is the current header name; the legacy `Auth-Token` is only accepted.
-  return std::make_shared<const Endpoint>(
-      integration, deps,
-      Endpoint::Options{std::string(kVendor),
-                        fingerprint::RegionOrigin(fingerprint::RegionOf(integration)),
-                        Auth::Header("Auth-API-Key"), &ReadErrorCode, ErrorTable()});
-}
-
-FingerprintV3Adapter::FingerprintV3Adapter(std::shared_ptr<const Endpoint> endpoint)
-    : endpoint_(std::move(endpoint)),
-      region_(fingerprint::RegionName(fingerprint::RegionOf(endpoint_->integration()))) {}
-
-MapOptions FingerprintV3Adapter::Options(const CallContext& context,
-                                         fpgw::v1::PayloadKind kind) const {
-  MapOptions options;
-  options.region = region_;
-  options.integration = endpoint_->integration().name();
-  options.payload_kind = kind;
-  options.fetch_time = absl::Now();
-  options.include_raw = context.include_raw;
-  return options;
-}
 
 void FingerprintV3Adapter::Evaluate(const fpgw::v1::EvaluateRequest& request,
                                     const CallContext& context, Done<fpgw::v1::Evaluation> done) {
@@ -83,25 +49,11 @@ void FingerprintV3Adapter::Evaluate(const fpgw::v1::EvaluateRequest& request,
           }));
 }
 
-void FingerprintV3Adapter::Search(const fpgw::v1::SearchFilter& filter, int page_size,
-                                  const std::string& cursor, const CallContext& context,
-                                  Done<EvaluationPage> done) {
-  absl::StatusOr<fingerprint::QueryParams> params =
-      fingerprint::SearchParams(filter, fingerprint::ApiVersion::kV3, page_size, cursor);
-  if (!params.ok()) {
-    std::move(done)(params.status());
-    return;
-  }
-  endpoint_->Send({"GET", http::WithQuery("/events/search", *params)}, context,
-                  ParseThenMap<EvaluationPage>(
-                      endpoint_->vendor(), std::move(done),
-                      [options = Options(context, fpgw::v1::PAYLOAD_KIND_SEARCH_HIT)](
-                          absl::string_view body) -> absl::StatusOr<EvaluationPage> {
-                        absl::StatusOr<SearchResult> result = NormalizeSearch(body, options);
-                        if (!result.ok()) return result.status();
-                        return PageOf(std::move(result->evaluations),
-                                      std::move(result->pagination_key));
-                      }));
+absl::StatusOr<EvaluationPage> FingerprintV3Adapter::ParseSearchPage(
+    absl::string_view body, const MapOptions& options) const {
+  absl::StatusOr<SearchResult> result = NormalizeSearch(body, options);
+  if (!result.ok()) return result.status();
+  return PageOf(std::move(result->evaluations), std::move(result->pagination_key));
 }
 
 http::QueryParams FingerprintV3Adapter::VisitsParams(int page_size, const std::string& cursor) {

@@ -18,6 +18,7 @@
 #include "vendors/common/capabilities.h"
 #include "vendors/common/endpoint.h"
 #include "vendors/common/factory.h"
+#include "vendors/fingerprint_common/extension.h"
 #include "vendors/fingerprint_v3/mapper.h"
 
 namespace fpgw::vendors::fingerprint_v3 {
@@ -27,24 +28,22 @@ inline constexpr int kDefaultPageSize = 10;
 // Largest `limit` GET /visitors/{id} accepts.
 inline constexpr int kMaxVisitsLimit = 500;
 
-// The vendor's API of the integration: its regional base URL, `Auth-API-Key`, v3 error bodies.
-std::shared_ptr<const Endpoint> MakeEndpoint(const fpgw::config::v1::Integration& integration,
-                                             const AdapterDeps& deps);
-
-class FingerprintV3Adapter final : public EventLookup,
-                                   public EventSearch,
+class FingerprintV3Adapter final : public fingerprint::FingerprintAdapter,
+                                   public EventLookup,
                                    public DeviceHistory,
                                    public RelatedDevices {
  public:
-  explicit FingerprintV3Adapter(std::shared_ptr<const Endpoint> endpoint);
+  explicit FingerprintV3Adapter(std::shared_ptr<const Endpoint> endpoint)
+      : FingerprintAdapter(std::move(endpoint), fingerprint::ApiVersion::kV3) {}
 
-  // INVALID_ARGUMENT for `fingerprint.ruleset_id`: rulesets need v4.
+  // GET /events/{request_id}. INVALID_ARGUMENT for `fingerprint.ruleset_id`: rulesets need v4.
+  // When both identification and botd failed, the event id is the one asked for.
   void Evaluate(const fpgw::v1::EvaluateRequest& request, const CallContext& context,
                 Done<fpgw::v1::Evaluation> done) override;
-  void Search(const fpgw::v1::SearchFilter& filter, int page_size, const std::string& cursor,
-              const CallContext& context, Done<EvaluationPage> done) override;
+  // GET /visitors/{visitor_id}, paging on the vendor's `paginationKey`.
   void ListDevice(const std::string& device, int page_size, const std::string& cursor,
                   const CallContext& context, Done<EvaluationPage> done) override;
+  // GET /related-visitors.
   void ListRelatedDevices(const std::string& device_id, const CallContext& context,
                           Done<std::vector<std::string>> done) override;
 
@@ -52,10 +51,8 @@ class FingerprintV3Adapter final : public EventLookup,
   static http::QueryParams VisitsParams(int page_size, const std::string& cursor);
 
  private:
-  MapOptions Options(const CallContext& context, fpgw::v1::PayloadKind kind) const;
-
-  std::shared_ptr<const Endpoint> endpoint_;
-  const std::string region_;
+  absl::StatusOr<EvaluationPage> ParseSearchPage(absl::string_view body,
+                                                 const MapOptions& options) const override;
 };
 
 // The vendor's extension (listed in vendors/registry.cc).

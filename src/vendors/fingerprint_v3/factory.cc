@@ -2,8 +2,7 @@
 #include <memory>
 #include <utility>
 
-#include "vendors/fingerprint_common/admin.h"
-#include "vendors/fingerprint_common/settings.h"
+#include "vendors/fingerprint_common/extension.h"
 #include "vendors/fingerprint_v3/adapter.h"
 #include "vendors/fingerprint_v3/mapper.h"
 
@@ -14,78 +13,67 @@ MapOptions Options(bool include_raw, fpgw::v1::PayloadKind kind) {
   return NormalizeOptions<MapOptions>(include_raw, kind);
 }
 
-class FingerprintV3Factory final : public VendorFactory {
+class FingerprintV3Factory final : public fingerprint::FingerprintFactory {
  public:
   absl::string_view name() const override { return "fingerprint_v3"; }
-  fpgw::config::v1::Vendor vendor() const override { return fpgw::config::v1::VENDOR_FINGERPRINT; }
-  absl::string_view api_version() const override { return "v3"; }
   bool default_version() const override { return false; }
-  absl::string_view settings_field() const override { return "fingerprint"; }
-
-  void Check(fpgw::config::v1::Integration* integration, const std::string& path,
-             const fpgw::config::v1::Config&,
-             std::vector<config::ConfigProblem>* problems) const override {
-    fingerprint::CheckIntegration(integration, path, problems);
-  }
-
-  VendorCapabilities Create(const fpgw::config::v1::Integration& integration,
-                            const AdapterDeps& deps) const override {
-    std::shared_ptr<const Endpoint> endpoint = MakeEndpoint(integration, deps);
-    VendorCapabilities capabilities = Offer(std::make_shared<FingerprintV3Adapter>(endpoint));
-    auto admin =
-        std::make_shared<fingerprint::FingerprintAdmin>(endpoint, fingerprint::ApiVersion::kV3);
-    capabilities.updates = admin;
-    capabilities.deletion = admin;
-    return capabilities;
-  }
 
   ErrorRows error_rows() const override { return ErrorTable(); }
+  ErrorCodeReader error_code_reader() const override { return &ReadErrorCode; }
 
-  std::vector<PayloadKind> payload_kinds() const override {
-    return {
-        {"fingerprint-v3-event",
-         [](const rapidjson::Document& doc) { return HasMember(doc, "products"); },
-         [](absl::string_view payload, bool raw) {
-           return NormalizedEvaluation(
-               NormalizeEvent(payload, Options(raw, fpgw::v1::PAYLOAD_KIND_LOOKUP)));
-         }},
-        {"fingerprint-v3-visits",
-         [](const rapidjson::Document& doc) {
-           return HasMember(doc, "visits") && HasMember(doc, "visitorId");
-         },
-         [](absl::string_view payload,
-            bool raw) -> absl::StatusOr<std::unique_ptr<google::protobuf::Message>> {
-           absl::StatusOr<VisitsResult> result =
-               NormalizeVisits(payload, Options(raw, fpgw::v1::PAYLOAD_KIND_HISTORY_ENTRY));
-           if (!result.ok()) return result.status();
-           return NormalizedPage(std::move(result->evaluations));
-         }},
-        {"fingerprint-v3-search",
-         [](const rapidjson::Document& doc) {
-           if (!HasMember(doc, "events")) return false;
-           if (HasMember(doc, "paginationKey")) return true;
-           const rapidjson::Value& events = doc["events"];
-           return events.IsArray() && !events.Empty() && HasMember(events[0], "products");
-         },
-         [](absl::string_view payload,
-            bool raw) -> absl::StatusOr<std::unique_ptr<google::protobuf::Message>> {
-           absl::StatusOr<SearchResult> result =
-               NormalizeSearch(payload, Options(raw, fpgw::v1::PAYLOAD_KIND_SEARCH_HIT));
-           if (!result.ok()) return result.status();
-           return NormalizedPage(std::move(result->evaluations));
-         }},
-        {"fingerprint-v3-webhook",
-         [](const rapidjson::Document& doc) {
-           return HasMember(doc, "requestId") && HasMember(doc, "visitorId") &&
-                  !HasMember(doc, "visits");
-         },
-         [](absl::string_view payload, bool raw) {
-           return NormalizedEvaluation(
-               NormalizeWebhook(payload, Options(raw, fpgw::v1::PAYLOAD_KIND_WEBHOOK)));
-         }},
-    };
+  std::vector<PayloadKind> payload_kinds() const override;
+
+ protected:
+  fingerprint::ApiVersion version() const override { return fingerprint::ApiVersion::kV3; }
+  VendorCapabilities AdapterCapabilities(std::shared_ptr<const Endpoint> endpoint) const override {
+    return Offer(std::make_shared<FingerprintV3Adapter>(std::move(endpoint)));
   }
 };
+
+std::vector<PayloadKind> FingerprintV3Factory::payload_kinds() const {
+  return {
+      {"fingerprint-v3-event",
+       [](const rapidjson::Document& doc) { return HasMember(doc, "products"); },
+       [](absl::string_view payload, bool raw) {
+         return NormalizedEvaluation(
+             NormalizeEvent(payload, Options(raw, fpgw::v1::PAYLOAD_KIND_LOOKUP)));
+       }},
+      {"fingerprint-v3-visits",
+       [](const rapidjson::Document& doc) {
+         return HasMember(doc, "visits") && HasMember(doc, "visitorId");
+       },
+       [](absl::string_view payload,
+          bool raw) -> absl::StatusOr<std::unique_ptr<google::protobuf::Message>> {
+         absl::StatusOr<VisitsResult> result =
+             NormalizeVisits(payload, Options(raw, fpgw::v1::PAYLOAD_KIND_HISTORY_ENTRY));
+         if (!result.ok()) return result.status();
+         return NormalizedPage(std::move(result->evaluations));
+       }},
+      {"fingerprint-v3-search",
+       [](const rapidjson::Document& doc) {
+         if (!HasMember(doc, "events")) return false;
+         if (HasMember(doc, "paginationKey")) return true;
+         const rapidjson::Value& events = doc["events"];
+         return events.IsArray() && !events.Empty() && HasMember(events[0], "products");
+       },
+       [](absl::string_view payload,
+          bool raw) -> absl::StatusOr<std::unique_ptr<google::protobuf::Message>> {
+         absl::StatusOr<SearchResult> result =
+             NormalizeSearch(payload, Options(raw, fpgw::v1::PAYLOAD_KIND_SEARCH_HIT));
+         if (!result.ok()) return result.status();
+         return NormalizedPage(std::move(result->evaluations));
+       }},
+      {"fingerprint-v3-webhook",
+       [](const rapidjson::Document& doc) {
+         return HasMember(doc, "requestId") && HasMember(doc, "visitorId") &&
+                !HasMember(doc, "visits");
+       },
+       [](absl::string_view payload, bool raw) {
+         return NormalizedEvaluation(
+             NormalizeWebhook(payload, Options(raw, fpgw::v1::PAYLOAD_KIND_WEBHOOK)));
+       }},
+  };
+}
 
 }  // namespace
 

@@ -95,6 +95,10 @@ absl::StatusOr<std::vector<std::string>> NormalizeRelatedVisitors(absl::string_v
 // Parses either v3 error body. INVALID_ARGUMENT when it is neither shape.
 absl::StatusOr<ErrorBody> ParseErrorBody(absl::string_view body);
 
+// The `error.code` of an error body; "" when the body has none (for v3's plain getVisits errors the
+// HTTP status then decides) or is not an error body at all.
+std::string ReadErrorCode(absl::string_view body);
+
 // The vendor's error codes and what each means for the caller (errors.cc); every other answer
 // goes by its HTTP status (vendors/common/vendor_errors.h).
 ErrorRows ErrorTable();

@@ -11,30 +11,30 @@
 #include "vendors/common/capabilities.h"
 #include "vendors/common/endpoint.h"
 #include "vendors/common/factory.h"
+#include "vendors/fingerprint_common/extension.h"
 #include "vendors/fingerprint_v4/mapper.h"
 
 namespace fpgw::vendors::fingerprint_v4 {
 
-// The vendor's API of the integration: its regional base URL, Bearer auth, v4 error bodies.
-std::shared_ptr<const Endpoint> MakeEndpoint(const fpgw::config::v1::Integration& integration,
-                                             const AdapterDeps& deps);
-
-class FingerprintV4Adapter final : public EventLookup, public EventSearch, public DeviceHistory {
+class FingerprintV4Adapter final : public fingerprint::FingerprintAdapter,
+                                   public EventLookup,
+                                   public DeviceHistory {
  public:
-  explicit FingerprintV4Adapter(std::shared_ptr<const Endpoint> endpoint);
+  explicit FingerprintV4Adapter(std::shared_ptr<const Endpoint> endpoint)
+      : FingerprintAdapter(std::move(endpoint), fingerprint::ApiVersion::kV4) {}
 
+  // GET /events/{event_id}, with `ruleset_id` when the request names one (the verdict is then the
+  // ruleset's action).
   void Evaluate(const fpgw::v1::EvaluateRequest& request, const CallContext& context,
                 Done<fpgw::v1::Evaluation> done) override;
-  void Search(const fpgw::v1::SearchFilter& filter, int page_size, const std::string& cursor,
-              const CallContext& context, Done<EvaluationPage> done) override;
+  // v4 has no visits endpoint: a search by visitor id, newest first.
   void ListDevice(const std::string& device, int page_size, const std::string& cursor,
                   const CallContext& context, Done<EvaluationPage> done) override;
 
  private:
-  MapOptions Options(const CallContext& context, fpgw::v1::PayloadKind kind) const;
-
-  std::shared_ptr<const Endpoint> endpoint_;
-  const std::string region_;
+  // `total_size` when the search asked for `total_hits`.
+  absl::StatusOr<EvaluationPage> ParseSearchPage(absl::string_view body,
+                                                 const MapOptions& options) const override;
 };
 
 // The vendor's extension (listed in vendors/registry.cc).

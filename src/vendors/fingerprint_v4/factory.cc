@@ -2,8 +2,7 @@
 #include <memory>
 #include <utility>
 
-#include "vendors/fingerprint_common/admin.h"
-#include "vendors/fingerprint_common/settings.h"
+#include "vendors/fingerprint_common/extension.h"
 #include "vendors/fingerprint_v4/adapter.h"
 #include "vendors/fingerprint_v4/mapper.h"
 
@@ -20,60 +19,49 @@ absl::StatusOr<std::unique_ptr<google::protobuf::Message>> Page(
   return NormalizedPage(std::move(result->evaluations), result->total_hits);
 }
 
-class FingerprintV4Factory final : public VendorFactory {
+class FingerprintV4Factory final : public fingerprint::FingerprintFactory {
  public:
   absl::string_view name() const override { return "fingerprint_v4"; }
-  fpgw::config::v1::Vendor vendor() const override { return fpgw::config::v1::VENDOR_FINGERPRINT; }
-  absl::string_view api_version() const override { return "v4"; }
   bool default_version() const override { return true; }
-  absl::string_view settings_field() const override { return "fingerprint"; }
-
-  void Check(fpgw::config::v1::Integration* integration, const std::string& path,
-             const fpgw::config::v1::Config&,
-             std::vector<config::ConfigProblem>* problems) const override {
-    fingerprint::CheckIntegration(integration, path, problems);
-  }
-
-  VendorCapabilities Create(const fpgw::config::v1::Integration& integration,
-                            const AdapterDeps& deps) const override {
-    std::shared_ptr<const Endpoint> endpoint = MakeEndpoint(integration, deps);
-    VendorCapabilities capabilities = Offer(std::make_shared<FingerprintV4Adapter>(endpoint));
-    auto admin =
-        std::make_shared<fingerprint::FingerprintAdmin>(endpoint, fingerprint::ApiVersion::kV4);
-    capabilities.updates = admin;
-    capabilities.deletion = admin;
-    return capabilities;
-  }
 
   ErrorRows error_rows() const override { return ErrorTable(); }
+  ErrorCodeReader error_code_reader() const override { return &ReadErrorCode; }
 
-  std::vector<PayloadKind> payload_kinds() const override {
-    return {
-        {"fingerprint-v4-event",
-         [](const rapidjson::Document& doc) { return HasMember(doc, "event_id"); },
-         [](absl::string_view payload, bool raw) {
-           return NormalizedEvaluation(
-               NormalizeEvent(payload, Options(raw, fpgw::v1::PAYLOAD_KIND_LOOKUP)));
-         }},
-        // A webhook body is an Event: only the kind flag tells them apart.
-        {"fingerprint-v4-webhook", nullptr,
-         [](absl::string_view payload, bool raw) {
-           return NormalizedEvaluation(
-               NormalizeEvent(payload, Options(raw, fpgw::v1::PAYLOAD_KIND_WEBHOOK)));
-         }},
-        {"fingerprint-v4-search",
-         [](const rapidjson::Document& doc) {
-           if (!HasMember(doc, "events")) return false;
-           if (HasMember(doc, "pagination_key") || HasMember(doc, "total_hits")) return true;
-           const rapidjson::Value& events = doc["events"];
-           return events.IsArray() && !events.Empty() && HasMember(events[0], "event_id");
-         },
-         [](absl::string_view payload, bool raw) {
-           return Page(NormalizeSearch(payload, Options(raw, fpgw::v1::PAYLOAD_KIND_SEARCH_HIT)));
-         }},
-    };
+  std::vector<PayloadKind> payload_kinds() const override;
+
+ protected:
+  fingerprint::ApiVersion version() const override { return fingerprint::ApiVersion::kV4; }
+  VendorCapabilities AdapterCapabilities(std::shared_ptr<const Endpoint> endpoint) const override {
+    return Offer(std::make_shared<FingerprintV4Adapter>(std::move(endpoint)));
   }
 };
+
+std::vector<PayloadKind> FingerprintV4Factory::payload_kinds() const {
+  return {
+      {"fingerprint-v4-event",
+       [](const rapidjson::Document& doc) { return HasMember(doc, "event_id"); },
+       [](absl::string_view payload, bool raw) {
+         return NormalizedEvaluation(
+             NormalizeEvent(payload, Options(raw, fpgw::v1::PAYLOAD_KIND_LOOKUP)));
+       }},
+      // A webhook body is an Event: only the kind flag tells them apart.
+      {"fingerprint-v4-webhook", nullptr,
+       [](absl::string_view payload, bool raw) {
+         return NormalizedEvaluation(
+             NormalizeEvent(payload, Options(raw, fpgw::v1::PAYLOAD_KIND_WEBHOOK)));
+       }},
+      {"fingerprint-v4-search",
+       [](const rapidjson::Document& doc) {
+         if (!HasMember(doc, "events")) return false;
+         if (HasMember(doc, "pagination_key") || HasMember(doc, "total_hits")) return true;
+         const rapidjson::Value& events = doc["events"];
+         return events.IsArray() && !events.Empty() && HasMember(events[0], "event_id");
+       },
+       [](absl::string_view payload, bool raw) {
+         return Page(NormalizeSearch(payload, Options(raw, fpgw::v1::PAYLOAD_KIND_SEARCH_HIT)));
+       }},
+  };
+}
 
 }  // namespace
 

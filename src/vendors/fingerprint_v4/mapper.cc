@@ -308,4 +308,9 @@ absl::StatusOr<ErrorBody> ParseErrorBody(absl::string_view body) {
   return out;
 }
 
+std::string ReadErrorCode(absl::string_view body) {
+  absl::StatusOr<ErrorBody> error = ParseErrorBody(body);
+  return error.ok() ? error->code : "";
+}
+
 }  // namespace fpgw::vendors::fingerprint_v4

@@ -43,7 +43,8 @@ class FingerprintV4AdapterTest : public ::testing::Test {
     integration.mutable_timeout()->set_seconds(absl::ToInt64Seconds(timeout));
     integration.mutable_timeout()->set_nanos(static_cast<int32_t>(
         absl::ToInt64Nanoseconds(timeout - absl::Seconds(absl::ToInt64Seconds(timeout)))));
-    return std::make_unique<FingerprintV4Adapter>(MakeEndpoint(integration, deps_));
+    return std::make_unique<FingerprintV4Adapter>(fingerprint::MakeEndpoint(
+        integration, deps_, fingerprint::ApiVersion::kV4, &ReadErrorCode, ErrorTable()));
   }
 
   // Evaluates `token`; returns the result and how long it took.
