@@ -12,7 +12,6 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "fpgw/v1/evaluation_service.pb.h"
-#include "http/url.h"
 
 namespace fpgw::vendors::fingerprint {
 
@@ -22,7 +21,8 @@ enum class ApiVersion { kV3, kV4 };
 // "v3" or "v4".
 absl::string_view VersionName(ApiVersion version);
 
-using QueryParams = http::QueryParams;
+// A query: repeated keys stay repeated, order is kept (the type http::QueryParams is).
+using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
 // The search page size fpgw asks for when the caller gives none (v3 requires `limit`).
 inline constexpr int kDefaultSearchPageSize = 10;
