@@ -1,5 +1,6 @@
 // The sandbox that run.sh started for this run, and a fetch that sends an SDK's vendor requests
 // to it (the SDKs keep their vendor URLs, the way a downstream team's CI would use the sandbox).
+// Shared by every vendor's fidelity folder (tests/vendors/<vendor>/fidelity/); it names no vendor.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -7,14 +8,13 @@ const baseUrl = process.env.FPGW_SANDBOX_URL;
 const stateDir = process.env.FPGW_SANDBOX_STATE;
 if (!baseUrl || !stateDir) throw new Error('run through run.sh: FPGW_SANDBOX_URL/STATE are not set');
 
-const read = (name) => readFileSync(join(stateDir, name), 'utf8').trim();
-
 export const sandbox = {
   baseUrl,
-  fingerprintV4Key: read('fingerprint_v4.key'),
-  fingerprintV3Key: read('fingerprint_v3.key'),
-  // "project_id:secret"
-  stytchCredential: read('stytch.credential'),
+  // The credential of a sandbox module, from the key file `fpgw sandbox` wrote for it in its
+  // state directory (the module's SandboxVendorInfo::credential_file, e.g. "acme.key").
+  credential(keyFile) {
+    return readFileSync(join(stateDir, keyFile), 'utf8').trim();
+  },
   // A fetch that sends requests for `vendorOrigin` to the sandbox.
   fetchTo(vendorOrigin) {
     return (input, init) => {

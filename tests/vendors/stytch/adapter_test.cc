@@ -15,20 +15,20 @@
 #include "credentials/credential_store.h"
 #include "fpgw/v1/admin_service.grpc.pb.h"
 #include "gmock/gmock.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "rapidjson/document.h"
-#include "server/gateway.h"
 #include "testing/fixtures.h"
+#include "testing/gateway_harness.h"
 #include "testing/scripted_http_client.h"
 #include "testing/status_matchers.h"
-#include "vendors/registry.h"
 
 namespace fpgw::vendors::stytch {
 namespace {
 
 using ::fpgw::testing::Answer;
+using ::fpgw::testing::GatewayConfigBuilder;
+using ::fpgw::testing::GatewayHarness;
+using ::fpgw::testing::GatewayHarnessOptions;
 using ::fpgw::testing::HasReason;
 using ::fpgw::testing::HeaderOf;
 using ::fpgw::testing::IsOk;
@@ -196,36 +196,27 @@ TEST_F(StytchAdapterTest, RulesAndVerdictReasonsPostTheirBodies) {
   EXPECT_TRUE(Json(http_->requests()[1].body)["overrides_only"].GetBool());
 }
 
-// The server's pager, with the rules of a vendor that repeats the cursor it was given.
+// The server's pager, with the rules of a vendor that repeats the cursor it was given: the whole
+// gateway (tests/testing/gateway_harness.h) with the scripted transport in place of libcurl.
 TEST(StytchRulesPaging, AVendorRepeatingTheCursorEndsTheListing) {
-  setenv(kCredentialEnv, kCredential, 1);
   async::TimerQueue timers;
   auto http = std::make_shared<ScriptedHttpClient>(&timers);
   const std::string page = R"({"status_code": 200, "next_cursor": "same", "rules": []})";
   http->SetDefault(Answer(200, page));
-  fpgw::config::v1::Config config;
-  const auto problems = ParseConfig(
-      "server: {listen: ['127.0.0.1:0']}\n"
-      "tenants:\n  - name: t\n    integrations:\n"
-      "      - {name: st, vendor: stytch, base_url: 'https://stytch.test', credential: {env: " +
-          std::string(kCredentialEnv) + "}}\n",
-      &config);
-  ASSERT_TRUE(problems.empty()) << config::FormatProblems(problems);
-  absl::StatusOr<std::unique_ptr<server::Gateway>> gateway = server::Gateway::Start(config, http);
-  ASSERT_THAT(gateway, IsOk());
-  auto stub = fpgw::v1::AdminService::NewStub(
-      grpc::CreateChannel((*gateway)->listening().front(), grpc::InsecureChannelCredentials()));
+  GatewayHarnessOptions options;
+  options.http_client = http;
+  absl::StatusOr<std::unique_ptr<GatewayHarness>> harness = GatewayHarness::Start(
+      [](GatewayConfigBuilder& config) { config.AddIntegration("st", "stytch"); }, options);
+  ASSERT_THAT(harness, IsOk());
 
   fpgw::v1::ListRulesRequest request;
   fpgw::v1::ListRulesResponse first;
-  grpc::ClientContext first_context;
-  ASSERT_THAT(stub->ListRules(&first_context, request, &first), IsOk());
+  ASSERT_THAT((*harness)->Call(&fpgw::v1::AdminService::Stub::ListRules, request, &first), IsOk());
   ASSERT_FALSE(first.next_page_token().empty()) << "the first page has a next cursor";
 
   request.set_page_token(first.next_page_token());
   fpgw::v1::ListRulesResponse second;
-  grpc::ClientContext second_context;
-  ASSERT_THAT(stub->ListRules(&second_context, request, &second), IsOk());
+  ASSERT_THAT((*harness)->Call(&fpgw::v1::AdminService::Stub::ListRules, request, &second), IsOk());
   // The vendor answered "same" for cursor "same": the listing ends here.
   EXPECT_TRUE(second.next_page_token().empty());
   EXPECT_EQ(http->requests().size(), 2u);

@@ -6,10 +6,10 @@ import {
   RequestError,
   TooManyRequestsError,
 } from '@fingerprint/node-sdk';
-import { sandbox } from './sandbox.mjs';
+import { sandbox } from '../../../fidelity/sandbox.mjs';
 
 const client = new FingerprintServerApiClient({
-  apiKey: sandbox.fingerprintV4Key,
+  apiKey: sandbox.credential('fingerprint_v4.key'),
   fetch: sandbox.fetchTo('https://api.fpjs.io'),
 });
 

@@ -6,10 +6,10 @@ import {
   RequestError,
   TooManyRequestsError,
 } from '@fingerprintjs/fingerprintjs-pro-server-api';
-import { sandbox } from './sandbox.mjs';
+import { sandbox } from '../../../fidelity/sandbox.mjs';
 
 const client = new FingerprintJsServerApiClient({
-  apiKey: sandbox.fingerprintV3Key,
+  apiKey: sandbox.credential('fingerprint_v3.key'),
   fetch: sandbox.fetchTo('https://api.fpjs.io'),
 });
 

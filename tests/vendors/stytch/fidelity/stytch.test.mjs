@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as stytch from 'stytch';
-import { sandbox } from './sandbox.mjs';
+import { sandbox } from '../../../fidelity/sandbox.mjs';
 
-const [projectId, secret] = sandbox.stytchCredential.split(/:(.*)/s);
+const [projectId, secret] = sandbox.credential('stytch.credential').split(/:(.*)/s);
 const client = new stytch.Client({ project_id: projectId, secret, fraud_env: `${sandbox.baseUrl}/` });
 
 test('fingerprint lookup returns a verdict the SDK parses', async () => {
