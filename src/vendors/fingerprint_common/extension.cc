@@ -63,8 +63,8 @@ absl::string_view FingerprintFactory::api_version() const { return VersionName(v
 
 absl::string_view FingerprintFactory::settings_field() const { return "fingerprint"; }
 
-void FingerprintFactory::Check(fpgw::config::v1::Integration* integration,
-                               const std::string& path, const fpgw::config::v1::Config&,
+void FingerprintFactory::Check(fpgw::config::v1::Integration* integration, const std::string& path,
+                               const fpgw::config::v1::Config&,
                                std::vector<config::ConfigProblem>* problems) const {
   CheckIntegration(integration, path, problems);
 }

@@ -20,8 +20,7 @@ namespace fpgw::vendors::fingerprint {
 // The integration's endpoint for `version`, reading error codes with `read_error_code`.
 std::shared_ptr<const Endpoint> MakeEndpoint(const fpgw::config::v1::Integration& integration,
                                              const AdapterDeps& deps, ApiVersion version,
-                                             ErrorCodeReader read_error_code,
-                                             ErrorRows error_rows);
+                                             ErrorCodeReader read_error_code, ErrorRows error_rows);
 
 // The mapping context of one call through `endpoint`: region, integration, kind, now, raw view.
 MapOptions CallOptions(const Endpoint& endpoint, const CallContext& context,
@@ -46,7 +45,7 @@ class FingerprintAdapter : public EventSearch {
   }
   // The page of a search answer of this version.
   virtual absl::StatusOr<EvaluationPage> ParseSearchPage(absl::string_view body,
-                                                          const MapOptions& options) const = 0;
+                                                         const MapOptions& options) const = 0;
 
   const std::shared_ptr<const Endpoint> endpoint_;
   const ApiVersion version_;
