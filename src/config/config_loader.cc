@@ -15,6 +15,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
+#include "config/trust.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/duration.pb.h"
 #include "google/protobuf/reflection.h"
@@ -242,15 +243,6 @@ bool IsLoopbackUrl(absl::string_view url) {
   return false;
 }
 
-// True when `address` is a Unix socket or a loopback TCP address: only processes on this host
-// (the application beside a sidecar, or the mesh proxy) can reach it.
-bool IsLocalListener(absl::string_view address) {
-  if (absl::StartsWith(address, "unix:")) return true;
-  const size_t colon = address.rfind(':');
-  const absl::string_view host = address.substr(0, colon);
-  return host == "127.0.0.1" || host == "localhost" || host == "[::1]";
-}
-
 // The vendor names a config may use, from the schema's Vendor enum, in lower case.
 std::string VendorNames() {
   const pb::EnumDescriptor* vendors = fpgw::config::v1::Vendor_descriptor();
@@ -286,22 +278,6 @@ void ValidateSecretRef(const fpgw::config::v1::SecretRef& ref, const std::string
 
 void Validate(Config* config, const IntegrationRules& rules, std::vector<ConfigProblem>* problems) {
   auto* server = config->mutable_server();
-  if (server->listen().empty()) server->add_listen("127.0.0.1:50051");
-  for (int i = 0; i < server->listen_size(); ++i) {
-    const std::string& addr = server->listen(i);
-    const std::string path = absl::StrCat("server.listen[", i, "]");
-    if (absl::StartsWith(addr, "unix:")) {
-      if (addr.size() <= 5) problems->push_back({path, "unix: needs a socket path"});
-      continue;
-    }
-    const size_t colon = addr.rfind(':');
-    int port = 0;
-    if (colon == std::string::npos || colon == 0 ||
-        !absl::SimpleAtoi(absl::string_view(addr).substr(colon + 1), &port) || port < 0 ||
-        port > 65535) {
-      problems->push_back({path, "expected host:port or unix:/path"});
-    }
-  }
   if (!server->has_drain_grace_period()) server->mutable_drain_grace_period()->set_seconds(10);
   if (!server->has_drain_delay()) {
     // Long enough for health watchers and load balancers to see NOT_SERVING, never longer than
@@ -317,9 +293,6 @@ void Validate(Config* config, const IntegrationRules& rules, std::vector<ConfigP
     problems->push_back({"server.max_send_message_bytes", "must not be negative"});
   }
   if (server->max_send_message_bytes() == 0) server->set_max_send_message_bytes(16 << 20);
-  if (server->has_page_token_key()) {
-    ValidateSecretRef(server->page_token_key(), "server.page_token_key", *config, true, problems);
-  }
   auto* http = config->mutable_http();
   if (http->max_response_bytes() < 0) {
     problems->push_back({"http.max_response_bytes", "must not be negative"});
@@ -329,27 +302,23 @@ void Validate(Config* config, const IntegrationRules& rules, std::vector<ConfigP
     problems->push_back({"http.max_response_bytes", "must be at most 256 MiB"});
   }
   if (!http->has_connect_timeout()) http->mutable_connect_timeout()->set_seconds(2);
+  if (!http->proxy().empty()) {
+    absl::string_view proxy = http->proxy();
+    const bool scheme =
+        absl::ConsumePrefix(&proxy, "http://") || absl::ConsumePrefix(&proxy, "https://");
+    const absl::string_view authority = proxy.substr(0, proxy.find('/'));
+    if (!scheme || authority.empty()) {
+      problems->push_back({"http.proxy", "expected http://host:port or https://host:port"});
+    } else if (absl::StrContains(authority, '@')) {
+      problems->push_back({"http.proxy", "must not hold credentials (user:password@)"});
+    }
+  }
 
   if (config->tenants().empty())
     problems->push_back({"tenants", "at least one tenant is required"});
-  if (!server->tenant_header().empty()) {
-    // The header is trusted as is: only a mesh proxy or a local application may set it, so fpgw
-    // must not be reachable from the network while caller authentication is delegated to it.
-    for (int i = 0; i < server->listen_size(); ++i) {
-      if (!IsLocalListener(server->listen(i))) {
-        problems->push_back({absl::StrCat("server.listen[", i, "]"),
-                             "with server.tenant_header set, listen only on loopback or a Unix "
-                             "socket (behind a mesh proxy that authenticates callers)"});
-      }
-    }
-  }
   if (server->has_drain_delay() &&
       ToDuration(server->drain_delay()) > ToDuration(server->drain_grace_period())) {
     problems->push_back({"server.drain_delay", "must not exceed server.drain_grace_period"});
-  }
-  if (config->tenants_size() > 1 && server->tenant_header().empty()) {
-    problems->push_back({"server.tenant_header",
-                         "several tenants need a tenant_header that names the caller's tenant"});
   }
   std::set<std::string> tenant_names;
   for (int t = 0; t < config->tenants_size(); ++t) {
@@ -391,6 +360,26 @@ void Validate(Config* config, const IntegrationRules& rules, std::vector<ConfigP
       }
     }
   }
+  // Listeners, callers and page-token keys refer to the tenants: checked last.
+  ValidateTrust(config, problems);
+  for (int i = 0; i < server->listeners_size(); ++i) {
+    if (server->listeners(i).has_tls()) {
+      ValidateSecretRef(server->listeners(i).tls().key(),
+                        absl::StrCat("server.listeners[", i, "].tls.key"), *config, true, problems);
+    }
+  }
+  for (int i = 0; i < server->callers_size(); ++i) {
+    if (server->callers(i).has_bearer_token_sha256()) {
+      ValidateSecretRef(server->callers(i).bearer_token_sha256(),
+                        absl::StrCat("server.callers[", i, "].bearer_token_sha256"), *config, true,
+                        problems);
+    }
+  }
+  for (int i = 0; i < server->page_tokens().keys_size(); ++i) {
+    ValidateSecretRef(server->page_tokens().keys(i).key(),
+                      absl::StrCat("server.page_tokens.keys[", i, "].key"), *config, true,
+                      problems);
+  }
 }
 
 }  // namespace
@@ -418,7 +407,7 @@ std::string SecretRefName(const fpgw::config::v1::SecretRef& ref) {
 }
 
 std::vector<ConfigProblem> ParseConfig(absl::string_view yaml, const IntegrationRules& rules,
-                                       Config* out) {
+                                       Config* out, const ConfigOverrides& overrides) {
   std::vector<ConfigProblem> problems;
   out->Clear();
   YAML::Node root;
@@ -434,6 +423,8 @@ std::vector<ConfigProblem> ParseConfig(absl::string_view yaml, const Integration
     return problems;
   }
   YamlToProto(&problems).Message(root, "", out);
+  // Overrides go through the same checks as the file.
+  if (!overrides.listen.empty()) OverrideListenAddress(overrides.listen, out);
   // Semantic checks run even after schema problems, so one run reports every problem.
   Validate(out, rules, &problems);
   return problems;
@@ -446,7 +437,8 @@ std::string FormatProblems(const std::vector<ConfigProblem>& problems) {
   return absl::StrJoin(lines, "\n");
 }
 
-absl::StatusOr<Config> LoadConfigFile(const std::string& path, const IntegrationRules& rules) {
+absl::StatusOr<Config> LoadConfigFile(const std::string& path, const IntegrationRules& rules,
+                                      const ConfigOverrides& overrides) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat("config file ", path, " cannot be opened"));
   std::string text(kMaxConfigBytes + 1, '\0');
@@ -457,7 +449,7 @@ absl::StatusOr<Config> LoadConfigFile(const std::string& path, const Integration
         absl::StrCat("config file ", path, " is larger than 1 MiB"));
   }
   Config config;
-  std::vector<ConfigProblem> problems = ParseConfig(text, rules, &config);
+  std::vector<ConfigProblem> problems = ParseConfig(text, rules, &config, overrides);
   if (!problems.empty()) {
     return absl::InvalidArgumentError(absl::StrCat("config file ", path, " has ", problems.size(),
                                                    " problem(s):\n", FormatProblems(problems)));

@@ -34,15 +34,24 @@ class IntegrationRules {
                      std::vector<ConfigProblem>* problems) const = 0;
 };
 
+// What a container platform may set over the file (flags, environment), applied before the
+// config is validated, so that it passes the same checks.
+struct ConfigOverrides {
+  // Replaces the listening address (config/trust.h, OverrideListenAddress). Empty: none.
+  std::string listen;
+};
+
 // Parses YAML text into a Config and validates it, integrations also by `rules`. Returns every
 // problem found; an empty vector means `out` is a valid config with defaults filled in.
 std::vector<ConfigProblem> ParseConfig(absl::string_view yaml, const IntegrationRules& rules,
-                                       fpgw::config::v1::Config* out);
+                                       fpgw::config::v1::Config* out,
+                                       const ConfigOverrides& overrides = {});
 
 // Reads and parses a file. Errors: NOT_FOUND / FAILED_PRECONDITION when the file cannot be read;
 // INVALID_ARGUMENT listing every problem ("path: message", one per line).
 absl::StatusOr<fpgw::config::v1::Config> LoadConfigFile(const std::string& path,
-                                                        const IntegrationRules& rules);
+                                                        const IntegrationRules& rules,
+                                                        const ConfigOverrides& overrides = {});
 
 // Formats problems one per line.
 std::string FormatProblems(const std::vector<ConfigProblem>& problems);

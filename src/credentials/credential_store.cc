@@ -1,22 +1,23 @@
 // Environment-variable and directory-of-files credential stores.
 #include "credentials/credential_store.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "absl/time/clock.h"
+#include "common/wipe.h"
 
 namespace fpgw::credentials {
 namespace {
 
-std::string TrimNewlines(std::string value) {
-  while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
+absl::string_view TrimNewlines(absl::string_view value) {
+  while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.remove_suffix(1);
   return value;
 }
 
@@ -47,48 +48,53 @@ absl::StatusOr<Secret> EnvCredentialStore::Get(absl::string_view name) const {
     return absl::FailedPreconditionError(
         absl::StrCat("environment variable ", name, " is too long"));
   }
-  return Secret(TrimNewlines(value));
+  return Secret(TrimNewlines(absl::string_view(value)));
 }
 
 absl::StatusOr<Secret> FileCredentialStore::Get(absl::string_view name) const {
   if (absl::Status s = CheckName(name); !s.ok()) return s;
-  const absl::Time now = absl::Now();
-  {
-    absl::MutexLock lock(&mu_);
-    auto it = cache_.find(name);
-    if (it != cache_.end() && now - it->second.read_at < refresh_interval_) return it->second.value;
-  }
-  absl::StatusOr<Secret> secret = Read(name);
-  if (!secret.ok()) return secret;
-  absl::MutexLock lock(&mu_);
-  cache_[std::string(name)] = Cached{*secret, now};
-  return secret;
-}
-
-absl::StatusOr<Secret> FileCredentialStore::Read(absl::string_view name) const {
   if (directory_.empty()) {
     return absl::FailedPreconditionError(
         absl::StrCat("secret file ", name, " named but no secret_stores.directory is configured"));
   }
   const std::string path = absl::StrCat(directory_, "/", name);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  // Plain read(2) into one buffer that is wiped: no stream buffer keeps a copy.
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
     const int err = errno;
     if (err == ENOENT)
       return absl::NotFoundError(absl::StrCat("secret file ", name, " does not exist"));
     return absl::FailedPreconditionError(
         absl::StrCat("secret file ", name, " cannot be read: ", std::strerror(err)));
   }
-  std::string value;
-  value.resize(kMaxSecretBytes + 1);
-  in.read(value.data(), static_cast<std::streamsize>(value.size()));
-  value.resize(static_cast<size_t>(in.gcount()));
-  if (value.size() > kMaxSecretBytes) {
+  std::string value(kMaxSecretBytes + 1, '\0');
+  size_t size = 0;
+  while (size < value.size()) {
+    const ssize_t n = read(fd, value.data() + size, value.size() - size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      close(fd);
+      WipeBuffer(value);
+      return absl::FailedPreconditionError(
+          absl::StrCat("secret file ", name, " cannot be read: ", std::strerror(err)));
+    }
+    if (n == 0) break;
+    size += static_cast<size_t>(n);
+  }
+  close(fd);
+  if (size > kMaxSecretBytes) {
+    WipeBuffer(value);
     return absl::FailedPreconditionError(absl::StrCat("secret file ", name, " is too large"));
   }
-  value = TrimNewlines(std::move(value));
-  if (value.empty()) return absl::NotFoundError(absl::StrCat("secret file ", name, " is empty"));
-  return Secret(std::move(value));
+  Secret secret(TrimNewlines(absl::string_view(value.data(), size)));
+  WipeBuffer(value);
+  if (secret.empty()) return absl::NotFoundError(absl::StrCat("secret file ", name, " is empty"));
+  return secret;
+}
+
+bool RoutingCredentialStore::IsFileReference(absl::string_view reference) {
+  return absl::StartsWith(reference, "file:");
 }
 
 absl::StatusOr<Secret> RoutingCredentialStore::Get(absl::string_view reference) const {

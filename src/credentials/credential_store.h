@@ -4,15 +4,11 @@
 #ifndef FPGW_CREDENTIALS_CREDENTIAL_STORE_H_
 #define FPGW_CREDENTIALS_CREDENTIAL_STORE_H_
 
-#include <map>
 #include <memory>
 #include <string>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
-#include "absl/time/time.h"
 #include "credentials/secret.h"
 
 namespace fpgw::credentials {
@@ -29,8 +25,7 @@ class CredentialStore {
   virtual absl::StatusOr<Secret> Get(absl::string_view name) const = 0;
 };
 
-// Reads secrets from environment variables. Reads the environment on every call, so a
-// supervisor that re-execs with new values is honoured; the value is trimmed of trailing newlines.
+// Reads secrets from environment variables; the value is trimmed of trailing newlines.
 class EnvCredentialStore final : public CredentialStore {
  public:
   absl::StatusOr<Secret> Get(absl::string_view name) const override;
@@ -38,27 +33,17 @@ class EnvCredentialStore final : public CredentialStore {
 
 // Reads secrets from files in one directory, laid out like a Kubernetes secret volume
 // (`<dir>/<name>`, where `<name>` may be a symlink into a `..data` directory swapped atomically
-// on rotation). A value read is reused for `refresh_interval`, then the file is read again, so
-// rotation is picked up without restart and the request path reads no file in between. Trailing
-// newlines are trimmed. Names may not contain '/' or start with '.'.
+// on rotation). Reads the file on every call: SecretRegistry keeps what was read and decides when
+// to read again. Trailing newlines are trimmed. Names may not contain '/' or start with '.'.
 class FileCredentialStore final : public CredentialStore {
  public:
-  explicit FileCredentialStore(std::string directory,
-                               absl::Duration refresh_interval = absl::Seconds(2))
-      : directory_(std::move(directory)), refresh_interval_(refresh_interval) {}
+  explicit FileCredentialStore(std::string directory) : directory_(std::move(directory)) {}
   absl::StatusOr<Secret> Get(absl::string_view name) const override;
 
- private:
-  absl::StatusOr<Secret> Read(absl::string_view name) const;
+  const std::string& directory() const { return directory_; }
 
-  struct Cached {
-    Secret value;
-    absl::Time read_at;
-  };
+ private:
   const std::string directory_;
-  const absl::Duration refresh_interval_;
-  mutable absl::Mutex mu_;
-  mutable std::map<std::string, Cached, std::less<>> cache_ ABSL_GUARDED_BY(mu_);
 };
 
 // Routes "env:NAME" to an EnvCredentialStore and "file:NAME" to a FileCredentialStore, the two
@@ -67,6 +52,10 @@ class RoutingCredentialStore final : public CredentialStore {
  public:
   explicit RoutingCredentialStore(std::string directory) : files_(std::move(directory)) {}
   absl::StatusOr<Secret> Get(absl::string_view reference) const override;
+
+  // True for a "file:" reference, which may change while fpgw runs.
+  static bool IsFileReference(absl::string_view reference);
+  const std::string& directory() const { return files_.directory(); }
 
  private:
   EnvCredentialStore env_;

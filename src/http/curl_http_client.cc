@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <climits>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <type_traits>
 #include <utility>
 
@@ -15,6 +17,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "common/wipe.h"
 
 namespace fpgw::http {
 
@@ -34,15 +37,26 @@ struct EasyDeleter {
 };
 using EasyPtr = std::unique_ptr<CURL, EasyDeleter>;
 
+// Header lists may hold credentials: every line is wiped before the list is freed.
 struct SlistDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+  void operator()(curl_slist* list) const {
+    for (curl_slist* node = list; node != nullptr; node = node->next) {
+      if (node->data != nullptr) WipeBytes(node->data, std::strlen(node->data));
+    }
+    curl_slist_free_all(list);
+  }
 };
 using SlistPtr = std::unique_ptr<curl_slist, SlistDeleter>;
 
 // curl_global_init is not safe to race with other libcurl calls; a function-local static runs it
 // exactly once per process, before the first client exists.
 absl::Status GlobalInit() {
-  static const CURLcode kResult = curl_global_init(CURL_GLOBAL_DEFAULT);
+  static const CURLcode kResult = [] {
+    // libcurl's OpenSSL backend writes every TLS session key to the file this names, read once
+    // here: vendor traffic (and the keys in it) must not be decryptable from a variable.
+    unsetenv("SSLKEYLOGFILE");
+    return curl_global_init(CURL_GLOBAL_DEFAULT);
+  }();
   if (kResult != CURLE_OK) {
     return absl::InternalError(absl::StrCat("curl_global_init: ", curl_easy_strerror(kResult)));
   }
@@ -390,14 +404,20 @@ void CurlHttpClient::AddTransfer(PendingStart start) {
                                          : absl::StrCat(header.name, ": ", header.value));
   }
   if (!has_expect) lines.push_back("Expect:");
-  for (const std::string& line : lines) {
-    curl_slist* head = curl_slist_append(t.header_list.get(), line.c_str());
+  bool appended = true;
+  for (std::string& line : lines) {
+    curl_slist* head = appended ? curl_slist_append(t.header_list.get(), line.c_str()) : nullptr;
+    WipeBuffer(line);  // libcurl keeps its own copy, wiped with the list.
     if (head == nullptr) {
-      std::move(t.done)(absl::InternalError("curl_slist_append failed"));
-      return;
+      appended = false;
+      continue;
     }
     static_cast<void>(t.header_list.release());  // `head` is the same list, now longer.
     t.header_list.reset(head);
+  }
+  if (!appended) {
+    std::move(t.done)(absl::InternalError("curl_slist_append failed"));
+    return;
   }
 
   using L = long;  // NOLINT(runtime/int): libcurl's option type.
@@ -411,6 +431,8 @@ void CurlHttpClient::AddTransfer(PendingStart start) {
   opt.Set(CURLOPT_SSL_VERIFYPEER, L{1});
   opt.Set(CURLOPT_SSL_VERIFYHOST, L{2});
   if (!options_.ca_bundle_path.empty()) opt.Set(CURLOPT_CAINFO, options_.ca_bundle_path.c_str());
+  // Always set: "" makes libcurl ignore HTTPS_PROXY, ALL_PROXY and the rest of its environment.
+  opt.Set(CURLOPT_PROXY, options_.proxy.c_str());
   if (http2_) {
     opt.Set(CURLOPT_HTTP_VERSION, static_cast<L>(CURL_HTTP_VERSION_2TLS));
     // Prefer waiting for a connection that may multiplex over opening a parallel one. Only for

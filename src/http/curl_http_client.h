@@ -45,6 +45,9 @@ struct CurlHttpClientOptions {
   // Offer HTTP/2 via ALPN on https:// (plain http:// always uses HTTP/1.1). Ignored when the
   // linked libcurl lacks HTTP/2 support.
   bool enable_http2 = true;
+  // Proxy URL (CURLOPT_PROXY). Empty: none, whatever the environment says (HTTPS_PROXY,
+  // ALL_PROXY and the like are never read).
+  std::string proxy;
 };
 
 // Maps a libcurl transfer result to a Status: the one table for transport failures.

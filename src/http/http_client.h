@@ -19,6 +19,8 @@ namespace fpgw::http {
 struct Header {
   std::string name;
   std::string value;
+  // The value holds a credential: every buffer that held it is wiped when the request is done.
+  bool sensitive = false;
 };
 
 // A request to send.
@@ -30,6 +32,14 @@ struct HttpRequest {
   std::string body;
   // Whole-request timeout (connect + send + receive). Callers derive it from their deadline.
   absl::Duration timeout = absl::Seconds(5);
+
+  HttpRequest() = default;
+  HttpRequest(const HttpRequest&) = default;
+  HttpRequest& operator=(const HttpRequest&) = default;
+  HttpRequest(HttpRequest&&) noexcept = default;
+  HttpRequest& operator=(HttpRequest&&) noexcept = default;
+  // Wipes the values of sensitive headers.
+  ~HttpRequest();
 };
 
 // A response as received.

@@ -37,6 +37,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "config/config_loader.h"
+#include "credentials/secret.h"
 #include "google/protobuf/stubs/common.h"
 #include "grpcpp/grpcpp.h"
 #include "main/normalize.h"
@@ -145,8 +146,14 @@ int WaitForSignal(const sigset_t& set) {
 
 int Serve() {
   const sigset_t signals = BlockShutdownSignals();
+  // fpgw holds other teams' vendor keys: no core file may carry them off.
+  if (!fpgw::credentials::DisableCoreDumps()) {
+    Log(LogLevel::kWarning, "core dumps could not be turned off");
+  }
   const std::string config_path = FlagOrEnv(absl::GetFlag(FLAGS_config), "FPGW_CONFIG");
-  const std::string listen = FlagOrEnv(absl::GetFlag(FLAGS_listen), "FPGW_LISTEN");
+  // The override goes through the same checks as the file: it can move a listener, never open it.
+  fpgw::config::ConfigOverrides overrides;
+  overrides.listen = FlagOrEnv(absl::GetFlag(FLAGS_listen), "FPGW_LISTEN");
   fpgw::config::v1::Config config;
   std::unique_ptr<fpgw::sandbox::Sandbox> sandbox;
 
@@ -170,19 +177,30 @@ int Serve() {
       return 1;
     }
     sandbox = *std::move(started);
-    // One tenant with the integrations of every vendor module; the first is the default.
-    const std::string yaml =
-        absl::StrCat("server:\n  listen: [\"", listen.empty() ? "127.0.0.1:50051" : listen, "\"]\n",
-                     "http:\n  ca_bundle_path: \"", sandbox->ca_cert_path(), "\"\n",
-                     "tenants:\n"
-                     "  - name: sandbox\n"
-                     "    integrations:\n",
-                     SandboxIntegrationsYaml(sandbox->base_url()));
-    std::vector<fpgw::config::ConfigProblem> problems = fpgw::vendors::ParseConfig(yaml, &config);
+    // One tenant with the integrations of every vendor module (the first is the default), served
+    // on loopback to every local process (local trust) with both services.
+    const std::string yaml = absl::StrCat(
+        "server:\n"
+        "  listeners:\n"
+        "    - address: \"127.0.0.1:50051\"\n"
+        "      authentication: [local]\n"
+        "  callers:\n"
+        "    - name: local\n"
+        "      tenant: sandbox\n"
+        "      local: true\n"
+        "      services: [evaluation, admin]\n",
+        "http:\n  ca_bundle_path: \"", sandbox->ca_cert_path(), "\"\n",
+        "tenants:\n"
+        "  - name: sandbox\n"
+        "    integrations:\n",
+        SandboxIntegrationsYaml(sandbox->base_url()));
+    std::vector<fpgw::config::ConfigProblem> problems =
+        fpgw::vendors::ParseConfig(yaml, &config, overrides);
     if (!problems.empty()) {
-      Log(LogLevel::kError, "internal sandbox config is invalid",
-          {{"problems", fpgw::config::FormatProblems(problems)}});
-      return 1;
+      // Only an override can make it invalid (--listen on an address other hosts reach).
+      std::fprintf(stderr, "fpgw: sandbox mode cannot serve so:\n%s\n",
+                   fpgw::config::FormatProblems(problems).c_str());
+      return 2;
     }
     Log(LogLevel::kInfo, "sandbox started",
         {{"base_url", sandbox->base_url()}, {"ca_cert", sandbox->ca_cert_path()}});
@@ -196,16 +214,13 @@ int Serve() {
       }
     }
   } else {
-    absl::StatusOr<fpgw::config::v1::Config> loaded = fpgw::vendors::LoadConfigFile(config_path);
+    absl::StatusOr<fpgw::config::v1::Config> loaded =
+        fpgw::vendors::LoadConfigFile(config_path, overrides);
     if (!loaded.ok()) {
       std::fprintf(stderr, "fpgw: %s\n", std::string(loaded.status().message()).c_str());
       return 2;
     }
     config = *std::move(loaded);
-    if (!listen.empty()) {
-      config.mutable_server()->clear_listen();
-      config.mutable_server()->add_listen(listen);
-    }
   }
 
   absl::StatusOr<std::unique_ptr<fpgw::server::Gateway>> gateway =
@@ -276,7 +291,11 @@ int CheckConfig(const std::vector<char*>& args) {
     std::fprintf(stderr, "usage: fpgw check-config FILE\n");
     return 2;
   }
-  absl::StatusOr<fpgw::config::v1::Config> config = fpgw::vendors::LoadConfigFile(args[2]);
+  // With the listen override the server would get, so that the check is of what would run.
+  fpgw::config::ConfigOverrides overrides;
+  overrides.listen = FlagOrEnv(absl::GetFlag(FLAGS_listen), "FPGW_LISTEN");
+  absl::StatusOr<fpgw::config::v1::Config> config =
+      fpgw::vendors::LoadConfigFile(args[2], overrides);
   if (!config.ok()) {
     std::fprintf(stderr, "%s\n", std::string(config.status().message()).c_str());
     return 1;
@@ -369,9 +388,10 @@ const std::vector<Command>& Commands() {
        {"listen", "state_dir", "seed"},
        [](const std::vector<char*>&) { return RunSandbox(); }},
       {"check-config",
-       "fpgw check-config FILE",
-       "Validate a config file, listing every problem with its field path.",
-       {},
+       "fpgw check-config [--listen=ADDR] FILE",
+       "Validate a config file, listing every problem with its field path; with the listen "
+       "override (--listen or FPGW_LISTEN) that serving would apply.",
+       {"listen"},
        CheckConfig},
       {"normalize",
        "fpgw normalize [--kind=K] [--full] [FILE|-]",

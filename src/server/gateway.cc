@@ -1,7 +1,6 @@
 // Server assembly and drain.
 #include "server/gateway.h"
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "config/config_loader.h"
@@ -9,70 +8,116 @@
 #include "grpc/health/v1/health.pb.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
-#include "grpcpp/security/server_credentials.h"
-#include "grpcpp/server_builder.h"
 #include "http/curl_http_client.h"
 #include "telemetry/log.h"
+#include "vendors/registry.h"
 
 namespace fpgw::server {
-namespace {
 
-constexpr const char* kServiceNames[] = {"fpgw.v1.EvaluationService", "fpgw.v1.AdminService"};
+using telemetry::Log;
+using telemetry::LogLevel;
 
-void SetServing(grpc::Server* server, bool serving) {
-  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
-  if (health == nullptr) return;
-  health->SetServingStatus(serving);  // The overall status ("").
-  for (const char* name : kServiceNames) health->SetServingStatus(name, serving);
+std::vector<credentials::SecretUse> SecretUses(const fpgw::config::v1::Config& config) {
+  std::vector<credentials::SecretUse> uses;
+  for (int t = 0; t < config.tenants_size(); ++t) {
+    for (int i = 0; i < config.tenants(t).integrations_size(); ++i) {
+      const auto& integration = config.tenants(t).integrations(i);
+      if (integration.credential().source_case() == fpgw::config::v1::SecretRef::SOURCE_NOT_SET) {
+        continue;
+      }
+      uses.push_back({absl::StrCat("tenants[", t, "].integrations[", i, "].credential"),
+                      config::SecretRefName(integration.credential()),
+                      vendors::CredentialCheck(integration)});
+    }
+  }
+  const auto& server = config.server();
+  for (int i = 0; i < server.listeners_size(); ++i) {
+    if (!server.listeners(i).has_tls()) continue;
+    uses.push_back({absl::StrCat("server.listeners[", i, "].tls.key"),
+                    config::SecretRefName(server.listeners(i).tls().key()),
+                    Listeners::TlsKeyCheck(server.listeners(i).tls().cert_file())});
+  }
+  for (int i = 0; i < server.callers_size(); ++i) {
+    if (!server.callers(i).has_bearer_token_sha256()) continue;
+    uses.push_back({absl::StrCat("server.callers[", i, "].bearer_token_sha256"),
+                    config::SecretRefName(server.callers(i).bearer_token_sha256()),
+                    &auth::Callers::CheckTokenHashes});
+  }
+  for (int i = 0; i < server.page_tokens().keys_size(); ++i) {
+    uses.push_back({absl::StrCat("server.page_tokens.keys[", i, "].key"),
+                    config::SecretRefName(server.page_tokens().keys(i).key()),
+                    &PageTokenCodec::CheckKey});
+  }
+  return uses;
 }
 
-}  // namespace
-
-absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(
-    const fpgw::config::v1::Config& config, std::shared_ptr<http::HttpClient> http_client) {
+absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const fpgw::config::v1::Config& config,
+                                                        GatewayOptions options) {
   std::unique_ptr<Gateway> gateway(new Gateway());
+  // Every secret first: a start without one of them fails here, naming its field.
+  absl::StatusOr<std::unique_ptr<credentials::SecretRegistry>> secrets =
+      credentials::SecretRegistry::Load(
+          std::make_shared<credentials::RoutingCredentialStore>(config.secret_stores().directory()),
+          SecretUses(config), options.secret_settle);
+  if (!secrets.ok()) return secrets.status();
+  gateway->secrets_ = *std::move(secrets);
+  if (absl::Status watching = gateway->secrets_->StartWatching(config.secret_stores().directory());
+      !watching.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("secret_stores.directory: ", watching.message()));
+  }
+
+  std::shared_ptr<http::HttpClient> http_client = std::move(options.http_client);
   if (http_client == nullptr) {
-    http::CurlHttpClientOptions options;
-    options.ca_bundle_path = config.http().ca_bundle_path();
-    options.max_response_bytes = static_cast<size_t>(config.http().max_response_bytes());
-    options.connect_timeout = config::ToDuration(config.http().connect_timeout());
+    http::CurlHttpClientOptions http_options;
+    http_options.ca_bundle_path = config.http().ca_bundle_path();
+    http_options.max_response_bytes = static_cast<size_t>(config.http().max_response_bytes());
+    http_options.connect_timeout = config::ToDuration(config.http().connect_timeout());
+    http_options.proxy = config.http().proxy();
     absl::StatusOr<std::unique_ptr<http::CurlHttpClient>> client =
-        http::CurlHttpClient::Create(std::move(options));
+        http::CurlHttpClient::Create(std::move(http_options));
     if (!client.ok()) return client.status();
-    http_client = std::move(*client);
+    http_client = *std::move(client);
   }
   gateway->http_client_ = http_client;
-  auto store =
-      std::make_shared<credentials::RoutingCredentialStore>(config.secret_stores().directory());
 
-  if (config.server().has_page_token_key()) {
-    absl::StatusOr<credentials::Secret> key =
-        store->Get(config::SecretRefName(config.server().page_token_key()));
-    if (!key.ok()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("server.page_token_key: ", key.status().message()));
-    }
-    if (key->RevealForWire().size() < 16) {
-      return absl::FailedPreconditionError("server.page_token_key: must be at least 16 bytes");
-    }
-    gateway->page_tokens_ = std::make_unique<PageTokenCodec>(*std::move(key));
-  } else {
-    absl::StatusOr<PageTokenCodec> codec = PageTokenCodec::WithRandomKey();
+  const auto& page_tokens = config.server().page_tokens();
+  const absl::Duration lifetime = config::ToDuration(page_tokens.lifetime());
+  if (page_tokens.keys().empty()) {
+    Log(LogLevel::kWarning,
+        "server.page_tokens.keys is empty: page tokens are sealed with a random key of this "
+        "process, so they fail after a restart and on any other replica (INVALID_PAGE_TOKEN). "
+        "Give every replica the same keys.");
+    absl::StatusOr<std::unique_ptr<PageTokenCodec>> codec =
+        PageTokenCodec::WithRandomKey(lifetime > absl::ZeroDuration() ? lifetime : absl::Hours(1));
     if (!codec.ok()) return codec.status();
-    gateway->page_tokens_ = std::make_unique<PageTokenCodec>(*std::move(codec));
+    gateway->page_tokens_ = *std::move(codec);
+  } else {
+    std::vector<PageTokenKeyRef> keys;
+    for (const auto& key : page_tokens.keys()) {
+      keys.push_back({key.id(), config::SecretRefName(key.key())});
+    }
+    gateway->page_tokens_ =
+        std::make_unique<PageTokenCodec>(gateway->secrets_.get(), std::move(keys), lifetime);
   }
+
+  absl::StatusOr<std::unique_ptr<telemetry::AuditLog>> audit =
+      telemetry::AuditLog::Open(config.audit().path());
+  if (!audit.ok()) return audit.status();
+  gateway->audit_ = *std::move(audit);
+
   gateway->timers_ = std::make_unique<async::TimerQueue>();
   vendors::AdapterDeps deps;
   deps.http = http_client;
-  deps.credentials = store;
+  deps.secrets = gateway->secrets_;
   deps.timers = gateway->timers_.get();
   gateway->vendor_counters_ = std::make_shared<telemetry::VendorCounters>();
   gateway->tenants_ =
       std::make_unique<Tenants>(config, deps, vendors::CounterMetrics(gateway->vendor_counters_));
+  gateway->callers_ = auth::Callers::Create(config, gateway->secrets_.get());
   gateway->state_.tenants = gateway->tenants_.get();
   gateway->state_.page_tokens = gateway->page_tokens_.get();
-  gateway->evaluation_service_ = std::make_unique<EvaluationServiceHandler>(&gateway->state_);
-  gateway->admin_service_ = std::make_unique<AdminServiceHandler>(&gateway->state_);
+  gateway->state_.audit = gateway->audit_.get();
 
   // Reflection describes every service registered here; grpc.health.v1 is described because its
   // schema is linked in (this reference keeps the linker from dropping it).
@@ -80,51 +125,25 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
-  grpc::ServerBuilder builder;
-  std::vector<std::unique_ptr<int>> ports;
-  for (const std::string& address : config.server().listen()) {
-    ports.push_back(std::make_unique<int>(0));
-    builder.AddListeningPort(address, grpc::InsecureServerCredentials(), ports.back().get());
-  }
-  builder.SetMaxReceiveMessageSize(config.server().max_receive_message_bytes());
-  builder.SetMaxSendMessageSize(config.server().max_send_message_bytes());
-  builder.RegisterService(gateway->evaluation_service_.get());
-  builder.RegisterService(gateway->admin_service_.get());
-  gateway->server_ = builder.BuildAndStart();
-  if (gateway->server_ == nullptr) {
-    return absl::FailedPreconditionError(
-        "the gRPC server could not start (is a listen address in use?)");
-  }
-  for (int i = 0; i < config.server().listen_size(); ++i) {
-    const std::string& address = config.server().listen(i);
-    if (absl::StartsWith(address, "unix:")) {
-      gateway->listening_.push_back(address);
-      continue;
-    }
-    if (*ports[static_cast<size_t>(i)] == 0) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("server.listen[", i, "]: cannot listen on ", address));
-    }
-    const std::string host = address.substr(0, address.rfind(':'));
-    gateway->listening_.push_back(absl::StrCat(host, ":", *ports[static_cast<size_t>(i)]));
-  }
-  SetServing(gateway->server_.get(), true);
+  absl::StatusOr<std::unique_ptr<Listeners>> listeners =
+      Listeners::Start(config, &gateway->state_, gateway->callers_.get(), gateway->secrets_.get());
+  if (!listeners.ok()) return listeners.status();
+  gateway->listeners_ = *std::move(listeners);
+  gateway->listeners_->SetServing(true);
   return gateway;
 }
 
 void Gateway::Drain(absl::Duration grace, absl::Duration delay) {
-  if (drained_ || server_ == nullptr) return;
+  if (drained_ || listeners_ == nullptr) return;
   drained_ = true;
   const absl::Time start = absl::Now();
   // First tell health watchers and load balancers, while still serving every call; then stop
   // accepting calls and give the in-flight ones the rest of the grace period.
-  SetServing(server_.get(), false);
-  telemetry::Log(
-      telemetry::LogLevel::kInfo, "draining",
+  listeners_->SetServing(false);
+  Log(LogLevel::kInfo, "draining",
       {{"grace_period", absl::FormatDuration(grace)}, {"delay", absl::FormatDuration(delay)}});
   absl::SleepFor(std::min(delay, grace));
-  server_->Shutdown(absl::ToChronoTime(start + grace));
-  server_->Wait();
+  listeners_->Shutdown(start + grace);
 }
 
 Gateway::~Gateway() { Drain(absl::ZeroDuration(), absl::ZeroDuration()); }

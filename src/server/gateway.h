@@ -1,7 +1,7 @@
-// Gateway: the whole fpgw server assembled from a validated config — vendor HTTP client,
-// credential stores, tenants and adapters, both services, standard health checking, server
-// reflection (which also describes grpc.health.v1), TCP and Unix-socket listeners, message size
-// limits, and graceful drain.
+// Gateway: the whole fpgw server assembled from a validated config — every secret resolved and
+// watched, the vendor HTTP client, tenants and adapters, the callers and how each listener
+// recognises them, both services, the audit log, standard health checking, server reflection
+// (which also describes grpc.health.v1), message size limits, and graceful drain.
 #ifndef FPGW_SERVER_GATEWAY_H_
 #define FPGW_SERVER_GATEWAY_H_
 
@@ -12,33 +12,45 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "async/timer_queue.h"
+#include "auth/callers.h"
+#include "credentials/secret_registry.h"
 #include "fpgw/config/v1/config.pb.h"
-#include "grpcpp/server.h"
 #include "http/http_client.h"
+#include "server/listeners.h"
 #include "server/page_token.h"
 #include "server/services.h"
 #include "server/tenants.h"
+#include "telemetry/audit.h"
 #include "telemetry/counters.h"
 
 namespace fpgw::server {
 
+struct GatewayOptions {
+  // The vendor HTTP client; null: a CurlHttpClient built from config.http.
+  std::shared_ptr<http::HttpClient> http_client;
+  // How long the secret watcher waits for a directory to settle (and between its two reads).
+  absl::Duration secret_settle = credentials::SecretRegistry::kDefaultSettle;
+};
+
 class Gateway final {
  public:
-  // Builds and starts serving. `http_client` may be given (tests); else a CurlHttpClient is built
-  // from config.http. Errors: FAILED_PRECONDITION when a listener cannot bind or a secret the
-  // config requires cannot be read.
-  static absl::StatusOr<std::unique_ptr<Gateway>> Start(
-      const fpgw::config::v1::Config& config,
-      std::shared_ptr<http::HttpClient> http_client = nullptr);
+  // Resolves every secret, builds and starts serving. FAILED_PRECONDITION when a secret cannot be
+  // read or fails its checks (every such field named, never a value), when a listener cannot
+  // listen, or when the audit log cannot be opened.
+  static absl::StatusOr<std::unique_ptr<Gateway>> Start(const fpgw::config::v1::Config& config,
+                                                        GatewayOptions options = {});
 
   ~Gateway();
 
   // The addresses actually listened on ("127.0.0.1:43121", "unix:/run/fpgw.sock"), with port 0
-  // resolved.
-  const std::vector<std::string>& listening() const { return listening_; }
+  // resolved, in config order.
+  const std::vector<std::string>& listening() const { return listeners_->listening(); }
 
   // The vendor-side counters of this gateway's backends.
   const telemetry::VendorCounters& vendor_counters() const { return *vendor_counters_; }
+
+  // Every secret the config references, as currently held.
+  credentials::SecretRegistry& secrets() const { return *secrets_; }
 
   // Graceful drain: health turns NOT_SERVING at once while calls are still served for `delay`;
   // then new calls are refused and in-flight calls get until `grace` (counted from now) to finish
@@ -49,18 +61,22 @@ class Gateway final {
   Gateway() = default;
 
   // Destroyed last: adapters and in-flight retries hold on to these.
+  std::shared_ptr<credentials::SecretRegistry> secrets_;
   std::unique_ptr<async::TimerQueue> timers_;
   std::shared_ptr<http::HttpClient> http_client_;
   std::shared_ptr<telemetry::VendorCounters> vendor_counters_;
+  std::unique_ptr<telemetry::AuditLog> audit_;
   std::unique_ptr<Tenants> tenants_;
+  std::unique_ptr<auth::Callers> callers_;
   std::unique_ptr<PageTokenCodec> page_tokens_;
   ServiceState state_;
-  std::unique_ptr<EvaluationServiceHandler> evaluation_service_;
-  std::unique_ptr<AdminServiceHandler> admin_service_;
-  std::unique_ptr<grpc::Server> server_;
-  std::vector<std::string> listening_;
+  std::unique_ptr<Listeners> listeners_;
   bool drained_ = false;
 };
+
+// Every config field that references a secret, with the checks of its use: vendor credentials
+// (by their vendor's form), listeners' TLS keys, callers' token hashes and page-token keys.
+std::vector<credentials::SecretUse> SecretUses(const fpgw::config::v1::Config& config);
 
 }  // namespace fpgw::server
 

@@ -3,7 +3,9 @@
 
 #include <memory>
 
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "auth/callers.h"
 #include "common/error.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
@@ -13,25 +15,68 @@
 namespace fpgw::server {
 namespace {
 
-// A unary call in flight: owns the link between gRPC cancellation and the vendor request, and
-// deletes itself when gRPC is done with it.
+// What an RPC is: its service and method, and for the audit log what it acts on.
+struct Rpc {
+  auth::Service service = auth::Service::kEvaluation;
+  const char* method = "";
+  std::vector<std::pair<std::string, std::string>> target;
+};
+
+// A unary call in flight: owns the link between gRPC cancellation and the vendor request, writes
+// the audit record of an AdminService call when it finishes, and deletes itself when gRPC is done
+// with it.
 class UnaryCall final : public grpc::ServerUnaryReactor {
  public:
-  explicit UnaryCall(grpc::CallbackServerContext* context) {
+  UnaryCall(grpc::CallbackServerContext* context, const ServiceState* state,
+            const auth::ListenerAuth* auth, Rpc rpc)
+      : state_(state), auth_(auth), rpc_(std::move(rpc)), start_(absl::Now()) {
     const auto deadline = context->deadline();
     if (deadline != std::chrono::system_clock::time_point::max()) {
       call_.deadline = absl::FromChrono(deadline);
     }
+    if (rpc_.service == auth::Service::kAdmin && state_->audit != nullptr) {
+      audit_.peer = context->peer();
+    }
   }
 
   vendors::CallContext& call() { return call_; }
-  void Complete(const absl::Status& status) { Finish(ToGrpcStatus(status)); }
+  const ServiceState& state() const { return *state_; }
+  const auth::ListenerAuth& auth() const { return *auth_; }
+  const Rpc& rpc() const { return rpc_; }
+
+  // What the audit record says once they are known.
+  void SetPrincipal(const auth::Principal& principal) {
+    audit_.caller = principal.caller->name;
+    audit_.tenant = principal.tenant;
+  }
+  void SetCaller(const auth::Caller& caller) { audit_.caller = caller.name; }
+  void SetIntegration(const std::string& integration) { audit_.integration = integration; }
+
+  void Complete(const absl::Status& status) {
+    if (rpc_.service == auth::Service::kAdmin && state_->audit != nullptr) {
+      audit_.time = start_;
+      audit_.service = std::string(auth::ServiceName(rpc_.service));
+      audit_.action = rpc_.method;
+      audit_.target = rpc_.target;
+      audit_.code = absl::StatusCodeToString(status.code());
+      audit_.reason = status.ok() ? "" : ReasonName(ReasonOf(status));
+      audit_.duration = absl::Now() - start_;
+      audit_.listener = auth_->address();
+      state_->audit->Write(audit_);
+    }
+    Finish(ToGrpcStatus(status));
+  }
 
   void OnCancel() override { call_.cancellation->Cancel(); }
   void OnDone() override { delete this; }
 
  private:
   vendors::CallContext call_;
+  const ServiceState* state_;
+  const auth::ListenerAuth* auth_;
+  const Rpc rpc_;
+  const absl::Time start_;
+  telemetry::AuditRecord audit_;
 };
 
 bool WantsRaw(fpgw::v1::EvaluationView view) { return view == fpgw::v1::EVALUATION_VIEW_FULL; }
@@ -41,22 +86,40 @@ absl::Status CheckPageSize(int page_size) {
   return absl::OkStatus();
 }
 
-// Starts a call: checks the request, then resolves the integration. Returns false when the call
-// is already finished with an error.
-bool Begin(ServiceState* state, grpc::CallbackServerContext* context, UnaryCall* call,
-           const std::string& integration, IntegrationHandle* handle,
-           const absl::Status& request_check) {
-  absl::Status status = request_check;
-  if (status.ok()) {
-    absl::StatusOr<IntegrationHandle> resolved = state->tenants->Resolve(*context, integration);
-    if (resolved.ok()) {
-      *handle = *resolved;
-      return true;
-    }
-    status = resolved.status();
+// Who is calling, for which tenant, through which integration: recognises the caller, authorises
+// the service and the tenant, then (and only then) checks the request, and resolves and authorises
+// the integration. Returns the handle, or the error the call must finish with.
+absl::StatusOr<IntegrationHandle> Authorize(grpc::CallbackServerContext* context, UnaryCall* call,
+                                            const std::string& integration,
+                                            const absl::Status& request_check) {
+  const auth::ListenerAuth& auth = call->auth();
+  absl::StatusOr<const auth::Caller*> caller = auth.Recognise(*context);
+  if (!caller.ok()) return caller.status();
+  call->SetCaller(**caller);
+  absl::StatusOr<auth::Principal> principal =
+      auth.callers().Authorize(**caller, call->rpc().service, auth.TenantValues(*context));
+  if (!principal.ok()) return principal.status();
+  call->SetPrincipal(*principal);
+  if (!request_check.ok()) return request_check;
+  absl::StatusOr<IntegrationHandle> handle = call->state().tenants->Resolve(
+      principal->tenant, auth::Callers::IntegrationFor(**caller, integration));
+  if (!handle.ok()) return handle.status();
+  call->SetIntegration(handle->config->name());
+  absl::Status allowed = auth::Callers::AuthorizeIntegration(**caller, handle->config->name());
+  if (!allowed.ok()) return allowed;
+  return handle;
+}
+
+// Starts a call. Returns false when the call is already finished with an error.
+bool Begin(grpc::CallbackServerContext* context, UnaryCall* call, const std::string& integration,
+           IntegrationHandle* handle, const absl::Status& request_check) {
+  absl::StatusOr<IntegrationHandle> resolved = Authorize(context, call, integration, request_check);
+  if (!resolved.ok()) {
+    call->Complete(resolved.status());
+    return false;
   }
-  call->Complete(status);
-  return false;
+  *handle = *std::move(resolved);
+  return true;
 }
 
 // Moves one page into its RPC response.
@@ -85,12 +148,14 @@ bool IncludeRaw(const fpgw::v1::ListRulesRequest&) { return false; }
 // bound to this tenant and request. A vendor that hands back the cursor it was given ends the
 // listing (callers would otherwise page forever).
 template <typename Page, typename Request, typename Response, typename Fetch>
-grpc::ServerUnaryReactor* RunPaged(ServiceState* state, grpc::CallbackServerContext* context,
-                                   const char* method, const Request* request, Response* response,
+grpc::ServerUnaryReactor* RunPaged(const ServiceState* state, const auth::ListenerAuth* auth,
+                                   grpc::CallbackServerContext* context, Rpc rpc,
+                                   const Request* request, Response* response,
                                    const absl::Status& request_check, Fetch fetch) {
   IntegrationHandle handle;
-  auto* call = new UnaryCall(context);
-  if (!Begin(state, context, call, request->integration(), &handle, request_check)) return call;
+  const char* method = rpc.method;
+  auto* call = new UnaryCall(context, state, auth, std::move(rpc));
+  if (!Begin(context, call, request->integration(), &handle, request_check)) return call;
   std::string cursor;
   if (!request->page_token().empty()) {
     absl::StatusOr<std::string> opened =
@@ -127,13 +192,19 @@ grpc::ServerUnaryReactor* RunPaged(ServiceState* state, grpc::CallbackServerCont
 // A unary RPC served by the integration's backends: `start(handle, call)` must eventually call
 // call->Complete() exactly once.
 template <typename Start>
-grpc::ServerUnaryReactor* RunUnary(ServiceState* state, grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* RunUnary(const ServiceState* state, const auth::ListenerAuth* auth,
+                                   grpc::CallbackServerContext* context, Rpc rpc,
                                    const std::string& integration,
                                    const absl::Status& request_check, Start start) {
   IntegrationHandle handle;
-  auto* call = new UnaryCall(context);
-  if (Begin(state, context, call, integration, &handle, request_check)) start(handle, call);
+  auto* call = new UnaryCall(context, state, auth, std::move(rpc));
+  if (Begin(context, call, integration, &handle, request_check)) start(handle, call);
   return call;
+}
+
+Rpc Evaluation(const char* method) { return Rpc{auth::Service::kEvaluation, method, {}}; }
+Rpc Admin(const char* method, std::vector<std::pair<std::string, std::string>> target = {}) {
+  return Rpc{auth::Service::kAdmin, method, std::move(target)};
 }
 
 // CheckTextFields on every vendor's options of a request (its message fields, named by field).
@@ -159,7 +230,7 @@ grpc::ServerUnaryReactor* EvaluationServiceHandler::Evaluate(
     fpgw::v1::EvaluateResponse* response) {
   absl::Status check = CheckToken("token", request->token());
   if (check.ok()) check = CheckVendorOptions(*request);
-  return RunUnary(state_, context, request->integration(), check,
+  return RunUnary(state_, auth_, context, Evaluation("Evaluate"), request->integration(), check,
                   [request, response](const IntegrationHandle& handle, UnaryCall* call) {
                     call->call().include_raw = WantsRaw(request->view());
                     handle.evaluation->Evaluate(
@@ -175,7 +246,8 @@ grpc::ServerUnaryReactor* EvaluationServiceHandler::Evaluate(
 grpc::ServerUnaryReactor* EvaluationServiceHandler::UnsealResult(
     grpc::CallbackServerContext* context, const fpgw::v1::UnsealResultRequest* request,
     fpgw::v1::UnsealResultResponse* response) {
-  return RunUnary(state_, context, request->integration(), absl::OkStatus(),
+  return RunUnary(state_, auth_, context, Evaluation("UnsealResult"), request->integration(),
+                  absl::OkStatus(),
                   [request, response](const IntegrationHandle& handle, UnaryCall* call) {
                     call->call().include_raw = WantsRaw(request->view());
                     handle.evaluation->Unseal(
@@ -194,7 +266,7 @@ grpc::ServerUnaryReactor* EvaluationServiceHandler::ListDeviceEvaluations(
   absl::Status check = CheckToken("device", request->device());
   if (check.ok()) check = CheckPageSize(request->page_size());
   return RunPaged<vendors::EvaluationPage>(
-      state_, context, "ListDeviceEvaluations", request, response, check,
+      state_, auth_, context, Evaluation("ListDeviceEvaluations"), request, response, check,
       [request](const IntegrationHandle& handle, const std::string& cursor,
                 const vendors::CallContext& call, vendors::Done<vendors::EvaluationPage> done) {
         handle.evaluation->ListDevice(request->device(), request->page_size(), cursor, call,
@@ -214,7 +286,7 @@ grpc::ServerUnaryReactor* EvaluationServiceHandler::SearchEvaluations(
     check = InvalidField("filter.total_hits", "must be between 0 and 1000");
   }
   return RunPaged<vendors::EvaluationPage>(
-      state_, context, "SearchEvaluations", request, response, check,
+      state_, auth_, context, Evaluation("SearchEvaluations"), request, response, check,
       [request](const IntegrationHandle& handle, const std::string& cursor,
                 const vendors::CallContext& call, vendors::Done<vendors::EvaluationPage> done) {
         handle.evaluation->Search(request->filter(), request->page_size(), cursor, call,
@@ -225,7 +297,7 @@ grpc::ServerUnaryReactor* EvaluationServiceHandler::SearchEvaluations(
 grpc::ServerUnaryReactor* EvaluationServiceHandler::ListRelatedDevices(
     grpc::CallbackServerContext* context, const fpgw::v1::ListRelatedDevicesRequest* request,
     fpgw::v1::ListRelatedDevicesResponse* response) {
-  return RunUnary(state_, context, request->integration(),
+  return RunUnary(state_, auth_, context, Evaluation("ListRelatedDevices"), request->integration(),
                   CheckToken("device_id", request->device_id()),
                   [request, response](const IntegrationHandle& handle, UnaryCall* call) {
                     handle.evaluation->ListRelatedDevices(
@@ -250,7 +322,11 @@ grpc::ServerUnaryReactor* AdminServiceHandler::SetRule(grpc::CallbackServerConte
   } else if (request->expires_in_minutes() < 0) {
     check = InvalidField("expires_in_minutes", "must not be negative");
   }
-  return RunUnary(state_, context, request->integration(), check,
+  return RunUnary(state_, auth_, context,
+                  Admin("SetRule", {{"identifier_type", fpgw::v1::RuleIdentifierType_Name(
+                                                            request->rule().identifier_type())},
+                                    {"identifier", request->rule().identifier()}}),
+                  request->integration(), check,
                   [request, response](const IntegrationHandle& handle, UnaryCall* call) {
                     handle.admin->SetRule(*request, call->call(),
                                           [call, response](absl::StatusOr<fpgw::v1::Rule> rule) {
@@ -265,7 +341,8 @@ grpc::ServerUnaryReactor* AdminServiceHandler::ListRules(grpc::CallbackServerCon
                                                          const fpgw::v1::ListRulesRequest* request,
                                                          fpgw::v1::ListRulesResponse* response) {
   return RunPaged<vendors::RulePage>(
-      state_, context, "ListRules", request, response, CheckPageSize(request->page_size()),
+      state_, auth_, context, Admin("ListRules"), request, response,
+      CheckPageSize(request->page_size()),
       [request](const IntegrationHandle& handle, const std::string& cursor,
                 const vendors::CallContext& call, vendors::Done<vendors::RulePage> done) {
         handle.admin->ListRules(request->page_size(), cursor, call, std::move(done));
@@ -281,22 +358,25 @@ grpc::ServerUnaryReactor* AdminServiceHandler::SetVerdictReasonOverride(
   } else if (request->verdict_reason() == "RULE_MATCH") {
     check = InvalidField("verdict_reason", "RULE_MATCH cannot be overridden");
   }
-  return RunUnary(state_, context, request->integration(), check,
-                  [request, response](const IntegrationHandle& handle, UnaryCall* call) {
-                    handle.admin->SetVerdictReasonOverride(
-                        *request, call->call(),
-                        [call, response](absl::StatusOr<fpgw::v1::VerdictReason> reason) {
-                          if (reason.ok()) *response->mutable_verdict_reason() = *std::move(reason);
-                          call->Complete(reason.status());
-                        });
-                  });
+  return RunUnary(
+      state_, auth_, context,
+      Admin("SetVerdictReasonOverride", {{"verdict_reason", request->verdict_reason()}}),
+      request->integration(), check,
+      [request, response](const IntegrationHandle& handle, UnaryCall* call) {
+        handle.admin->SetVerdictReasonOverride(
+            *request, call->call(),
+            [call, response](absl::StatusOr<fpgw::v1::VerdictReason> reason) {
+              if (reason.ok()) *response->mutable_verdict_reason() = *std::move(reason);
+              call->Complete(reason.status());
+            });
+      });
 }
 
 grpc::ServerUnaryReactor* AdminServiceHandler::ListVerdictReasons(
     grpc::CallbackServerContext* context, const fpgw::v1::ListVerdictReasonsRequest* request,
     fpgw::v1::ListVerdictReasonsResponse* response) {
   return RunUnary(
-      state_, context, request->integration(), absl::OkStatus(),
+      state_, auth_, context, Admin("ListVerdictReasons"), request->integration(), absl::OkStatus(),
       [request, response](const IntegrationHandle& handle, UnaryCall* call) {
         handle.admin->ListVerdictReasons(
             request->overrides_only(), call->call(),
@@ -315,19 +395,20 @@ grpc::ServerUnaryReactor* AdminServiceHandler::UpdateEvent(
   absl::Status check = CheckToken("event_id", request->event_id());
   if (check.ok() && request->has_linked_id()) check = CheckText("linked_id", request->linked_id());
   if (check.ok() && request->has_tags()) check = CheckFiniteNumbers("tags", request->tags());
-  return RunUnary(state_, context, request->integration(), check,
-                  [request](const IntegrationHandle& handle, UnaryCall* call) {
-                    handle.admin->UpdateEvent(*request, call->call(), [call](absl::Status status) {
-                      call->Complete(status);
-                    });
-                  });
+  return RunUnary(
+      state_, auth_, context, Admin("UpdateEvent", {{"event_id", request->event_id()}}),
+      request->integration(), check, [request](const IntegrationHandle& handle, UnaryCall* call) {
+        handle.admin->UpdateEvent(*request, call->call(),
+                                  [call](absl::Status status) { call->Complete(status); });
+      });
 }
 
 grpc::ServerUnaryReactor* AdminServiceHandler::DeleteDeviceData(
     grpc::CallbackServerContext* context, const fpgw::v1::DeleteDeviceDataRequest* request,
     fpgw::v1::DeleteDeviceDataResponse*) {
   return RunUnary(
-      state_, context, request->integration(), CheckToken("device_id", request->device_id()),
+      state_, auth_, context, Admin("DeleteDeviceData", {{"device_id", request->device_id()}}),
+      request->integration(), CheckToken("device_id", request->device_id()),
       [request](const IntegrationHandle& handle, UnaryCall* call) {
         handle.admin->DeleteDevice(request->device_id(), call->call(),
                                    [call](absl::Status status) { call->Complete(status); });

@@ -1,14 +1,17 @@
 // The gRPC services on the callback API: EvaluationService (hot path) and AdminService. Each RPC
-// validates its request, resolves the caller's tenant and integration, and hands the work to the
-// integration's backends; no thread waits while the vendor answers (DESIGN §1.4). A cancelled call
-// cancels its vendor request.
+// recognises its caller (by how its listener authenticates), authorises the service, the tenant
+// and the integration, validates the request, and hands the work to the integration's backends;
+// no thread waits while the vendor answers (DESIGN §1.4). A cancelled call cancels its vendor
+// request. Every AdminService call, allowed or not, goes to the audit log.
 #ifndef FPGW_SERVER_SERVICES_H_
 #define FPGW_SERVER_SERVICES_H_
 
+#include "auth/listener_auth.h"
 #include "fpgw/v1/admin_service.grpc.pb.h"
 #include "fpgw/v1/evaluation_service.grpc.pb.h"
 #include "server/page_token.h"
 #include "server/tenants.h"
+#include "telemetry/audit.h"
 
 namespace fpgw::server {
 
@@ -16,11 +19,14 @@ namespace fpgw::server {
 struct ServiceState {
   const Tenants* tenants = nullptr;
   const PageTokenCodec* page_tokens = nullptr;
+  telemetry::AuditLog* audit = nullptr;
 };
 
 class EvaluationServiceHandler final : public fpgw::v1::EvaluationService::CallbackService {
  public:
-  explicit EvaluationServiceHandler(ServiceState* state) : state_(state) {}
+  // One per listener: `auth` recognises the callers of its calls.
+  EvaluationServiceHandler(const ServiceState* state, const auth::ListenerAuth* auth)
+      : state_(state), auth_(auth) {}
 
   grpc::ServerUnaryReactor* Evaluate(grpc::CallbackServerContext* context,
                                      const fpgw::v1::EvaluateRequest* request,
@@ -39,12 +45,15 @@ class EvaluationServiceHandler final : public fpgw::v1::EvaluationService::Callb
       fpgw::v1::ListRelatedDevicesResponse* response) override;
 
  private:
-  ServiceState* state_;
+  const ServiceState* state_;
+  const auth::ListenerAuth* auth_;
 };
 
 class AdminServiceHandler final : public fpgw::v1::AdminService::CallbackService {
  public:
-  explicit AdminServiceHandler(ServiceState* state) : state_(state) {}
+  // One per listener: `auth` recognises the callers of its calls.
+  AdminServiceHandler(const ServiceState* state, const auth::ListenerAuth* auth)
+      : state_(state), auth_(auth) {}
 
   grpc::ServerUnaryReactor* SetRule(grpc::CallbackServerContext* context,
                                     const fpgw::v1::SetRuleRequest* request,
@@ -67,7 +76,8 @@ class AdminServiceHandler final : public fpgw::v1::AdminService::CallbackService
                                              fpgw::v1::DeleteDeviceDataResponse* response) override;
 
  private:
-  ServiceState* state_;
+  const ServiceState* state_;
+  const auth::ListenerAuth* auth_;
 };
 
 }  // namespace fpgw::server

@@ -1,7 +1,6 @@
 // Tenant and integration resolution.
 #include "server/tenants.h"
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/error.h"
 #include "vendors/registry.h"
@@ -9,8 +8,7 @@
 namespace fpgw::server {
 
 Tenants::Tenants(const fpgw::config::v1::Config& config, const vendors::AdapterDeps& deps,
-                 std::shared_ptr<vendors::VendorMetrics> metrics)
-    : tenant_header_(absl::AsciiStrToLower(config.server().tenant_header())) {
+                 std::shared_ptr<vendors::VendorMetrics> metrics) {
   for (const auto& tenant : config.tenants()) {
     auto& integrations = tenants_[tenant.name()];
     for (const auto& integration : tenant.integrations()) {
@@ -25,31 +23,14 @@ Tenants::Tenants(const fpgw::config::v1::Config& config, const vendors::AdapterD
   }
 }
 
-absl::StatusOr<IntegrationHandle> Tenants::Resolve(const grpc::CallbackServerContext& context,
+absl::StatusOr<IntegrationHandle> Tenants::Resolve(const std::string& tenant,
                                                    const std::string& integration) const {
-  const std::map<std::string, Entry>* integrations = nullptr;
-  std::string tenant;
-  if (tenant_header_.empty()) {
-    // Validation guarantees exactly one tenant when no header is configured.
-    tenant = tenants_.begin()->first;
-    integrations = &tenants_.begin()->second;
-  } else {
-    const auto& metadata = context.client_metadata();
-    auto it = metadata.find(tenant_header_);
-    if (it == metadata.end()) {
-      return MakeError(
-          absl::StatusCode::kUnauthenticated, fpgw::v1::ERROR_REASON_CALLER_NOT_AUTHORIZED,
-          absl::StrCat("the ", tenant_header_, " metadata naming the caller's tenant is missing"));
-    }
-    tenant = std::string(it->second.data(), it->second.size());
-    auto found = tenants_.find(tenant);
-    if (found == tenants_.end()) {
-      return MakeError(absl::StatusCode::kUnauthenticated,
-                       fpgw::v1::ERROR_REASON_CALLER_NOT_AUTHORIZED,
-                       "the caller's tenant is not configured");
-    }
-    integrations = &found->second;
+  auto found = tenants_.find(tenant);
+  if (found == tenants_.end()) {
+    return MakeError(absl::StatusCode::kInternal, fpgw::v1::ERROR_REASON_INTERNAL,
+                     "the caller's tenant is not configured");
   }
+  const std::map<std::string, Entry>* integrations = &found->second;
   const Entry* entry = nullptr;
   if (integration.empty()) {
     entry = default_integration_.at(tenant);

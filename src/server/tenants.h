@@ -1,6 +1,6 @@
-// Tenants and their integrations, built once from the config: resolves a call to its tenant (the
-// only tenant, or the one a trusted mesh named in the tenant header) and a request's integration
-// name to the backends serving it. A tenant's calls reach only that tenant's integrations.
+// Tenants and their integrations, built once from the config: resolves a tenant's integration
+// name to the backends serving it. A tenant's calls reach only that tenant's integrations (which
+// tenant a call acts for is the caller's: auth/callers.h).
 #ifndef FPGW_SERVER_TENANTS_H_
 #define FPGW_SERVER_TENANTS_H_
 
@@ -10,7 +10,6 @@
 
 #include "absl/status/statusor.h"
 #include "fpgw/config/v1/config.pb.h"
-#include "grpcpp/server_context.h"
 #include "vendors/common/backend.h"
 #include "vendors/common/instrumentation.h"
 #include "vendors/common/vendor_call.h"
@@ -32,11 +31,10 @@ class Tenants final {
   Tenants(const fpgw::config::v1::Config& config, const vendors::AdapterDeps& deps,
           std::shared_ptr<vendors::VendorMetrics> metrics);
 
-  // The caller's tenant and the integration named `integration` (or, when empty, the tenant's
-  // default: its first integration in the config). Errors: NOT_FOUND (UNKNOWN_INTEGRATION) for an
-  // unknown name; UNAUTHENTICATED when the tenant header is required and missing or names no
-  // tenant.
-  absl::StatusOr<IntegrationHandle> Resolve(const grpc::CallbackServerContext& context,
+  // `tenant`'s integration named `integration` (or, when empty, the tenant's default: its first
+  // integration in the config). NOT_FOUND (UNKNOWN_INTEGRATION) for a name the tenant does not
+  // have (whether or not another tenant has it); INTERNAL for a tenant that is not configured.
+  absl::StatusOr<IntegrationHandle> Resolve(const std::string& tenant,
                                             const std::string& integration) const;
 
  private:
@@ -44,7 +42,6 @@ class Tenants final {
     fpgw::config::v1::Integration config;
     vendors::Backends backends;
   };
-  std::string tenant_header_;
   std::map<std::string, std::map<std::string, Entry>> tenants_;
   std::map<std::string, const Entry*> default_integration_;
 };

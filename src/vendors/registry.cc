@@ -103,12 +103,20 @@ const config::IntegrationRules& ConfigRules() {
 }
 
 std::vector<config::ConfigProblem> ParseConfig(absl::string_view yaml,
-                                               fpgw::config::v1::Config* out) {
-  return config::ParseConfig(yaml, ConfigRules(), out);
+                                               fpgw::config::v1::Config* out,
+                                               const config::ConfigOverrides& overrides) {
+  return config::ParseConfig(yaml, ConfigRules(), out, overrides);
 }
 
-absl::StatusOr<fpgw::config::v1::Config> LoadConfigFile(const std::string& path) {
-  return config::LoadConfigFile(path, ConfigRules());
+absl::StatusOr<fpgw::config::v1::Config> LoadConfigFile(const std::string& path,
+                                                        const config::ConfigOverrides& overrides) {
+  return config::LoadConfigFile(path, ConfigRules(), overrides);
+}
+
+credentials::SecretCheck CredentialCheck(const Integration& integration) {
+  const VendorFactory* factory = FactoryFor(integration);
+  if (factory == nullptr) return nullptr;
+  return [factory](const credentials::Secret& value) { return factory->CheckCredential(value); };
 }
 
 Backends CreateBackends(const Integration& integration, const AdapterDeps& deps,

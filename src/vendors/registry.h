@@ -32,8 +32,13 @@ const config::IntegrationRules& ConfigRules();
 
 // config::ParseConfig and config::LoadConfigFile with ConfigRules().
 std::vector<config::ConfigProblem> ParseConfig(absl::string_view yaml,
-                                               fpgw::config::v1::Config* out);
-absl::StatusOr<fpgw::config::v1::Config> LoadConfigFile(const std::string& path);
+                                               fpgw::config::v1::Config* out,
+                                               const config::ConfigOverrides& overrides = {});
+absl::StatusOr<fpgw::config::v1::Config> LoadConfigFile(
+    const std::string& path, const config::ConfigOverrides& overrides = {});
+
+// The check of a checked integration's credential, by its vendor's form (for the secret registry).
+credentials::SecretCheck CredentialCheck(const fpgw::config::v1::Integration& integration);
 
 // The backends of a checked integration, decorated: the vendor's capabilities, then
 // instrumentation into `metrics`.

@@ -21,7 +21,14 @@ TEST(ConfigLoader, ParsesAValidConfigAndFillsDefaults) {
   fpgw::config::v1::Config config;
   const auto problems = ParseConfig(R"(
 server:
-  listen: ["0.0.0.0:50051", "unix:/run/fpgw.sock"]
+  listeners:
+    - address: "0.0.0.0:50051"
+      authentication: [mtls]
+      tls: {cert_file: /etc/fpgw/tls.crt, key: {file: tls.key}, client_ca_file: /etc/fpgw/ca.crt}
+    - {address: "unix:/run/fpgw.sock", authentication: [local]}
+  callers:
+    - {name: checkout, tenant: acme, spiffe_ids: ["spiffe://example.org/ns/shop/sa/checkout"]}
+    - {name: sidecar-app, tenant: acme, local: true, services: [evaluation, admin]}
   drain_grace_period: 250ms
 secret_stores:
   directory: /var/run/secrets/fpgw
@@ -39,7 +46,11 @@ tenants:
 )",
                                     &config);
   ASSERT_TRUE(problems.empty()) << FormatProblems(problems);
-  EXPECT_EQ(config.server().listen_size(), 2);
+  EXPECT_EQ(config.server().listeners_size(), 2);
+  // A caller's services default to evaluation only; page tokens live an hour by default.
+  EXPECT_THAT(config.server().callers(0).services(),
+              ::testing::ElementsAre(fpgw::config::v1::CALLER_SERVICE_EVALUATION));
+  EXPECT_EQ(ToDuration(config.server().page_tokens().lifetime()), absl::Hours(1));
   EXPECT_EQ(config.server().drain_grace_period().nanos(), 250000000);
   EXPECT_EQ(config.server().max_receive_message_bytes(), 1 << 20);
   EXPECT_EQ(config.http().max_response_bytes(), 8 << 20);
@@ -56,7 +67,7 @@ TEST(ConfigLoader, ReportsEveryProblemWithItsFieldPath) {
   fpgw::config::v1::Config config;
   const auto problems = ParseConfig(R"(
 server:
-  listen: ["no-port"]
+  listeners: [{address: "no-port", authentication: [local]}]
   colour: blue
 tenants:
   - name: acme
@@ -69,6 +80,7 @@ tenants:
                                     &config);
   const auto paths = ProblemPaths(problems);
   EXPECT_THAT(paths, Contains("server.colour"));
+  EXPECT_THAT(paths, Contains("server.listeners[0].address"));
   EXPECT_THAT(paths, Contains("tenants[0].integrations[0].vendor"));
   EXPECT_THAT(paths, Contains("tenants[0].integrations[0].timeout"));
   EXPECT_THAT(paths, Contains("tenants[0].integrations[0].credential.file"));
@@ -78,7 +90,8 @@ TEST(ConfigLoader, ReportsSemanticProblems) {
   fpgw::config::v1::Config config;
   const auto problems = ParseConfig(R"(
 server:
-  listen: ["localhost"]
+  listeners: [{address: "localhost", authentication: [local]}]
+  callers: [{name: app, tenant: a, local: true}]
 tenants:
   - name: a
     integrations:
@@ -91,7 +104,7 @@ tenants:
                                     &config);
   const auto paths = ProblemPaths(problems);
   for (const char* path :
-       {"server.listen[0]", "server.tenant_header", "tenants[0].integrations[0].api_version",
+       {"server.listeners[0].address", "tenants[0].integrations[0].api_version",
         "tenants[0].integrations[1].name", "tenants[0].integrations[1].base_url",
         "tenants[0].integrations[1].credential.file", "tenants[0].integrations[2].credential",
         "tenants[1].name", "tenants[1].integrations"}) {
@@ -116,11 +129,11 @@ TEST(ConfigLoader, GuardsAgainstUnsafeOrUnboundedSettings) {
   fpgw::config::v1::Config config;
   const auto problems = ParseConfig(R"(
 server:
-  listen: ["0.0.0.0:50051"]
-  tenant_header: x-fpgw-tenant
+  listeners: [{address: "127.0.0.1:50051", authentication: [local]}]
+  callers: [{name: app, tenant: a, local: true}]
   drain_grace_period: 2s
   drain_delay: 5s
-  page_token_key: {}
+  page_tokens: {keys: [{id: k1, key: {}}]}
 http:
   max_response_bytes: 1073741824
 tenants:
@@ -133,28 +146,43 @@ tenants:
                                     &config);
   const auto paths = ProblemPaths(problems);
   for (const char* path :
-       {"server.listen[0]", "server.drain_delay", "server.page_token_key",
-        "http.max_response_bytes", "tenants[0].integrations[0].base_url",
-        "tenants[0].integrations[0].timeout", "tenants[0].integrations[1].base_url",
-        "tenants[0].integrations[1].timeout"}) {
+       {"server.drain_delay", "server.page_tokens.keys[0].key", "http.max_response_bytes",
+        "tenants[0].integrations[0].base_url", "tenants[0].integrations[0].timeout",
+        "tenants[0].integrations[1].base_url", "tenants[0].integrations[1].timeout"}) {
     EXPECT_THAT(paths, Contains(path)) << FormatProblems(problems);
   }
   EXPECT_THAT(paths, Not(Contains("tenants[0].integrations[2].base_url")));
 }
 
-TEST(ConfigLoader, TenantHeaderIsAcceptedBehindLocalListenersAndDrainDelayDefaults) {
+TEST(ConfigLoader, DrainDelayDefaultsToOneSecond) {
   fpgw::config::v1::Config config;
   const auto problems = ParseConfig(R"(
 server:
-  listen: ["127.0.0.1:50051", "unix:/run/fpgw.sock"]
-  tenant_header: x-fpgw-tenant
+  listeners: [{address: "127.0.0.1:50051", authentication: [local]}]
+  callers: [{name: app, tenant: a, local: true}]
 tenants:
   - {name: a, integrations: [{name: fp, vendor: fingerprint, credential: {env: K}}]}
-  - {name: b, integrations: [{name: fp, vendor: fingerprint, credential: {env: K}}]}
 )",
                                     &config);
   EXPECT_TRUE(problems.empty()) << FormatProblems(problems);
   EXPECT_EQ(ToDuration(config.server().drain_delay()), absl::Seconds(1));
+}
+
+TEST(ConfigLoader, RefusesAProxyURLWithCredentials) {
+  fpgw::config::v1::Config config;
+  const auto problems = ParseConfig(R"(
+server:
+  listeners: [{address: "127.0.0.1:50051", authentication: [local]}]
+  callers: [{name: app, tenant: a, local: true}]
+http:
+  proxy: "http://user:s3cretPW@proxy.internal:3128"
+tenants:
+  - {name: a, integrations: [{name: fp, vendor: fingerprint, credential: {env: K}}]}
+)",
+                                    &config);
+  EXPECT_THAT(ProblemPaths(problems), Contains("http.proxy"));
+  for (const auto& problem : problems)
+    EXPECT_EQ(problem.message.find("s3cretPW"), std::string::npos);
 }
 
 TEST(ConfigLoader, ReportsSchemaAndSemanticProblemsInOneRun) {

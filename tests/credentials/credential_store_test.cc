@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace fpgw::credentials {
@@ -22,6 +23,19 @@ TEST(Secret, NeverPrintsItsValue) {
   EXPECT_EQ(secret.RevealForWire(), "s3cr3t-value");
   EXPECT_TRUE(secret.Equals("s3cr3t-value"));
   EXPECT_FALSE(secret.Equals("s3cr3t-valuE"));
+}
+
+TEST(Secret, LivesInPagesLeftOutOfCoreDumps) {
+  const Secret secret(std::string("a-key-that-must-not-reach-a-core-file"));
+  EXPECT_TRUE(IsExcludedFromCoreDumps(secret));
+  const Secret copy = secret;  // NOLINT(performance-unnecessary-copy-initialization)
+  EXPECT_TRUE(IsExcludedFromCoreDumps(copy));
+  EXPECT_NE(copy.RevealForWire().data(), secret.RevealForWire().data());
+}
+
+TEST(Secret, HoldsSeveralKeysOnePerLine) {
+  const Secret secret(std::string("first\r\n\nsecond\n"));
+  EXPECT_THAT(secret.RevealKeysForWire(), ::testing::ElementsAre("first", "second"));
 }
 
 TEST(Secret, MovedFromIsEmpty) {
@@ -63,21 +77,19 @@ TEST_F(FileStoreTest, FollowsKubernetesStyleRotation) {
   Write("..v2/key", "second");
   std::filesystem::create_directory_symlink("..v1", dir_ + "/..data");
   std::filesystem::create_symlink("..data/key", dir_ + "/key");
-  FileCredentialStore store(dir_, absl::ZeroDuration());
+  FileCredentialStore store(dir_);
   ASSERT_EQ(store.Get("key")->RevealForWire(), "first");
   std::filesystem::create_directory_symlink("..v2", dir_ + "/..data_tmp");
   std::filesystem::rename(dir_ + "/..data_tmp", dir_ + "/..data");
   EXPECT_EQ(store.Get("key")->RevealForWire(), "second");
 }
 
-TEST_F(FileStoreTest, ReusesAValueWithinTheRefreshInterval) {
-  Write("key", "first");
-  FileCredentialStore store(dir_, absl::Hours(1));
-  ASSERT_EQ(store.Get("key")->RevealForWire(), "first");
-  Write("key", "second");
-  EXPECT_EQ(store.Get("key")->RevealForWire(), "first");
-  FileCredentialStore fresh(dir_, absl::Hours(1));
-  EXPECT_EQ(fresh.Get("key")->RevealForWire(), "second");
+TEST_F(FileStoreTest, RefusesOversizedAndEmptyFiles) {
+  Write("big", std::string(kMaxSecretBytes + 1, 'k'));
+  Write("empty", "\n");
+  FileCredentialStore store(dir_);
+  EXPECT_EQ(store.Get("big").status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store.Get("empty").status().code(), absl::StatusCode::kNotFound);
 }
 
 TEST_F(FileStoreTest, RefusesPathTricksAndReportsMissingFiles) {

@@ -115,7 +115,13 @@ cp "$work/sandbox/fingerprint_v4.key" "$work/secrets/fingerprint-key"
 key=$(cat "$work/secrets/fingerprint-key")
 cat >"$work/fpgw.yaml" <<EOF
 server:
-  listen: ["127.0.0.1:0", "unix:$work/fpgw.sock"]
+  listeners:
+    - {address: "127.0.0.1:0", authentication: [local]}
+    - {address: "unix:$work/fpgw.sock", authentication: [unix_uid]}
+  callers:
+    # This test's own uid is the app on the socket; local tools use loopback.
+    - {name: e2e-app, tenant: e2e, unix_uids: [$(id -u)]}
+    - {name: local-tools, tenant: e2e, local: true}
   drain_grace_period: 4s
   drain_delay: 3s
 http:
@@ -132,6 +138,15 @@ tenants:
         credential: {file: fingerprint-key}
 EOF
 check "check-config accepts the file" "$fpgw" check-config "$work/fpgw.yaml"
+check "a --listen override cannot open a local-trust listener to other hosts" bash -c "
+  ! '$fpgw' check-config --listen=0.0.0.0:50051 '$work/fpgw.yaml' 2>'$work/override.err' &&
+  grep -q 'server.listeners\[0\].authentication\[0\]: local trust works on loopback' '$work/override.err'"
+check "FPGW_LISTEN goes through the same check" bash -c "
+  ! FPGW_LISTEN=0.0.0.0:50051 timeout 10 '$fpgw' --config='$work/fpgw.yaml' 2>'$work/override2.err' &&
+  grep -q 'server.listeners\[0\].authentication\[0\]' '$work/override2.err'"
+check "sandbox mode refuses to serve other hosts" bash -c "
+  ! timeout 20 '$fpgw' --listen=0.0.0.0:0 2>'$work/override3.err' >/dev/null &&
+  grep -q 'local trust works on loopback' '$work/override3.err'"
 "$fpgw" --config="$work/fpgw.yaml" >"$work/config_mode.log" 2>&1 &
 gw2=$!
 pids+=("$gw2")
@@ -141,6 +156,16 @@ wait_for_log "$work/config_mode.log" '"msg":"serving"' || exit 1
 check "Evaluate over the Unix socket in config mode" json_assert "$work/unix.json" \
   "d['evaluation']['source']['region']=='ap' and d['evaluation']['identity']['event_id']=='1760000000555.unixTs'"
 check "grpc-health-probe over the Unix socket" "$probe" -addr "unix://$work/fpgw.sock"
+if [[ $(id -u) == 0 ]]; then
+  # Another uid that the file system lets through is still refused: the peer uid decides.
+  chmod a+x "$work" && chmod a+rw "$work/fpgw.sock"
+  check "a process of another uid is refused on the Unix socket" bash -c "
+    ! setpriv --reuid=65534 --regid=65534 --clear-groups '$grpcurl' -unix -plaintext \
+      -d '{\"token\":\"1760000000555.unixTs\"}' '$work/fpgw.sock' fpgw.v1.EvaluationService/Evaluate \
+      >/dev/null 2>&1 && grep -q 'its uid names no caller.*\"uid\":\"65534\"' '$work/config_mode.log'"
+else
+  echo "skip a process of another uid is refused on the Unix socket (needs root to switch uid)"
+fi
 "$grpcurl" -unix -plaintext -d '{"token":"sandbox-rate-limited"}' "$work/fpgw.sock" fpgw.v1.EvaluationService/Evaluate >/dev/null 2>&1
 kill -TERM "$gw2"
 # During the drain delay the server still answers, and health says NOT_SERVING (exit code 4).
@@ -171,7 +196,7 @@ check "normalize refuses an HTML body with a clear error" bash -c "
 "$fpgw" --help >"$work/help.out" 2>&1
 check "--help exits 0" test $? -eq 0
 check "--help lists every command with its flags" bash -c "
-  for text in 'fpgw \[serve\]' 'fpgw sandbox' 'fpgw check-config FILE' 'fpgw normalize' \
+  for text in 'fpgw \[serve\]' 'fpgw sandbox' 'fpgw check-config \[--listen=ADDR\] FILE' 'fpgw normalize' \
               '--config' '--listen' '--state_dir' '--seed' '--kind' '--full' '--log_level'; do
     grep -q -- \"\$text\" '$work/help.out' || { echo \"missing \$text\"; exit 1; }
   done"

@@ -4,13 +4,19 @@
 #include <cstdint>
 #include <cstdlib>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "fpgw/v1/evaluation_service.pb.h"
 #include "server/page_token.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const fpgw::server::PageTokenCodec* codec =
-      new fpgw::server::PageTokenCodec(fpgw::credentials::Secret("fuzz-key-0123456789abcdef"));
+  static const fpgw::server::PageTokenCodec* codec = [] {
+    std::vector<std::pair<std::string, fpgw::credentials::Secret>> keys;
+    keys.emplace_back("fz",
+                      fpgw::credentials::Secret(absl::string_view("fuzz-key-0123456789abcdef")));
+    return fpgw::server::PageTokenCodec::WithKeys(std::move(keys))->release();
+  }();
   const std::string input(reinterpret_cast<const char*>(data), size);
   fpgw::v1::SearchEvaluationsRequest request;
   request.mutable_filter()->set_visitor_id("visitor");

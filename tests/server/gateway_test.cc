@@ -9,8 +9,10 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "fpgw/v1/evaluation_service.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
@@ -161,35 +163,49 @@ TEST_F(GatewayTest, EverySandboxModulesIntegrationEvaluatesItsExampleRequest) {
   EXPECT_GT(integrations, 1);
 }
 
-// Several tenants behind a tenant header: each caller reaches only its own tenant's
-// integrations, and page tokens do not cross tenants.
+// Several tenants behind a trusted proxy that names each call's tenant in the tenant header: each
+// call reaches only the named tenant's integrations, page tokens do not cross tenants, and a
+// missing, repeated or foreign tenant is refused before any vendor call.
 class GatewayTenantsTest : public GatewayHarnessTest {
  protected:
   static constexpr char kTenantHeader[] = "x-fpgw-tenant";
 
   static void SetUpTestSuite() {
     StartHarness([](GatewayConfigBuilder& config) {
-      config.EditServer(
-          [](fpgw::config::v1::Server& server) { server.set_tenant_header(kTenantHeader); });
+      config.EditServer([](fpgw::config::v1::Server& server) {
+        server.set_tenant_header(kTenantHeader);
+        auto* mesh = server.add_callers();
+        mesh->set_name("mesh");
+        mesh->set_local(true);
+        mesh->add_proxy_for_tenants("alpha");
+        mesh->add_proxy_for_tenants("beta");
+      });
       config.AddTenant("alpha")
           .AddIntegration("fp", kDefaultVendor)
           .AddIntegration("alpha-only", kDefaultVendor);
       config.AddTenant("beta").AddIntegration("fp", kDefaultVendor);
+      config.AddTenant("gamma").AddIntegration("fp", kDefaultVendor);
     });
   }
 
-  static grpc::Status Search(const std::string& tenant, const std::string& integration,
-                             const std::string& page_token,
+  // SearchEvaluations with one tenant header per entry of `tenants`.
+  static grpc::Status Search(const std::vector<std::string>& tenants,
+                             const std::string& integration, const std::string& page_token,
                              fpgw::v1::SearchEvaluationsResponse* response) {
     fpgw::v1::SearchEvaluationsRequest request;
     request.set_integration(integration);
     request.set_page_size(5);
     request.mutable_filter()->set_visitor_id("visitorTenants000001");
     request.set_page_token(page_token);
-    std::map<std::string, std::string> metadata;
-    if (!tenant.empty()) metadata[kTenantHeader] = tenant;
-    return harness().Call(&EvaluationService::Stub::SearchEvaluations, request, response,
-                          fpgw::testing::kDefaultCallDeadline, metadata);
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + fpgw::testing::kDefaultCallDeadline));
+    for (const std::string& tenant : tenants) context.AddMetadata(kTenantHeader, tenant);
+    return harness().evaluation().SearchEvaluations(&context, request, response);
+  }
+  static grpc::Status Search(const std::string& tenant, const std::string& integration,
+                             const std::string& page_token,
+                             fpgw::v1::SearchEvaluationsResponse* response) {
+    return Search(std::vector<std::string>{tenant}, integration, page_token, response);
   }
 };
 
@@ -202,10 +218,19 @@ TEST_F(GatewayTenantsTest, CallersReachOnlyTheirTenantsIntegrations) {
   grpc::Status status = Search("beta", "alpha-only", "", &response);
   EXPECT_THAT(status, StatusIs(absl::StatusCode::kNotFound));
   EXPECT_THAT(status, HasReason(fpgw::v1::ERROR_REASON_UNKNOWN_INTEGRATION));
-  for (const std::string tenant : {"", "gamma"}) {
+  // A tenant the proxy does not speak for, configured or not.
+  for (const std::string tenant : {"gamma", "delta"}) {
     status = Search(tenant, "fp", "", &response);
-    EXPECT_THAT(status, StatusIs(absl::StatusCode::kUnauthenticated)) << tenant;
+    EXPECT_THAT(status, StatusIs(absl::StatusCode::kPermissionDenied)) << tenant;
     EXPECT_THAT(status, HasReason(fpgw::v1::ERROR_REASON_CALLER_NOT_AUTHORIZED)) << tenant;
+    EXPECT_THAT(status, HasMetadata("tenant", tenant));
+  }
+  // No tenant, an empty one, or two (a proxy that appends instead of replacing).
+  for (const std::vector<std::string>& tenants :
+       std::vector<std::vector<std::string>>{{}, {""}, {"beta", "alpha"}, {"alpha", "alpha"}}) {
+    status = Search(tenants, "fp", "", &response);
+    EXPECT_THAT(status, StatusIs(absl::StatusCode::kUnauthenticated)) << tenants.size();
+    EXPECT_THAT(status, HasReason(fpgw::v1::ERROR_REASON_CALLER_UNAUTHENTICATED));
   }
   EXPECT_EQ(harness().sandbox().request_count(), before);
 }

@@ -26,11 +26,15 @@ inline std::vector<std::string> ProblemPaths(const std::vector<config::ConfigPro
 }
 
 // Parses a config of one tenant, "acme", whose integrations are `integrations`: YAML list items,
-// one per line ("- {name: fp, vendor: fingerprint, ...}"). Their paths are
-// "tenants[0].integrations[i]...".
+// one per line ("- {name: fp, vendor: fingerprint, ...}"), served on loopback to one local caller.
+// Their paths are "tenants[0].integrations[i]...".
 inline std::vector<config::ConfigProblem> ParseIntegrations(absl::string_view integrations,
                                                             fpgw::config::v1::Config* out) {
-  std::string yaml = "tenants:\n  - name: acme\n    integrations:\n";
+  std::string yaml =
+      "server:\n"
+      "  listeners: [{address: \"127.0.0.1:50051\", authentication: [local]}]\n"
+      "  callers: [{name: app, tenant: acme, local: true}]\n"
+      "tenants:\n  - name: acme\n    integrations:\n";
   for (absl::string_view line : absl::StrSplit(integrations, '\n', absl::SkipWhitespace())) {
     absl::StrAppend(&yaml, "      ", absl::StripLeadingAsciiWhitespace(line), "\n");
   }

@@ -88,7 +88,9 @@ IntegrationEdit WithoutCredential() {
 GatewayConfigBuilder::GatewayConfigBuilder(std::string sandbox_base_url,
                                            std::string sandbox_ca_cert_path)
     : base_url_(std::move(sandbox_base_url)) {
-  config_.mutable_server()->add_listen("127.0.0.1:0");
+  auto* listener = config_.mutable_server()->add_listeners();
+  listener->set_address("127.0.0.1:0");
+  listener->add_authentication(fpgw::config::v1::CALLER_AUTHENTICATION_LOCAL);
   SetDuration(absl::Seconds(1), config_.mutable_server()->mutable_drain_grace_period());
   config_.mutable_http()->set_ca_bundle_path(std::move(sandbox_ca_cert_path));
   config_.mutable_http()->set_max_response_bytes(1 << 20);
@@ -150,9 +152,21 @@ absl::StatusOr<Config> GatewayConfigBuilder::Build() const {
     return absl::InvalidArgumentError(
         absl::StrCat("no sandbox module declares the integration(s)", unknown_integrations_));
   }
+  // Without callers of its own, the test calls as the local caller of the first tenant, with
+  // both services.
+  GatewayConfigBuilder with_caller = *this;
+  if (config_.server().callers().empty() && !config_.tenants().empty()) {
+    auto* caller = with_caller.config_.mutable_server()->add_callers();
+    caller->set_name("harness");
+    caller->set_tenant(config_.tenants(0).name());
+    caller->set_local(true);
+    caller->add_services(fpgw::config::v1::CALLER_SERVICE_EVALUATION);
+    caller->add_services(fpgw::config::v1::CALLER_SERVICE_ADMIN);
+  }
   // Through the config file's form, so that the gateway runs with what the loader makes of it.
   Config config;
-  const std::vector<config::ConfigProblem> problems = vendors::ParseConfig(ToYaml(), &config);
+  const std::vector<config::ConfigProblem> problems =
+      vendors::ParseConfig(with_caller.ToYaml(), &config);
   if (!problems.empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat("the test config is invalid:\n", config::FormatProblems(problems)));
@@ -208,7 +222,7 @@ absl::StatusOr<std::unique_ptr<GatewayHarness>> GatewayHarness::Start(
   harness->config_ = *std::move(built);
 
   absl::StatusOr<std::unique_ptr<server::Gateway>> started_gateway =
-      server::Gateway::Start(harness->config_, std::move(options.http_client));
+      server::Gateway::Start(harness->config_, {std::move(options.http_client)});
   if (!started_gateway.ok()) return started_gateway.status();
   harness->gateway_ = *std::move(started_gateway);
   harness->channel_ = grpc::CreateChannel(harness->gateway_->listening().front(),

@@ -5,6 +5,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/error.h"
+#include "common/wipe.h"
 
 namespace fpgw::vendors {
 
@@ -25,39 +26,22 @@ void Endpoint::Send(VendorRequest request, const CallContext& context,
   out.method = std::move(request.method);
   out.url = absl::StrCat(base_url_, request.path);
   if (options_.auth.scheme != Auth::Scheme::kNone) {
-    absl::StatusOr<credentials::Secret> credential =
+    absl::StatusOr<std::shared_ptr<const credentials::Secret>> credential =
         ResolveCredential(deps_, options_.vendor, integration_);
     if (!credential.ok()) {
       std::move(done)(credential.status());
       return;
     }
-    const absl::string_view value = credential->RevealForWire();
-    switch (options_.auth.scheme) {
-      case Auth::Scheme::kBearer:
-        out.headers.push_back({"Authorization", absl::StrCat("Bearer ", value)});
-        break;
-      case Auth::Scheme::kHeader:
-        out.headers.push_back({options_.auth.detail, std::string(value)});
-        break;
-      case Auth::Scheme::kBasic: {
-        const absl::string_view pair = absl::StripAsciiWhitespace(value);
-        const size_t colon = pair.find(':');
-        if (colon == absl::string_view::npos || colon == 0 || colon + 1 == pair.size()) {
-          // Names the integration and the expected form, never the value.
-          std::move(done)(
-              MakeError(absl::StatusCode::kFailedPrecondition,
-                        fpgw::v1::ERROR_REASON_VENDOR_CREDENTIAL_MISSING,
-                        absl::StrCat("integration ", integration_.name(),
-                                     ": the credential must be \"", options_.auth.detail, "\""),
-                        {{"vendor", options_.vendor}}));
-          return;
-        }
-        out.headers.push_back({"Authorization", absl::StrCat("Basic ", absl::Base64Escape(pair))});
-        break;
-      }
-      case Auth::Scheme::kNone:
-        break;
+    absl::StatusOr<http::Header> header = AuthHeader(options_.auth, **credential);
+    if (!header.ok()) {
+      // Names the integration and the expected form, never the value.
+      std::move(done)(MakeError(
+          absl::StatusCode::kFailedPrecondition, fpgw::v1::ERROR_REASON_VENDOR_CREDENTIAL_MISSING,
+          absl::StrCat("integration ", integration_.name(), ": ", header.status().message()),
+          {{"vendor", options_.vendor}}));
+      return;
     }
+    out.headers.push_back(*std::move(header));
   }
   out.headers.push_back({"Accept", std::move(request.accept)});
   if (!request.body.empty())
@@ -65,6 +49,49 @@ void Endpoint::Send(VendorRequest request, const CallContext& context,
   out.body = std::move(request.body);
   CallVendor(deps_, options_.vendor, std::move(out), timeout_, options_.read_error_code,
              options_.error_rows, context, std::move(done));
+}
+
+absl::StatusOr<http::Header> AuthHeader(const Auth& auth, const credentials::Secret& credential) {
+  const absl::string_view value = credential.RevealForWire();
+  http::Header header{"Authorization", "", /*sensitive=*/true};
+  switch (auth.scheme) {
+    case Auth::Scheme::kBearer:
+      header.value = absl::StrCat("Bearer ", value);
+      break;
+    case Auth::Scheme::kHeader:
+      header.name = auth.detail;
+      header.value = std::string(value);
+      break;
+    case Auth::Scheme::kBasic: {
+      const absl::string_view pair = absl::StripAsciiWhitespace(value);
+      const size_t colon = pair.find(':');
+      if (colon == absl::string_view::npos || colon == 0 || colon + 1 == pair.size()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("the credential must be \"", auth.detail, "\""));
+      }
+      std::string encoded;
+      absl::Base64Escape(pair, &encoded);
+      header.value = absl::StrCat("Basic ", encoded);
+      WipeBuffer(encoded);
+      break;
+    }
+    case Auth::Scheme::kNone:
+      return absl::InvalidArgumentError("the endpoint takes no credential");
+  }
+  return header;
+}
+
+absl::Status CheckCredential(const Auth& auth, const credentials::Secret& credential) {
+  const absl::string_view value = credential.RevealForWire();
+  for (char c : value) {
+    if (static_cast<unsigned char>(c) < 0x21 || c == 0x7f) {
+      return absl::InvalidArgumentError(
+          "must be one line without spaces or control characters (a key file holds the key only)");
+    }
+  }
+  if (auth.scheme == Auth::Scheme::kNone) return absl::OkStatus();
+  absl::StatusOr<http::Header> header = AuthHeader(auth, credential);
+  return header.status();
 }
 
 Done<http::HttpResponse> IgnoreBody(DoneStatus done) {

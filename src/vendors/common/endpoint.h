@@ -75,8 +75,8 @@ class Endpoint final {
   Endpoint(const fpgw::config::v1::Integration& integration, AdapterDeps deps, Options options);
 
   // Sends `request` with the integration's credential; `done` gets the 2xx response or the mapped
-  // error: FAILED_PRECONDITION (VENDOR_CREDENTIAL_MISSING) when the credential cannot be resolved
-  // or has the wrong form, naming the integration and never the value. Never blocks.
+  // error: FAILED_PRECONDITION (VENDOR_CREDENTIAL_MISSING) when the integration holds no credential
+  // or one of the wrong form, naming the integration and never the value. Never blocks.
   void Send(VendorRequest request, const CallContext& context, Done<http::HttpResponse> done) const;
 
   // The base URL, without a trailing slash.
@@ -92,6 +92,14 @@ class Endpoint final {
   std::string base_url_;
   const absl::Duration timeout_;
 };
+
+// The header that carries `credential` by `auth` (marked sensitive). INVALID_ARGUMENT, naming the
+// expected form and never the value, when the credential does not fit the scheme.
+absl::StatusOr<http::Header> AuthHeader(const Auth& auth, const credentials::Secret& credential);
+
+// Whether `credential` can be sent by `auth`: one line of visible characters, of the scheme's form.
+// For the secret registry's checks at start and on rotation.
+absl::Status CheckCredential(const Auth& auth, const credentials::Secret& credential);
 
 // A Done<http::HttpResponse> that reads the 2xx body with `parse`
 // (absl::StatusOr<T>(absl::string_view body)) and hands the result to `done`; a body `parse`

@@ -21,6 +21,7 @@
 #include "google/protobuf/message.h"
 #include "rapidjson/document.h"
 #include "vendors/common/capabilities.h"
+#include "vendors/common/endpoint.h"
 #include "vendors/common/vendor_call.h"
 #include "vendors/common/vendor_errors.h"
 
@@ -90,6 +91,13 @@ class VendorFactory {
   virtual void Check(fpgw::config::v1::Integration* integration, const std::string& path,
                      const fpgw::config::v1::Config& config,
                      std::vector<config::ConfigProblem>* problems) const = 0;
+
+  // Whether `credential` is of the form this vendor takes, at start and before a rotated value
+  // replaces the old one. Default: one line of visible characters (a key). The message names the
+  // expected form, never the value.
+  virtual absl::Status CheckCredential(const credentials::Secret& credential) const {
+    return vendors::CheckCredential(Auth::Bearer(), credential);
+  }
 
   // The capabilities of a checked integration. Called once per integration at startup.
   virtual VendorCapabilities Create(const fpgw::config::v1::Integration& integration,

@@ -65,16 +65,17 @@ void RetryWhileNotReady(const AdapterDeps& deps, const CallContext& context,
       });
 }
 
-absl::StatusOr<credentials::Secret> ResolveCredential(
+absl::StatusOr<std::shared_ptr<const credentials::Secret>> ResolveCredential(
     const AdapterDeps& deps, absl::string_view vendor,
     const fpgw::config::v1::Integration& integration) {
-  const std::string reference = config::SecretRefName(integration.credential());
-  absl::StatusOr<credentials::Secret> secret = deps.credentials->Get(reference);
-  if (!secret.ok()) {
+  std::shared_ptr<const credentials::Secret> secret =
+      deps.secrets == nullptr
+          ? nullptr
+          : deps.secrets->Current(config::SecretRefName(integration.credential()));
+  if (secret == nullptr) {
     return MakeError(absl::StatusCode::kFailedPrecondition,
                      fpgw::v1::ERROR_REASON_VENDOR_CREDENTIAL_MISSING,
-                     absl::StrCat("integration ", integration.name(),
-                                  " has no usable credential: ", secret.status().message()),
+                     absl::StrCat("integration ", integration.name(), " has no credential"),
                      {{"vendor", std::string(vendor)}});
   }
   return secret;

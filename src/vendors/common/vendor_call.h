@@ -11,7 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "async/timer_queue.h"
-#include "credentials/credential_store.h"
+#include "credentials/secret_registry.h"
 #include "fpgw/config/v1/config.pb.h"
 #include "http/http_client.h"
 #include "vendors/common/backend.h"
@@ -22,7 +22,8 @@ namespace fpgw::vendors {
 // What every adapter is built with.
 struct AdapterDeps {
   std::shared_ptr<http::HttpClient> http;
-  std::shared_ptr<const credentials::CredentialStore> credentials;
+  // Every secret the config references, read at start and kept current.
+  std::shared_ptr<const credentials::SecretRegistry> secrets;
   // For backoff between retries and polls; outlives every adapter.
   async::TimerQueue* timers = nullptr;
 };
@@ -42,9 +43,9 @@ void CallVendor(const AdapterDeps& deps, absl::string_view vendor, http::HttpReq
 void RetryWhileNotReady(const AdapterDeps& deps, const CallContext& context,
                         absl::AnyInvocable<void(Done<http::HttpResponse>)> send, DoneStatus done);
 
-// The integration's credential, or FAILED_PRECONDITION (VENDOR_CREDENTIAL_MISSING) naming the
-// integration and the reference, never the value.
-absl::StatusOr<credentials::Secret> ResolveCredential(
+// The integration's current credential, or FAILED_PRECONDITION (VENDOR_CREDENTIAL_MISSING) naming
+// the integration — never the reference or the value — when it holds none.
+absl::StatusOr<std::shared_ptr<const credentials::Secret>> ResolveCredential(
     const AdapterDeps& deps, absl::string_view vendor,
     const fpgw::config::v1::Integration& integration);
 

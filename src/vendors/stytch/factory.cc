@@ -21,6 +21,10 @@ class StytchFactory final : public VendorFactory {
     config::RequireCredential(*integration, path, problems);
   }
 
+  absl::Status CheckCredential(const credentials::Secret& credential) const override {
+    return vendors::CheckCredential(Auth::Basic("project_id:secret"), credential);
+  }
+
   VendorCapabilities Create(const fpgw::config::v1::Integration& integration,
                             const AdapterDeps& deps) const override {
     return Offer(std::make_shared<StytchAdapter>(MakeEndpoint(integration, deps)));

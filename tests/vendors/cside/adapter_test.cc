@@ -23,6 +23,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rapidjson/document.h"
+#include "testing/env_secrets.h"
 #include "testing/scripted_http_client.h"
 
 namespace fpgw::vendors::cside {
@@ -62,7 +63,7 @@ class CsideAdapterTest : public ::testing::Test {
   AdapterDeps Deps() {
     AdapterDeps deps;
     deps.http = http_;
-    deps.credentials = std::make_shared<credentials::RoutingCredentialStore>("");
+    deps.secrets = fpgw::testing::EnvSecrets({kKeyEnv});
     deps.timers = &timers_;
     return deps;
   }
@@ -308,7 +309,7 @@ TEST_F(CsideAdapterTest, MissingCredentialIsNamedNotSent) {
   integration.mutable_timeout()->set_seconds(1);
   AdapterDeps deps;
   deps.http = http_;
-  deps.credentials = std::make_shared<credentials::RoutingCredentialStore>("");
+  deps.secrets = fpgw::testing::EnvSecrets({"FPGW_CSIDE_ADAPTER_TEST_UNSET"});
   deps.timers = &timers_;
   CsideAdapter adapter(integration, deps);
   absl::StatusOr<fpgw::v1::Evaluation> e = Evaluate(adapter, "tok");

@@ -32,7 +32,6 @@ using ::fpgw::testing::HasRetryInfo;
 using ::fpgw::testing::IsOk;
 using ::fpgw::testing::StatusIs;
 using ::fpgw::testing::WithTimeout;
-using ::fpgw::testing::WithUnsetCredentialEnv;
 using ::fpgw::testing::WithWrongCredential;
 using ::fpgw::v1::AdminService;
 using ::fpgw::v1::EvaluationService;
@@ -58,7 +57,6 @@ class FingerprintV3GatewayTest : public GatewayHarnessTest {
             WithTimeout(absl::Seconds(3))(fp3);
           });
           config.AddIntegration("fp3-wrong-key", "fingerprint-v3", WithWrongCredential());
-          config.AddIntegration("fp3-no-key", "fingerprint-v3", WithUnsetCredentialEnv());
         },
         options);
   }
@@ -396,10 +394,6 @@ TEST_F(FingerprintV3GatewayTest, RejectedOrMissingVendorKeyIsFailedPreconditionA
   status = ListDevice("visitorHistoryV30001", "", &visits, "fp3-wrong-key");
   EXPECT_THAT(status, StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_THAT(status, HasReason(fpgw::v1::ERROR_REASON_VENDOR_CREDENTIAL_REJECTED));
-
-  status = Evaluate("1760000000123.keyV3", &response, "fp3-no-key");
-  EXPECT_THAT(status, StatusIs(absl::StatusCode::kFailedPrecondition));
-  EXPECT_THAT(status, HasReason(fpgw::v1::ERROR_REASON_VENDOR_CREDENTIAL_MISSING));
 }
 
 TEST_F(FingerprintV3GatewayTest, RulesetsAreRefusedOnV3) {

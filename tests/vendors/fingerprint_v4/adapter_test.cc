@@ -11,6 +11,7 @@
 #include "gtest/gtest.h"
 #include "http/curl_http_client.h"
 #include "sandbox/sandbox.h"
+#include "testing/env_secrets.h"
 
 namespace fpgw::vendors::fingerprint_v4 {
 namespace {
@@ -31,7 +32,7 @@ class FingerprintV4AdapterTest : public ::testing::Test {
     auto client = http::CurlHttpClient::Create(http_options);
     ASSERT_TRUE(client.ok());
     deps_.http = *std::move(client);
-    deps_.credentials = std::make_shared<credentials::RoutingCredentialStore>("");
+    deps_.secrets = fpgw::testing::EnvSecrets({"FPGW_ADAPTER_TEST_KEY"});
     deps_.timers = &timers_;
   }
 

@@ -29,7 +29,6 @@ using ::fpgw::testing::HasRetryInfo;
 using ::fpgw::testing::IsOk;
 using ::fpgw::testing::StatusIs;
 using ::fpgw::testing::WithTimeout;
-using ::fpgw::testing::WithUnsetCredentialEnv;
 using ::fpgw::testing::WithWrongCredential;
 using ::fpgw::v1::AdminService;
 using ::fpgw::v1::EvaluationService;
@@ -43,7 +42,6 @@ class FingerprintV4GatewayTest : public GatewayHarnessTest {
         WithTimeout(absl::Seconds(3))(fp);
       });
       config.AddIntegration("fp-wrong-key", "fingerprint-v4", WithWrongCredential());
-      config.AddIntegration("fp-no-key", "fingerprint-v4", WithUnsetCredentialEnv());
     });
   }
 
@@ -174,10 +172,6 @@ TEST_F(FingerprintV4GatewayTest, RejectedVendorKeyIsFpgwsFailureAndNeverLeaks) {
   EXPECT_THAT(status, HasReason(fpgw::v1::ERROR_REASON_VENDOR_CREDENTIAL_REJECTED));
   EXPECT_FALSE(absl::StrContains(status.error_message(), wrong_key));
   EXPECT_FALSE(absl::StrContains(status.error_details(), wrong_key));
-
-  status = harness().Evaluate("fp-no-key", "1760000000123.keyTst", &response);
-  EXPECT_THAT(status, StatusIs(absl::StatusCode::kFailedPrecondition));
-  EXPECT_THAT(status, HasReason(fpgw::v1::ERROR_REASON_VENDOR_CREDENTIAL_MISSING));
 }
 
 TEST_F(FingerprintV4GatewayTest, RelatedDevicesAreNamedAsAMissingCapability) {

@@ -17,6 +17,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rapidjson/document.h"
+#include "testing/env_secrets.h"
 #include "testing/fixtures.h"
 #include "testing/gateway_harness.h"
 #include "testing/scripted_http_client.h"
@@ -70,7 +71,7 @@ class StytchAdapterTest : public ::testing::Test {
     integration.mutable_stytch()->set_lookup_method(method);
     AdapterDeps deps;
     deps.http = http_;
-    deps.credentials = std::make_shared<credentials::RoutingCredentialStore>("");
+    deps.secrets = fpgw::testing::EnvSecrets({credential_env});
     deps.timers = &timers_;
     return std::make_unique<StytchAdapter>(MakeEndpoint(integration, deps));
   }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "fpgw/v1/admin_service.grpc.pb.h"
 #include "fpgw/v1/evaluation_service.grpc.pb.h"
 #include "gmock/gmock.h"
@@ -39,13 +40,11 @@ constexpr char kNotAPair[] = "not-a-project-secret-pair-0123456789";
 class StytchGatewayTest : public GatewayHarnessTest {
  protected:
   static void SetUpTestSuite() {
-    setenv(kNotAPairEnv, kNotAPair, 1);
     StartHarness([](GatewayConfigBuilder& config) {
       config.AddIntegration("stytch", "stytch");
       config.AddIntegration("stytch-get", "stytch", [](fpgw::config::v1::Integration& stytch) {
         stytch.mutable_stytch()->set_lookup_method(fpgw::config::v1::STYTCH_LOOKUP_METHOD_GET);
       });
-      config.AddIntegration("stytch-bad-credential", "stytch", WithCredentialEnv(kNotAPairEnv));
     });
   }
 
@@ -163,14 +162,25 @@ TEST_F(StytchGatewayTest, VendorErrorsAndCredentials) {
   ASSERT_THAT(Evaluate("sandbox-drift", &response), IsOk());
   EXPECT_TRUE(response.evaluation().partial());
   EXPECT_GT(response.evaluation().drift_size(), 0);
+}
 
-  // A credential that is not "project_id:secret" never reaches the vendor and never leaks.
-  const uint64_t lookups = Lookups();
-  status = Evaluate("gwVisitor.2", &response, {}, "stytch-bad-credential");
-  EXPECT_THAT(status, StatusIs(absl::StatusCode::kFailedPrecondition));
-  EXPECT_THAT(status, HasReason(fpgw::v1::ERROR_REASON_VENDOR_CREDENTIAL_MISSING));
-  EXPECT_FALSE(absl::StrContains(status.error_message(), kNotAPair));
-  EXPECT_EQ(Lookups(), lookups);
+// A credential that is not "project_id:secret" stops the start, naming the field and the form,
+// never the value, before any vendor call.
+TEST(StytchGatewayStartTest, RefusesACredentialThatIsNotAPairWithoutQuotingIt) {
+  setenv(kNotAPairEnv, kNotAPair, 1);
+  absl::StatusOr<std::unique_ptr<fpgw::testing::GatewayHarness>> harness =
+      fpgw::testing::GatewayHarness::Start([](GatewayConfigBuilder& config) {
+        config.AddIntegration("stytch", "stytch");
+        config.AddIntegration("stytch-bad-credential", "stytch", WithCredentialEnv(kNotAPairEnv));
+      });
+  ASSERT_FALSE(harness.ok());
+  EXPECT_EQ(harness.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(
+      std::string(harness.status().message()),
+      ::testing::HasSubstr(absl::StrCat("tenants[0].integrations[1].credential (env:", kNotAPairEnv,
+                                        "): the credential must be "
+                                        "\"project_id:secret\"")));
+  EXPECT_FALSE(absl::StrContains(harness.status().message(), kNotAPair));
 }
 
 TEST_F(StytchGatewayTest, ExternalMetadataIsValidatedBeforeAnyVendorCall) {
