@@ -94,7 +94,8 @@ void ValidateListeners(Config* config, std::vector<ConfigProblem>* problems) {
       problems->push_back({path + ".address", "expected host:port or unix:/path"});
       continue;
     }
-    if (!addresses.insert(address).second) {
+    // Port 0 asks the system for a free port, so it may appear more than once.
+    if (!absl::EndsWith(address, ":0") && !addresses.insert(address).second) {
       problems->push_back({path + ".address", "listed twice"});
     }
     const bool local = IsLocalAddress(address);

@@ -11,6 +11,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "common/json_chars.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
@@ -247,8 +248,12 @@ absl::string_view BearerKey(const Exchange& ex) {
 }
 
 bool SecretMatches(absl::string_view presented, absl::string_view expected) {
-  return presented.size() == expected.size() &&
-         CRYPTO_memcmp(presented.data(), expected.data(), expected.size()) == 0;
+  bool matched = false;
+  for (absl::string_view one : absl::StrSplit(expected, '\n', absl::SkipEmpty())) {
+    matched |= presented.size() == one.size() &&
+               CRYPTO_memcmp(presented.data(), one.data(), one.size()) == 0;
+  }
+  return matched;
 }
 
 }  // namespace fpgw::sandbox

@@ -124,7 +124,8 @@ class Exchange final {
 // when the header is absent, empty or not Bearer.
 absl::string_view BearerKey(const Exchange& ex);
 
-// Compares a presented secret with the expected one in constant time (for equal lengths).
+// Compares a presented secret with the expected one in constant time (for equal lengths);
+// `expected` may hold several accepted secrets, one per line (a key being rotated).
 bool SecretMatches(absl::string_view presented, absl::string_view expected);
 
 }  // namespace fpgw::sandbox

@@ -23,6 +23,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
 #include "sandbox/exchange.h"
@@ -119,10 +120,12 @@ absl::Status Sandbox::AddVendors(absl::Span<const SandboxVendor* const> vendors)
     auto credential = options_.credentials.find(std::string(name));
     if (credential == options_.credentials.end() || credential->second.empty()) continue;
     configured = true;
-    absl::Status valid = vendor->CheckCredential(credential->second);
-    if (!valid.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("sandbox: credentials[\"", name, "\"]: ", valid.message()));
+    for (absl::string_view one : absl::StrSplit(credential->second, '\n', absl::SkipEmpty())) {
+      absl::Status valid = vendor->CheckCredential(one);
+      if (!valid.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("sandbox: credentials[\"", name, "\"]: ", valid.message()));
+      }
     }
   }
   for (const auto& [name, credential] : options_.credentials) {

@@ -52,8 +52,9 @@ struct SandboxOptions {
   // Directory for the generated PKI. Empty: a fresh temporary directory that Stop() deletes.
   std::string state_dir;
   // The credential each vendor module accepts, by module name (SandboxVendorInfo::name;
-  // each module's README says what it takes, a key or e.g. "project_id:secret"). At least one
-  // module must have one; a module without one answers its requests with 501
+  // each module's README says what it takes, a key or e.g. "project_id:secret"). Several, one per
+  // line, are all accepted, as a vendor accepts an old and a new key while a key rotates. At least
+  // one module must have one; a module without one answers its requests with 501
   // `sandbox_vendor_not_configured`.
   std::map<std::string, std::string> credentials;
   // Seed of the data generator: same seed and ids, same bytes.

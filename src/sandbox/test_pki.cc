@@ -165,43 +165,73 @@ absl::Status WriteFile(const std::string& path, const std::string& contents, mod
 
 }  // namespace
 
-absl::StatusOr<TestPki> GenerateTestPki(const std::string& dir) {
-  FPGW_ASSIGN_OR_RETURN(EvpPkeyPtr ca_key, NewP256Key());
-  FPGW_ASSIGN_OR_RETURN(X509Ptr ca, NewCertificate(ca_key.get(), "fpgw sandbox test CA", nullptr));
-  FPGW_RETURN_IF_ERROR(
-      AddExtension(ca.get(), ca.get(), NID_basic_constraints, "critical,CA:TRUE,pathlen:0"));
-  FPGW_RETURN_IF_ERROR(
-      AddExtension(ca.get(), ca.get(), NID_key_usage, "critical,keyCertSign,cRLSign"));
-  FPGW_RETURN_IF_ERROR(AddExtension(ca.get(), ca.get(), NID_subject_key_identifier, "hash"));
-  FPGW_RETURN_IF_ERROR(
-      AddExtension(ca.get(), ca.get(), NID_authority_key_identifier, "keyid:always"));
-  if (X509_sign(ca.get(), ca_key.get(), EVP_sha256()) == 0) return OpenSslError("CA signature");
+struct TestCa::Keys {
+  EvpPkeyPtr key;
+  X509Ptr cert;
+};
 
-  FPGW_ASSIGN_OR_RETURN(EvpPkeyPtr server_key, NewP256Key());
-  FPGW_ASSIGN_OR_RETURN(X509Ptr server, NewCertificate(server_key.get(), "localhost",
-                                                       X509_get_subject_name(ca.get())));
+TestCa::TestCa() = default;
+TestCa::TestCa(TestCa&&) noexcept = default;
+TestCa& TestCa::operator=(TestCa&&) noexcept = default;
+TestCa::~TestCa() = default;
+
+absl::StatusOr<TestCa> TestCa::Create(const std::string& name) {
+  TestCa ca;
+  ca.keys_ = std::make_unique<Keys>();
+  FPGW_ASSIGN_OR_RETURN(ca.keys_->key, NewP256Key());
+  FPGW_ASSIGN_OR_RETURN(ca.keys_->cert, NewCertificate(ca.keys_->key.get(), name, nullptr));
+  X509* cert = ca.keys_->cert.get();
   FPGW_RETURN_IF_ERROR(
-      AddExtension(server.get(), ca.get(), NID_basic_constraints, "critical,CA:FALSE"));
-  FPGW_RETURN_IF_ERROR(
-      AddExtension(server.get(), ca.get(), NID_key_usage, "critical,digitalSignature"));
-  FPGW_RETURN_IF_ERROR(AddExtension(server.get(), ca.get(), NID_ext_key_usage, "serverAuth"));
-  FPGW_RETURN_IF_ERROR(AddExtension(server.get(), ca.get(), NID_subject_alt_name,
-                                    "DNS:localhost,IP:127.0.0.1,IP:::1"));
-  FPGW_RETURN_IF_ERROR(AddExtension(server.get(), ca.get(), NID_subject_key_identifier, "hash"));
-  FPGW_RETURN_IF_ERROR(
-      AddExtension(server.get(), ca.get(), NID_authority_key_identifier, "keyid:always"));
-  if (X509_sign(server.get(), ca_key.get(), EVP_sha256()) == 0) {
-    return OpenSslError("server certificate signature");
+      AddExtension(cert, cert, NID_basic_constraints, "critical,CA:TRUE,pathlen:0"));
+  FPGW_RETURN_IF_ERROR(AddExtension(cert, cert, NID_key_usage, "critical,keyCertSign,cRLSign"));
+  FPGW_RETURN_IF_ERROR(AddExtension(cert, cert, NID_subject_key_identifier, "hash"));
+  FPGW_RETURN_IF_ERROR(AddExtension(cert, cert, NID_authority_key_identifier, "keyid:always"));
+  if (X509_sign(cert, ca.keys_->key.get(), EVP_sha256()) == 0) return OpenSslError("CA signature");
+  FPGW_ASSIGN_OR_RETURN(ca.cert_pem_, ToPem(cert, nullptr));
+  return ca;
+}
+
+absl::StatusOr<TestCa::Leaf> TestCa::Issue(const std::string& common_name,
+                                           const std::string& subject_alt_names,
+                                           Usage usage) const {
+  FPGW_ASSIGN_OR_RETURN(EvpPkeyPtr key, NewP256Key());
+  X509* ca = keys_->cert.get();
+  FPGW_ASSIGN_OR_RETURN(X509Ptr cert,
+                        NewCertificate(key.get(), common_name, X509_get_subject_name(ca)));
+  FPGW_RETURN_IF_ERROR(AddExtension(cert.get(), ca, NID_basic_constraints, "critical,CA:FALSE"));
+  FPGW_RETURN_IF_ERROR(AddExtension(cert.get(), ca, NID_key_usage, "critical,digitalSignature"));
+  FPGW_RETURN_IF_ERROR(AddExtension(cert.get(), ca, NID_ext_key_usage,
+                                    usage == Usage::kServer ? "serverAuth" : "clientAuth"));
+  if (!subject_alt_names.empty()) {
+    FPGW_RETURN_IF_ERROR(
+        AddExtension(cert.get(), ca, NID_subject_alt_name, subject_alt_names.c_str()));
   }
+  FPGW_RETURN_IF_ERROR(AddExtension(cert.get(), ca, NID_subject_key_identifier, "hash"));
+  FPGW_RETURN_IF_ERROR(AddExtension(cert.get(), ca, NID_authority_key_identifier, "keyid:always"));
+  if (X509_sign(cert.get(), keys_->key.get(), EVP_sha256()) == 0) {
+    return OpenSslError("certificate signature");
+  }
+  Leaf leaf;
+  FPGW_ASSIGN_OR_RETURN(leaf.cert_pem, ToPem(cert.get(), nullptr));
+  FPGW_ASSIGN_OR_RETURN(leaf.key_pem, ToPem(nullptr, key.get()));
+  return leaf;
+}
 
-  FPGW_ASSIGN_OR_RETURN(std::string ca_pem, ToPem(ca.get(), nullptr));
-  FPGW_ASSIGN_OR_RETURN(std::string server_pem, ToPem(server.get(), server_key.get()));
+absl::Status WritePemFile(const std::string& path, const std::string& pem, bool private_key) {
+  return WriteFile(path, pem, private_key ? 0600 : 0644);
+}
 
+absl::StatusOr<TestPki> GenerateTestPki(const std::string& dir) {
+  FPGW_ASSIGN_OR_RETURN(TestCa ca, TestCa::Create("fpgw sandbox test CA"));
+  FPGW_ASSIGN_OR_RETURN(
+      TestCa::Leaf server,
+      ca.Issue("localhost", "DNS:localhost,IP:127.0.0.1,IP:::1", TestCa::Usage::kServer));
   TestPki pki;
   pki.ca_cert_path = dir + "/ca.pem";
   pki.server_cert_and_key_path = dir + "/server.pem";
-  FPGW_RETURN_IF_ERROR(WriteFile(pki.ca_cert_path, ca_pem, 0644));
-  FPGW_RETURN_IF_ERROR(WriteFile(pki.server_cert_and_key_path, server_pem, 0600));
+  FPGW_RETURN_IF_ERROR(WriteFile(pki.ca_cert_path, ca.cert_pem(), 0644));
+  FPGW_RETURN_IF_ERROR(
+      WriteFile(pki.server_cert_and_key_path, server.cert_pem + server.key_pem, 0600));
   return pki;
 }
 

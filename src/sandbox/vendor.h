@@ -16,6 +16,8 @@
 #define FPGW_SANDBOX_VENDOR_H_
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -79,6 +81,10 @@ class SandboxVendor {
   }
   // Adds the module's path prefixes to `router`.
   virtual void AddRoutes(Router& router, const VendorSetup& setup) const = 0;
+
+  // Every scenario the module knows (its terminal and body scenarios, then the delivery scenarios
+  // every module knows), for tests that walk them all.
+  virtual std::vector<std::string> ScenarioNames() const = 0;
 };
 
 // Every module of the sandbox, in the order sandbox mode lists their integrations (the first

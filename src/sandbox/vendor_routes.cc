@@ -1,5 +1,6 @@
 #include "sandbox/vendor_routes.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -99,6 +100,17 @@ void AddVendorRoutes(Router& router, const VendorSetup& setup, absl::string_view
     if (routes == nullptr) routes = make();
     router.Add(prefix.prefix, [routes](Exchange& ex) { return routes->Handle(ex); });
   }
+}
+
+std::vector<std::string> ScenarioNamesOf(const ScenarioTable& table) {
+  std::vector<std::string> names;
+  auto add = [&names](absl::string_view name) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.emplace_back(name);
+  };
+  for (const ScenarioRow& row : table.rows) add(row.scenario);
+  for (absl::string_view name : table.body_scenarios) add(name);
+  for (absl::string_view name : kDeliveryScenarios) add(name);
+  return names;
 }
 
 }  // namespace fpgw::sandbox

@@ -168,17 +168,21 @@ void AddVendorRoutes(Router& router, const VendorSetup& setup, absl::string_view
                      absl::Span<const RoutePrefix> prefixes,
                      const std::function<std::shared_ptr<const VendorRoutes>()>& make);
 
+// The names of `table`'s scenarios, then the delivery scenarios, without repeats.
+std::vector<std::string> ScenarioNamesOf(const ScenarioTable& table);
+
 // A module whose routes are one `Routes` object (a VendorRoutes constructible from the seed and the
-// credential) serving `prefixes`; `check` validates a credential (null: any non-empty one). `info`
-// and `prefixes` must outlive the module (constants).
+// credential) serving `prefixes`, with the scenarios of `scenarios`; `check` validates a credential
+// (null: any non-empty one). `info`, `prefixes` and `scenarios` must outlive the module
+// (constants).
 template <typename Routes>
 class RoutesModule final : public SandboxVendor {
  public:
   using CheckFn = absl::Status (*)(absl::string_view credential);
 
   RoutesModule(const SandboxVendorInfo& info, absl::Span<const RoutePrefix> prefixes,
-               CheckFn check = nullptr)
-      : info_(info), prefixes_(prefixes), check_(check) {}
+               const ScenarioTable& scenarios, CheckFn check = nullptr)
+      : info_(info), prefixes_(prefixes), scenarios_(scenarios), check_(check) {}
 
   const SandboxVendorInfo& info() const override { return info_; }
   absl::Status CheckCredential(absl::string_view credential) const override {
@@ -191,10 +195,12 @@ class RoutesModule final : public SandboxVendor {
           std::make_shared<Routes>(setup.seed, setup.credential));
     });
   }
+  std::vector<std::string> ScenarioNames() const override { return ScenarioNamesOf(scenarios_); }
 
  private:
   const SandboxVendorInfo& info_;
   const absl::Span<const RoutePrefix> prefixes_;
+  const ScenarioTable& scenarios_;
   const CheckFn check_;
 };
 

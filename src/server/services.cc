@@ -49,7 +49,10 @@ class UnaryCall final : public grpc::ServerUnaryReactor {
     audit_.caller = principal.caller->name;
     audit_.tenant = principal.tenant;
   }
-  void SetCaller(const auth::Caller& caller) { audit_.caller = caller.name; }
+  void SetCaller(const auth::Caller& caller) {
+    audit_.caller = caller.name;
+    audit_.tenant = caller.tenant;  // A proxy's tenant is known once the call is authorised.
+  }
   void SetIntegration(const std::string& integration) { audit_.integration = integration; }
 
   void Complete(const absl::Status& status) {

@@ -132,6 +132,7 @@ class EchoModule final : public SandboxVendor {
     AddVendorRoutes(router, setup, name_, prefixes,
                     [&] { return std::make_shared<const EchoRoutes>(name_, setup.credential); });
   }
+  std::vector<std::string> ScenarioNames() const override { return ScenarioNamesOf(kScenarios); }
 
  private:
   const std::string name_;

@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "config/config_loader.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/create_channel.h"
@@ -138,6 +139,12 @@ GatewayConfigBuilder& GatewayConfigBuilder::EditHttp(
   return *this;
 }
 
+GatewayConfigBuilder& GatewayConfigBuilder::EditConfig(
+    const std::function<void(fpgw::config::v1::Config&)>& edit) {
+  edit(config_);
+  return *this;
+}
+
 std::string GatewayConfigBuilder::ToYaml() const {
   google::protobuf::util::JsonPrintOptions options;
   options.add_whitespace = true;
@@ -200,9 +207,11 @@ absl::StatusOr<std::unique_ptr<GatewayHarness>> GatewayHarness::Start(
     auto given = options.credentials.find(name);
     const std::string credential =
         given != options.credentials.end() ? given->second : TestCredential(name);
-    if (absl::Status status = module->CheckCredential(credential); !status.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("the test credential of module ", name, ": ", status.message()));
+    for (absl::string_view one : absl::StrSplit(credential, '\n', absl::SkipEmpty())) {
+      if (absl::Status status = module->CheckCredential(one); !status.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("the test credential of module ", name, ": ", status.message()));
+      }
     }
     sandbox_options.credentials[name] = credential;
     harness->credentials_[name] = credential;

@@ -77,8 +77,9 @@ IntegrationEdit WithUnsetCredentialEnv();
 IntegrationEdit WithoutCredential();
 
 // A typed builder of the gateway's config (fpgw.config.v1.Config) against a running sandbox.
-// Starts as: one listener on 127.0.0.1:0, a 1 s drain grace period, the sandbox's CA, vendor
-// bodies capped at 1 MiB, no tenant.
+// Starts as: one listener on 127.0.0.1:0 with local trust, a 1 s drain grace period, the sandbox's
+// CA, vendor bodies capped at 1 MiB, no tenant. A config without callers gets one when built: the
+// local caller "harness" of the first tenant, with both services.
 class GatewayConfigBuilder final {
  public:
   GatewayConfigBuilder(std::string sandbox_base_url, std::string sandbox_ca_cert_path);
@@ -100,6 +101,8 @@ class GatewayConfigBuilder final {
   GatewayConfigBuilder& EditServer(const std::function<void(fpgw::config::v1::Server&)>& edit);
   // Edits the vendor HTTP client's options (body cap, timeouts, CA).
   GatewayConfigBuilder& EditHttp(const std::function<void(fpgw::config::v1::Http&)>& edit);
+  // Edits anything else (secret stores, audit log).
+  GatewayConfigBuilder& EditConfig(const std::function<void(fpgw::config::v1::Config&)>& edit);
 
   // The config as built so far, unchecked.
   const fpgw::config::v1::Config& proto() const { return config_; }

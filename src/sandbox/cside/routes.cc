@@ -268,7 +268,8 @@ constexpr RoutePrefix kPrefixes[] = {{"/token/v1", /*needs_credential=*/false}, 
 }  // namespace
 
 const SandboxVendor& CsideSandboxVendor() {
-  static const SandboxVendor* const kModule = new RoutesModule<CsideRoutes>(kInfo, kPrefixes);
+  static const SandboxVendor* const kModule =
+      new RoutesModule<CsideRoutes>(kInfo, kPrefixes, kScenarios);
   return *kModule;
 }
 

@@ -409,7 +409,7 @@ constexpr RoutePrefix kPrefixes[] = {{"/events"}, {"/visitors"}, {"/related-visi
 
 const SandboxVendor& FingerprintV3SandboxVendor() {
   static const SandboxVendor* const kModule =
-      new RoutesModule<FingerprintV3Routes>(kInfo, kPrefixes);
+      new RoutesModule<FingerprintV3Routes>(kInfo, kPrefixes, kScenarios);
   return *kModule;
 }
 

@@ -288,7 +288,7 @@ constexpr RoutePrefix kPrefixes[] = {{"/v4"}};
 
 const SandboxVendor& FingerprintV4SandboxVendor() {
   static const SandboxVendor* const kModule =
-      new RoutesModule<FingerprintV4Routes>(kInfo, kPrefixes);
+      new RoutesModule<FingerprintV4Routes>(kInfo, kPrefixes, kScenarios);
   return *kModule;
 }
 

@@ -718,7 +718,7 @@ absl::Status CheckCredential(absl::string_view credential) {
 
 const SandboxVendor& StytchSandboxVendor() {
   static const SandboxVendor* const kModule =
-      new RoutesModule<StytchRoutes>(kInfo, kPrefixes, &CheckCredential);
+      new RoutesModule<StytchRoutes>(kInfo, kPrefixes, kScenarios, &CheckCredential);
   return *kModule;
 }
 
