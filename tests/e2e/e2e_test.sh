@@ -147,7 +147,10 @@ check "FPGW_LISTEN goes through the same check" bash -c "
 check "sandbox mode refuses to serve other hosts" bash -c "
   ! timeout 20 '$fpgw' --listen=0.0.0.0:0 2>'$work/override3.err' >/dev/null &&
   grep -q 'local trust works on loopback' '$work/override3.err'"
-"$fpgw" --config="$work/fpgw.yaml" >"$work/config_mode.log" 2>&1 &
+# A proxy and a TLS key-log file in the environment must change nothing: vendor keys go straight
+# to the vendor, and no TLS secret is written anywhere.
+HTTPS_PROXY=http://127.0.0.1:9 ALL_PROXY=http://127.0.0.1:9 https_proxy=http://127.0.0.1:9 \
+  SSLKEYLOGFILE="$work/tls-keys.log" "$fpgw" --config="$work/fpgw.yaml" >"$work/config_mode.log" 2>&1 &
 gw2=$!
 pids+=("$gw2")
 wait_for_log "$work/config_mode.log" '"msg":"serving"' || exit 1
@@ -156,6 +159,12 @@ wait_for_log "$work/config_mode.log" '"msg":"serving"' || exit 1
 check "Evaluate over the Unix socket in config mode" json_assert "$work/unix.json" \
   "d['evaluation']['source']['region']=='ap' and d['evaluation']['identity']['event_id']=='1760000000555.unixTs'"
 check "grpc-health-probe over the Unix socket" "$probe" -addr "unix://$work/fpgw.sock"
+check "proxy variables in the environment are ignored (the call above went direct)" \
+  json_assert "$work/unix.json" "d['evaluation']['identity']['event_id']=='1760000000555.unixTs'"
+check "SSLKEYLOGFILE is ignored: no TLS key was written" test ! -e "$work/tls-keys.log"
+check "core dumps are off in the serving process" bash -c "
+  grep -E '^Max core file size +0 +0 ' /proc/$gw2/limits"
+check "a random page-token key is warned about" grep -q 'page_tokens.keys is empty' "$work/config_mode.log"
 if [[ $(id -u) == 0 ]]; then
   # Another uid that the file system lets through is still refused: the peer uid decides.
   chmod a+x "$work" && chmod a+rw "$work/fpgw.sock"
