@@ -185,6 +185,13 @@ wait "$gw2"
 check "config-mode server exits 0 on SIGTERM" test $? -eq 0
 check "no log line or error carries the vendor key" bash -c "! grep -qF '$key' '$work/config_mode.log' '$work/unix.json'"
 
+# The README's example config is valid as written.
+python3 - "$testdata/../../README.md" >"$work/readme.yaml" <<'PY'
+import re, sys
+print(re.search(r"## Configuration.*?```yaml\n(.*?)```", open(sys.argv[1]).read(), re.S).group(1))
+PY
+check "the README's example config passes check-config" "$fpgw" check-config "$work/readme.yaml"
+
 # --- 3. Bad config: refuse to start, naming the field. ------------------------------------------
 printf 'tenants:\n  - name: t\n    integrations:\n      - name: x\n        vendor: fingerprint\n        colour: red\n        credential: {env: K}\n' >"$work/bad.yaml"
 check "check-config names the bad field and fails" bash -c "
