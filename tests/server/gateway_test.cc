@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "fpgw/v1/admin_service.grpc.pb.h"
 #include "fpgw/v1/evaluation_service.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
@@ -246,6 +247,42 @@ TEST_F(GatewayTenantsTest, PageTokensDoNotCrossTenants) {
   grpc::Status status = Search("beta", "fp", alpha.next_page_token(), &next);
   EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(status, HasReason(fpgw::v1::ERROR_REASON_INVALID_PAGE_TOKEN));
+  EXPECT_EQ(harness().sandbox().request_count(), before);
+}
+
+// A listener that allows unauthenticated callers, as its config says in words: everyone who
+// connects is the anonymous caller, with its tenant and services only.
+class GatewayAnonymousTest : public GatewayHarnessTest {
+ protected:
+  static void SetUpTestSuite() {
+    StartHarness([](GatewayConfigBuilder& config) {
+      config.EditServer([](fpgw::config::v1::Server& server) {
+        server.clear_listeners();
+        auto* listener = server.add_listeners();
+        listener->set_address("0.0.0.0:0");
+        listener->set_allow_unauthenticated_callers(true);
+        auto* anyone = server.add_callers();
+        anyone->set_name("anyone");
+        anyone->set_tenant("acme");
+        anyone->set_anonymous(true);
+      });
+      config.AddIntegration("fp", kDefaultVendor);
+    });
+  }
+};
+
+TEST_F(GatewayAnonymousTest, EveryoneIsTheAnonymousCallerWithItsServicesOnly) {
+  fpgw::v1::EvaluateResponse response;
+  EXPECT_THAT(harness().Evaluate("fp", "1760000000123.anon01", &response), IsOk());
+  fpgw::v1::DeleteDeviceDataRequest request;
+  request.set_integration("fp");
+  request.set_device_id("visitorAnonymous0001");
+  fpgw::v1::DeleteDeviceDataResponse deleted;
+  const uint64_t before = harness().sandbox().request_count();
+  grpc::Status status =
+      harness().Call(&fpgw::v1::AdminService::Stub::DeleteDeviceData, request, &deleted);
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(status, HasMetadata("caller", "anyone"));
   EXPECT_EQ(harness().sandbox().request_count(), before);
 }
 
