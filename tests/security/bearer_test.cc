@@ -2,14 +2,13 @@
 // acts for its caller; a wrong, missing, malformed or repeated one is refused before any vendor
 // call; tokens rotate by swapping the hash file the Kubernetes way, without a restart; a file that
 // holds a token instead of a hash stops the start.
-#include <openssl/sha.h>
 #include <stdlib.h>
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -19,6 +18,7 @@
 #include "testing/gateway_harness.h"
 #include "testing/secret_volume.h"
 #include "testing/status_matchers.h"
+#include "testing/test_files.h"
 
 namespace fpgw::security {
 namespace {
@@ -30,47 +30,39 @@ using ::fpgw::testing::HasReason;
 using ::fpgw::testing::IsOk;
 using ::fpgw::testing::SecretVolume;
 using ::fpgw::testing::StatusIs;
+using ::fpgw::testing::TokenHash;
 
 constexpr char kOldToken[] = "old-token-8f2a61c0d9e4b7a35c1e";
 constexpr char kNewToken[] = "new-token-1b9e7d3f5a0c2e4d6f81";
 constexpr char kSharedToken[] = "shared-token-0e1d2c3b4a5968778";
 
-std::string Sha256Hex(const std::string& text) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
+// A gateway whose only listener takes bearer tokens on loopback (the one place a token may
+// travel without TLS), with caller "batch" of tenant acme recognised by `tokens` (a SecretRef's
+// edit).
+void BearerOnly(GatewayConfigBuilder& config,
+                const std::function<void(fpgw::config::v1::SecretRef&)>& tokens) {
+  config.ClearListeners().AddListener("127.0.0.1:0",
+                                      {fpgw::config::v1::CALLER_AUTHENTICATION_BEARER});
+  tokens(*config.AddCaller("batch", "acme").mutable_bearer_token_sha256());
+  config.AddIntegration("fp", "fingerprint-v4");
 }
 
 class BearerTest : public GatewayHarnessTest {
  protected:
   static void SetUpTestSuite() {
     volume_ = new SecretVolume();
-    volume_->Swap({{"batch-tokens", Sha256Hex(kOldToken) + "\n"},
-                   {"one-tokens", Sha256Hex(kSharedToken)},
-                   {"two-tokens", Sha256Hex(kSharedToken)}});
+    volume_->Swap({{"batch-tokens", TokenHash(kOldToken) + "\n"},
+                   {"one-tokens", TokenHash(kSharedToken)},
+                   {"two-tokens", TokenHash(kSharedToken)}});
     StartHarness([](GatewayConfigBuilder& config) {
-      config.EditConfig([](fpgw::config::v1::Config& c) {
-        c.mutable_secret_stores()->set_directory(volume_->path());
-      });
-      config.EditServer([](fpgw::config::v1::Server& server) {
-        // Loopback: a token may travel without TLS only here.
-        server.clear_listeners();
-        auto* listener = server.add_listeners();
-        listener->set_address("127.0.0.1:0");
-        listener->add_authentication(fpgw::config::v1::CALLER_AUTHENTICATION_BEARER);
-        auto* batch = server.add_callers();
-        batch->set_name("batch");
-        batch->set_tenant("acme");
-        batch->mutable_bearer_token_sha256()->set_file("batch-tokens");
-        for (const char* name : {"one", "two"}) {
-          auto* caller = server.add_callers();
-          caller->set_name(name);
-          caller->set_tenant("acme");
-          caller->mutable_bearer_token_sha256()->set_file(absl::StrCat(name, "-tokens"));
-        }
-      });
-      config.AddIntegration("fp", "fingerprint-v4");
+      config.SetSecretDirectory(volume_->path());
+      BearerOnly(config,
+                 [](fpgw::config::v1::SecretRef& tokens) { tokens.set_file("batch-tokens"); });
+      for (const char* name : {"one", "two"}) {
+        config.AddCaller(name, "acme")
+            .mutable_bearer_token_sha256()
+            ->set_file(absl::StrCat(name, "-tokens"));
+      }
     });
   }
 
@@ -124,7 +116,7 @@ TEST_F(BearerTest, WrongMissingMalformedOrRepeatedTokensAreRefused) {
       {absl::StrCat("Basic ", kOldToken)},                            // another scheme
       {kOldToken},                                                    // no scheme
       {absl::StrCat("Bearer ", kOldToken), "Bearer wrong-token-01"},  // repeated
-      {absl::StrCat("Bearer ", Sha256Hex(kOldToken))},                // the hash itself
+      {absl::StrCat("Bearer ", TokenHash(kOldToken))},                // the hash itself
   };
   for (const auto& authorization : cases) {
     grpc::Status status = Evaluate(authorization);
@@ -143,22 +135,22 @@ TEST_F(BearerTest, ATokenListedForTwoCallersNamesNeither) {
 
 TEST_F(BearerTest, TokensRotateWithoutARestart) {
   // List the new token beside the old one: both work while callers move over.
-  volume_->Swap({{"batch-tokens", Sha256Hex(kOldToken) + "\n" + Sha256Hex(kNewToken) + "\n"},
-                 {"one-tokens", Sha256Hex(kSharedToken)},
-                 {"two-tokens", Sha256Hex(kSharedToken)}});
+  volume_->Swap({{"batch-tokens", TokenHash(kOldToken) + "\n" + TokenHash(kNewToken) + "\n"},
+                 {"one-tokens", TokenHash(kSharedToken)},
+                 {"two-tokens", TokenHash(kSharedToken)}});
   ASSERT_TRUE(WaitUntil(kNewToken, /*ok=*/true));
   EXPECT_THAT(EvaluateWith(kOldToken), IsOk());
   // Drop the old one: it stops working, the new one goes on.
-  volume_->Swap({{"batch-tokens", Sha256Hex(kNewToken) + "\n"},
-                 {"one-tokens", Sha256Hex(kSharedToken)},
-                 {"two-tokens", Sha256Hex(kSharedToken)}});
+  volume_->Swap({{"batch-tokens", TokenHash(kNewToken) + "\n"},
+                 {"one-tokens", TokenHash(kSharedToken)},
+                 {"two-tokens", TokenHash(kSharedToken)}});
   ASSERT_TRUE(WaitUntil(kOldToken, /*ok=*/false));
   EXPECT_THAT(EvaluateWith(kOldToken), StatusIs(absl::StatusCode::kUnauthenticated));
   EXPECT_THAT(EvaluateWith(kNewToken), IsOk());
   // A rotation to a broken file (a token instead of a hash) is not taken: the last good stays.
   volume_->Swap({{"batch-tokens", std::string(kOldToken) + "\n"},
-                 {"one-tokens", Sha256Hex(kSharedToken)},
-                 {"two-tokens", Sha256Hex(kSharedToken)}});
+                 {"one-tokens", TokenHash(kSharedToken)},
+                 {"two-tokens", TokenHash(kSharedToken)}});
   absl::SleepFor(absl::Seconds(1));
   EXPECT_THAT(EvaluateWith(kNewToken), IsOk());
   EXPECT_THAT(EvaluateWith(kOldToken), StatusIs(absl::StatusCode::kUnauthenticated));
@@ -167,17 +159,9 @@ TEST_F(BearerTest, TokensRotateWithoutARestart) {
 TEST(BearerStart, AFileThatHoldsATokenInsteadOfItsHashStopsTheStart) {
   setenv("FPGW_BEARER_TEST_TOKENS", kOldToken, 1);
   auto harness = GatewayHarness::Start([](GatewayConfigBuilder& config) {
-    config.EditServer([](fpgw::config::v1::Server& server) {
-      server.clear_listeners();
-      auto* listener = server.add_listeners();
-      listener->set_address("127.0.0.1:0");
-      listener->add_authentication(fpgw::config::v1::CALLER_AUTHENTICATION_BEARER);
-      auto* batch = server.add_callers();
-      batch->set_name("batch");
-      batch->set_tenant("acme");
-      batch->mutable_bearer_token_sha256()->set_env("FPGW_BEARER_TEST_TOKENS");
+    BearerOnly(config, [](fpgw::config::v1::SecretRef& tokens) {
+      tokens.set_env("FPGW_BEARER_TEST_TOKENS");
     });
-    config.AddIntegration("fp", "fingerprint-v4");
   });
   ASSERT_FALSE(harness.ok());
   EXPECT_EQ(harness.status().code(), absl::StatusCode::kFailedPrecondition);

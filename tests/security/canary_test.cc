@@ -4,7 +4,6 @@
 // details, a response, a reflection answer, `check-config` output or `normalize` output, across
 // every vendor's success and error paths and every sandbox scenario of every module.
 #include <fcntl.h>
-#include <openssl/sha.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -16,7 +15,6 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -32,6 +30,7 @@
 #include "sandbox/vendor.h"
 #include "testing/gateway_harness.h"
 #include "testing/secret_volume.h"
+#include "testing/test_files.h"
 
 namespace fpgw::security {
 namespace {
@@ -39,30 +38,14 @@ namespace {
 using ::fpgw::testing::GatewayConfigBuilder;
 using ::fpgw::testing::GatewayHarness;
 using ::fpgw::testing::GatewayHarnessOptions;
+using ::fpgw::testing::ReadTextFile;
 using ::fpgw::testing::SecretVolume;
+using ::fpgw::testing::TokenHash;
 using ::fpgw::testing::WithTimeout;
 using ::fpgw::testing::WithWrongCredential;
 
 constexpr char kBearerToken[] = "CANARY-bearer-token-1f2e3d4c5b6a7980";
 constexpr char kPageTokenKey[] = "CANARY-page-token-key-9f8e7d6c5b4a3210";
-
-std::string Sha256Hex(const std::string& text) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
-}
-
-std::string ReadAll(const std::string& path) {
-  std::string text;
-  FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) return text;
-  char buffer[4096];
-  size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof(buffer), file)) > 0) text.append(buffer, n);
-  std::fclose(file);
-  return text;
-}
 
 // The canary of a vendor module: of the module's credential form, unmistakable in any output.
 std::string CanaryCredential(const sandbox::SandboxVendor& module) {
@@ -94,7 +77,7 @@ class CapturedOutput final {
     close(saved_out_);
     close(saved_err_);
     saved_out_ = saved_err_ = -1;
-    captured_ = ReadAll(dir_ + "/stdout") + ReadAll(dir_ + "/stderr");
+    captured_ = ReadTextFile(dir_ + "/stdout") + ReadTextFile(dir_ + "/stderr");
     return captured_;
   }
 
@@ -141,7 +124,7 @@ class CanaryTest : public ::testing::Test {
     std::ofstream(dir_ + "/server.crt") << tls_.cert_pem;
     volume_.Swap({{"tls.key", tls_.key_pem},
                   {"page-key", kPageTokenKey},
-                  {"batch-tokens", Sha256Hex(kBearerToken)}});
+                  {"batch-tokens", TokenHash(kBearerToken)}});
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
@@ -267,25 +250,17 @@ TEST_F(CanaryTest, NoSecretReachesALogAnErrorOrAResponse) {
   {
     auto harness = GatewayHarness::Start(
         [&](GatewayConfigBuilder& config) {
-          config.EditConfig([&](fpgw::config::v1::Config& c) {
-            c.mutable_secret_stores()->set_directory(volume_.path());
-          });
-          config.EditServer([&](fpgw::config::v1::Server& server) {
-            auto* bearer = server.add_listeners();
-            bearer->set_address("127.0.0.1:0");
-            bearer->add_authentication(fpgw::config::v1::CALLER_AUTHENTICATION_BEARER);
-            bearer->mutable_tls()->set_cert_file(dir_ + "/server.crt");
-            bearer->mutable_tls()->mutable_key()->set_file("tls.key");
-            auto* app = server.add_callers();
-            app->set_name("app");
-            app->set_tenant("acme");
-            app->set_local(true);
-            app->add_services(fpgw::config::v1::CALLER_SERVICE_EVALUATION);
-            app->add_services(fpgw::config::v1::CALLER_SERVICE_ADMIN);
-            auto* batch = server.add_callers();
-            batch->set_name("batch");
-            batch->set_tenant("acme");
-            batch->mutable_bearer_token_sha256()->set_file("batch-tokens");
+          config.SetSecretDirectory(volume_.path());
+          auto& bearer =
+              config.AddListener("127.0.0.1:0", {fpgw::config::v1::CALLER_AUTHENTICATION_BEARER});
+          bearer.mutable_tls()->set_cert_file(dir_ + "/server.crt");
+          bearer.mutable_tls()->mutable_key()->set_file("tls.key");
+          auto& app = config.AddCaller("app", "acme");
+          app.set_local(true);
+          app.add_services(fpgw::config::v1::CALLER_SERVICE_EVALUATION);
+          app.add_services(fpgw::config::v1::CALLER_SERVICE_ADMIN);
+          config.AddCaller("batch", "acme").mutable_bearer_token_sha256()->set_file("batch-tokens");
+          config.EditServer([](fpgw::config::v1::Server& server) {
             auto* key = server.mutable_page_tokens()->add_keys();
             key->set_id("k1");
             key->mutable_key()->set_file("page-key");
@@ -314,7 +289,7 @@ TEST_F(CanaryTest, NoSecretReachesALogAnErrorOrAResponse) {
     }
     // The bearer listener over TLS: the right token, and the right token's neighbours.
     grpc::SslCredentialsOptions tls;
-    tls.pem_root_certs = ReadAll(dir_ + "/server.crt");
+    tls.pem_root_certs = ReadTextFile(dir_ + "/server.crt");
     grpc::ChannelArguments args;
     args.SetSslTargetNameOverride("localhost");
     auto stub = fpgw::v1::EvaluationService::NewStub(grpc::CreateCustomChannel(

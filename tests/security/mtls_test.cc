@@ -3,17 +3,15 @@
 // certificate acts for its caller's tenant only, named by its SPIFFE ID or DNS SAN; a listener
 // that also takes bearer tokens refuses a call that presents two identities; and grpcurl with
 // -cert/-key/-cacert works as docs/security.md shows.
-#include <openssl/sha.h>
 #include <sys/wait.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
+#include <initializer_list>
 #include <memory>
 #include <string>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -27,6 +25,7 @@
 #include "testing/gateway_harness.h"
 #include "testing/secret_volume.h"
 #include "testing/status_matchers.h"
+#include "testing/test_files.h"
 
 namespace fpgw::security {
 namespace {
@@ -38,32 +37,26 @@ using ::fpgw::testing::GatewayHarnessTest;
 using ::fpgw::testing::HasMetadata;
 using ::fpgw::testing::HasReason;
 using ::fpgw::testing::IsOk;
+using ::fpgw::testing::ReadTextFile;
 using ::fpgw::testing::SecretVolume;
 using ::fpgw::testing::StatusIs;
+using ::fpgw::testing::TokenHash;
+using ::fpgw::testing::WriteTextFile;
 
 constexpr char kSpiffeX[] = "spiffe://fpgw.test/ns/alpha/sa/x";
 constexpr char kBetaToken[] = "beta-token-5c1d0e9a8b7f6e5d4c3b2a19";
 
-std::string Sha256Hex(const std::string& text) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
-}
-
-void WriteFile(const std::string& path, const std::string& contents) {
-  std::ofstream(path, std::ios::binary) << contents;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::string text;
-  FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) return text;
-  char buffer[4096];
-  size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof(buffer), file)) > 0) text.append(buffer, n);
-  std::fclose(file);
-  return text;
+// A TLS listener on a free loopback port with the server certificate in `cert_file` and its key
+// in the secret file tls.key; with `client_ca_file`, client certificates verify against it.
+fpgw::config::v1::Listener& AddTlsListener(
+    GatewayConfigBuilder& config,
+    std::initializer_list<fpgw::config::v1::CallerAuthentication> modes,
+    const std::string& cert_file, const std::string& client_ca_file) {
+  fpgw::config::v1::Listener& listener = config.AddListener("127.0.0.1:0", modes);
+  listener.mutable_tls()->set_cert_file(cert_file);
+  listener.mutable_tls()->mutable_key()->set_file("tls.key");
+  listener.mutable_tls()->set_client_ca_file(client_ca_file);
+  return listener;
 }
 
 // Certificates of the test: the callers' CA (which also signs the server), a rogue CA, and leaves.
@@ -100,50 +93,30 @@ class MtlsTest : public GatewayHarnessTest {
     pki_->stranger = leaf(pki_->ca, "stranger", "URI:spiffe://fpgw.test/ns/alpha/sa/stranger",
                           TestCa::Usage::kClient);
     pki_->rogue_x = leaf(pki_->rogue, "x", absl::StrCat("URI:", kSpiffeX), TestCa::Usage::kClient);
-    WriteFile(*dir_ + "/ca.crt", pki_->ca.cert_pem());
-    WriteFile(*dir_ + "/server.crt", pki_->server.cert_pem);
-    WriteFile(*dir_ + "/x.crt", pki_->x.cert_pem);
-    WriteFile(*dir_ + "/x.key", pki_->x.key_pem);
+    WriteTextFile(*dir_ + "/ca.crt", pki_->ca.cert_pem());
+    WriteTextFile(*dir_ + "/server.crt", pki_->server.cert_pem);
+    WriteTextFile(*dir_ + "/x.crt", pki_->x.cert_pem);
+    WriteTextFile(*dir_ + "/x.key", pki_->x.key_pem);
 
     volume_ = new SecretVolume();
     volume_->Swap(
-        {{"tls.key", pki_->server.key_pem}, {"beta-tokens", Sha256Hex(kBetaToken) + "\n"}});
+        {{"tls.key", pki_->server.key_pem}, {"beta-tokens", TokenHash(kBetaToken) + "\n"}});
 
     StartHarness([](GatewayConfigBuilder& config) {
-      config.EditConfig([](fpgw::config::v1::Config& c) {
-        c.mutable_secret_stores()->set_directory(volume_->path());
-      });
-      config.EditServer([](fpgw::config::v1::Server& server) {
-        for (bool with_bearer : {false, true}) {
-          auto* listener = server.add_listeners();
-          listener->set_address("127.0.0.1:0");
-          listener->add_authentication(fpgw::config::v1::CALLER_AUTHENTICATION_MTLS);
-          if (with_bearer) {
-            listener->add_authentication(fpgw::config::v1::CALLER_AUTHENTICATION_BEARER);
-          }
-          listener->mutable_tls()->set_cert_file(*dir_ + "/server.crt");
-          listener->mutable_tls()->mutable_key()->set_file("tls.key");
-          listener->mutable_tls()->set_client_ca_file(*dir_ + "/ca.crt");
-        }
-        auto* x = server.add_callers();
-        x->set_name("x");
-        x->set_tenant("alpha");
-        x->add_spiffe_ids(kSpiffeX);
-        auto* y = server.add_callers();
-        y->set_name("y");
-        y->set_tenant("beta");
-        y->add_dns_names("y.callers.test");
-        y->add_services(fpgw::config::v1::CALLER_SERVICE_EVALUATION);
-        y->add_services(fpgw::config::v1::CALLER_SERVICE_ADMIN);
-        auto* t = server.add_callers();
-        t->set_name("beta-batch");
-        t->set_tenant("beta");
-        t->mutable_bearer_token_sha256()->set_file("beta-tokens");
-        auto* ops = server.add_callers();
-        ops->set_name("ops");
-        ops->set_tenant("alpha");
-        ops->set_local(true);
-      });
+      config.SetSecretDirectory(volume_->path());
+      using fpgw::config::v1::CALLER_AUTHENTICATION_BEARER;
+      using fpgw::config::v1::CALLER_AUTHENTICATION_MTLS;
+      AddTlsListener(config, {CALLER_AUTHENTICATION_MTLS}, *dir_ + "/server.crt",
+                     *dir_ + "/ca.crt");
+      AddTlsListener(config, {CALLER_AUTHENTICATION_MTLS, CALLER_AUTHENTICATION_BEARER},
+                     *dir_ + "/server.crt", *dir_ + "/ca.crt");
+      config.AddCaller("x", "alpha").add_spiffe_ids(kSpiffeX);
+      auto& y = config.AddCaller("y", "beta");
+      y.add_dns_names("y.callers.test");
+      y.add_services(fpgw::config::v1::CALLER_SERVICE_EVALUATION);
+      y.add_services(fpgw::config::v1::CALLER_SERVICE_ADMIN);
+      config.AddCaller("beta-batch", "beta").mutable_bearer_token_sha256()->set_file("beta-tokens");
+      config.AddCaller("ops", "alpha").set_local(true);
       config.AddTenant("alpha")
           .AddIntegration("alpha-fp", "fingerprint-v4")
           .AddIntegration("alpha-fp2", "fingerprint-v4");
@@ -298,7 +271,7 @@ TEST_F(MtlsTest, GrpcurlWithAClientCertificateWorksAsDocumented) {
                    "/x.key -servername localhost -d ", request, " ", address,
                    " fpgw.v1.EvaluationService/Evaluate > ", *dir_, "/grpcurl.out 2>&1");
   EXPECT_EQ(std::system(with_cert.c_str()), 0);
-  const std::string text = ReadFile(*dir_ + "/grpcurl.out");
+  const std::string text = ReadTextFile(*dir_ + "/grpcurl.out");
   EXPECT_THAT(text, ::testing::HasSubstr("\"integration\": \"alpha-fp\""));
   const std::string without_cert =
       absl::StrCat(grpcurl, " -cacert ", *dir_, "/ca.crt -servername localhost -d ", request, " ",
@@ -316,27 +289,12 @@ TEST(MtlsStart, AKeyThatDoesNotMatchTheCertificateStopsTheStart) {
   SecretVolume volume;
   volume.Swap({{"tls.key", other->key_pem}});
   const std::string cert = volume.path() + "/server.crt";
-  WriteFile(cert, one->cert_pem);
-  setenv("FPGW_MTLS_TEST_TOKENS", Sha256Hex("t").c_str(), 1);
+  WriteTextFile(cert, one->cert_pem);
   auto harness = GatewayHarness::Start([&](GatewayConfigBuilder& config) {
-    config.EditConfig([&](fpgw::config::v1::Config& c) {
-      c.mutable_secret_stores()->set_directory(volume.path());
-    });
-    config.EditServer([&](fpgw::config::v1::Server& server) {
-      auto* listener = server.add_listeners();
-      listener->set_address("127.0.0.1:0");
-      listener->add_authentication(fpgw::config::v1::CALLER_AUTHENTICATION_BEARER);
-      listener->mutable_tls()->set_cert_file(cert);
-      listener->mutable_tls()->mutable_key()->set_file("tls.key");
-      auto* caller = server.add_callers();
-      caller->set_name("app");
-      caller->set_tenant("acme");
-      caller->set_local(true);
-      auto* batch = server.add_callers();
-      batch->set_name("batch");
-      batch->set_tenant("acme");
-      batch->mutable_bearer_token_sha256()->set_env("FPGW_MTLS_TEST_TOKENS");
-    });
+    config.SetSecretDirectory(volume.path());
+    AddTlsListener(config, {fpgw::config::v1::CALLER_AUTHENTICATION_MTLS}, cert, cert);
+    config.AddCaller("app", "acme").add_spiffe_ids("spiffe://fpgw.test/app");
+    config.AddCaller("ops", "acme").set_local(true);
     config.AddIntegration("fp", "fingerprint-v4");
   });
   ASSERT_FALSE(harness.ok());

@@ -86,9 +86,7 @@ TEST(Rotation, AKubernetesSwapUnderLoadFailsNoRequestAndTheNewKeyTakesOver) {
   // no request is sent before the test sends one.
   auto harness = GatewayHarness::Start(
       [&](GatewayConfigBuilder& config) {
-        config.EditConfig([&](fpgw::config::v1::Config& c) {
-          c.mutable_secret_stores()->set_directory(volume.path());
-        });
+        config.SetSecretDirectory(volume.path());
         config.AddIntegration("fp", "fingerprint-v4", [](fpgw::config::v1::Integration& fp) {
           fp.mutable_credential()->set_file("fp-key");
         });

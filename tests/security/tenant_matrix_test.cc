@@ -4,15 +4,12 @@
 // limited to some services or integrations gets no further. Tenants share integration names, so
 // that only the caller's tenant decides which one a call reaches; beta's credentials are ones the
 // vendor refuses, so that a call made with them shows.
-#include <openssl/sha.h>
-
 #include <cctype>
 #include <cstdlib>
 #include <functional>
 #include <string>
 #include <vector>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "fpgw/v1/admin_service.grpc.pb.h"
@@ -21,6 +18,7 @@
 #include "gtest/gtest.h"
 #include "testing/gateway_harness.h"
 #include "testing/status_matchers.h"
+#include "testing/test_files.h"
 
 namespace fpgw::security {
 namespace {
@@ -32,16 +30,10 @@ using ::fpgw::testing::HasMetadata;
 using ::fpgw::testing::HasReason;
 using ::fpgw::testing::IsOk;
 using ::fpgw::testing::StatusIs;
+using ::fpgw::testing::TokenHash;
 using ::fpgw::testing::WithWrongCredential;
 
 constexpr char kTenantHeader[] = "x-fpgw-tenant";
-
-std::string Sha256Hex(const std::string& text) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
-}
 
 // The callers: name -> token.
 struct CallerToken {
@@ -89,32 +81,26 @@ class TenantMatrixTest : public GatewayHarnessTest {
  protected:
   static void SetUpTestSuite() {
     for (const char* caller : {"a", "b", "a-eval", "a-stytch-only", "mesh"}) {
-      setenv(TokenEnv(caller).c_str(), Sha256Hex(TokenOf(caller)).c_str(), 1);
+      setenv(TokenEnv(caller).c_str(), TokenHash(TokenOf(caller)).c_str(), 1);
     }
     StartHarness([](GatewayConfigBuilder& config) {
-      config.EditServer([](fpgw::config::v1::Server& server) {
-        server.clear_listeners();
-        auto* listener = server.add_listeners();
-        listener->set_address("127.0.0.1:0");
-        listener->add_authentication(fpgw::config::v1::CALLER_AUTHENTICATION_BEARER);
-        server.set_tenant_header(kTenantHeader);
-        for (const CallerToken& c : kCallers) {
-          auto* caller = server.add_callers();
-          caller->set_name(c.name);
-          caller->set_tenant(c.tenant);
-          caller->add_services(fpgw::config::v1::CALLER_SERVICE_EVALUATION);
-          if (c.admin) caller->add_services(fpgw::config::v1::CALLER_SERVICE_ADMIN);
-          for (const auto& integration : c.integrations) caller->add_integrations(integration);
-          caller->mutable_bearer_token_sha256()->set_env(TokenEnv(c.name));
-        }
-        // A proxy for alpha only: it may name alpha, never beta.
-        auto* mesh = server.add_callers();
-        mesh->set_name("mesh");
-        mesh->add_proxy_for_tenants("alpha");
-        mesh->add_services(fpgw::config::v1::CALLER_SERVICE_EVALUATION);
-        mesh->add_services(fpgw::config::v1::CALLER_SERVICE_ADMIN);
-        mesh->mutable_bearer_token_sha256()->set_env(TokenEnv("mesh"));
-      });
+      config.ClearListeners().AddListener("127.0.0.1:0",
+                                          {fpgw::config::v1::CALLER_AUTHENTICATION_BEARER});
+      for (const CallerToken& c : kCallers) {
+        auto& caller = config.AddCaller(c.name, c.tenant);
+        caller.add_services(fpgw::config::v1::CALLER_SERVICE_EVALUATION);
+        if (c.admin) caller.add_services(fpgw::config::v1::CALLER_SERVICE_ADMIN);
+        for (const auto& integration : c.integrations) caller.add_integrations(integration);
+        caller.mutable_bearer_token_sha256()->set_env(TokenEnv(c.name));
+      }
+      // A proxy for alpha only: it may name alpha, never beta.
+      auto& mesh = config.AddCaller("mesh", "");
+      mesh.add_proxy_for_tenants("alpha");
+      mesh.add_services(fpgw::config::v1::CALLER_SERVICE_EVALUATION);
+      mesh.add_services(fpgw::config::v1::CALLER_SERVICE_ADMIN);
+      mesh.mutable_bearer_token_sha256()->set_env(TokenEnv("mesh"));
+      config.EditServer(
+          [](fpgw::config::v1::Server& server) { server.set_tenant_header(kTenantHeader); });
       // The same names in both tenants.
       config.AddTenant("alpha")
           .AddIntegration("fp", "fingerprint-v4")

@@ -127,6 +127,33 @@ GatewayConfigBuilder& GatewayConfigBuilder::AddIntegration(absl::string_view nam
   return *this;
 }
 
+fpgw::config::v1::Listener& GatewayConfigBuilder::AddListener(
+    absl::string_view address,
+    std::initializer_list<fpgw::config::v1::CallerAuthentication> modes) {
+  fpgw::config::v1::Listener& listener = *config_.mutable_server()->add_listeners();
+  listener.set_address(std::string(address));
+  for (auto mode : modes) listener.add_authentication(mode);
+  return listener;
+}
+
+GatewayConfigBuilder& GatewayConfigBuilder::ClearListeners() {
+  config_.mutable_server()->clear_listeners();
+  return *this;
+}
+
+fpgw::config::v1::Caller& GatewayConfigBuilder::AddCaller(absl::string_view name,
+                                                          absl::string_view tenant) {
+  fpgw::config::v1::Caller& caller = *config_.mutable_server()->add_callers();
+  caller.set_name(std::string(name));
+  caller.set_tenant(std::string(tenant));
+  return caller;
+}
+
+GatewayConfigBuilder& GatewayConfigBuilder::SetSecretDirectory(const std::string& directory) {
+  config_.mutable_secret_stores()->set_directory(directory);
+  return *this;
+}
+
 GatewayConfigBuilder& GatewayConfigBuilder::EditServer(
     const std::function<void(fpgw::config::v1::Server&)>& edit) {
   edit(*config_.mutable_server());

@@ -28,6 +28,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <string>
@@ -96,6 +97,19 @@ class GatewayConfigBuilder final {
   GatewayConfigBuilder& AddIntegration(absl::string_view name,
                                        absl::string_view sandbox_integration,
                                        const IntegrationEdit& edit = nullptr);
+
+  // Adds a listener on `address` ("127.0.0.1:0": a free port) that recognises callers by `modes`;
+  // edit the returned listener for TLS.
+  fpgw::config::v1::Listener& AddListener(
+      absl::string_view address,
+      std::initializer_list<fpgw::config::v1::CallerAuthentication> modes);
+  // Removes every listener, the default local one included.
+  GatewayConfigBuilder& ClearListeners();
+  // Adds caller `name` acting for `tenant` (empty: none, for a proxy); edit the returned caller
+  // to say how it is recognised and what it may use.
+  fpgw::config::v1::Caller& AddCaller(absl::string_view name, absl::string_view tenant);
+  // Secret files are read from `directory`.
+  GatewayConfigBuilder& SetSecretDirectory(const std::string& directory);
 
   // Edits server options (listeners, tenant header, message limits, drain).
   GatewayConfigBuilder& EditServer(const std::function<void(fpgw::config::v1::Server&)>& edit);
