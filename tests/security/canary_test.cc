@@ -94,8 +94,12 @@ class CapturedOutput final {
   std::string captured_;
 };
 
+// How many calls Seen() has recorded.
+int g_calls = 0;
+
 // Everything a caller got back from one call.
 std::string Seen(const grpc::Status& status, const google::protobuf::Message& response) {
+  ++g_calls;
   return absl::StrCat(status.error_message(), "\n", status.error_details(), "\n",
                       response.DebugString());
 }
@@ -307,6 +311,10 @@ TEST_F(CanaryTest, NoSecretReachesALogAnErrorOrAResponse) {
   }  // The gateway drains and stops: its last log lines are written.
   const std::string logs = output.Stop();
 
+  std::printf(
+      "canary: %zu secrets looked for in %zu bytes of logs and %zu bytes of answers to "
+      "%d calls\n",
+      canaries_.size(), logs.size(), seen.size(), g_calls);
   ASSERT_NE(logs.find("\"msg\""), std::string::npos) << "no log line was captured";
   ASSERT_NE(logs.find("\"log\":\"audit\""), std::string::npos) << "no audit line was captured";
   EXPECT_EQ(FindCanary(logs), "") << "a secret in the log or audit output";
