@@ -314,6 +314,12 @@ void Validate(Config* config, const IntegrationRules& rules, std::vector<ConfigP
     }
   }
 
+  auto* cache = config->mutable_evaluation_cache();
+  if (cache->max_bytes() == 0) cache->set_max_bytes(int64_t{64} << 20);
+  if (cache->max_bytes() > (int64_t{16} << 30)) {
+    problems->push_back({"evaluation_cache.max_bytes", "must be at most 16 GiB"});
+  }
+
   if (config->tenants().empty())
     problems->push_back({"tenants", "at least one tenant is required"});
   if (server->has_drain_delay() &&
@@ -354,6 +360,19 @@ void Validate(Config* config, const IntegrationRules& rules, std::vector<ConfigP
       if (!in->has_timeout()) in->mutable_timeout()->set_seconds(5);
       if (in->timeout().seconds() == 0 && in->timeout().nanos() == 0) {
         problems->push_back({ipath + ".timeout", "must be positive"});
+      }
+      auto* limits = in->mutable_limits();
+      if (limits->max_concurrent_calls() < 0 || limits->max_concurrent_calls() > 100000) {
+        problems->push_back({ipath + ".limits.max_concurrent_calls", "must be 0 to 100000"});
+      }
+      if (limits->max_concurrent_calls() == 0) limits->set_max_concurrent_calls(64);
+      if (limits->max_queued_calls() < 0 || limits->max_queued_calls() > 1000000) {
+        problems->push_back({ipath + ".limits.max_queued_calls", "must be 0 to 1000000"});
+      }
+      if (limits->max_queued_calls() == 0) limits->set_max_queued_calls(1024);
+      if (in->has_cache_ttl() && (ToDuration(in->cache_ttl()) < absl::ZeroDuration() ||
+                                  ToDuration(in->cache_ttl()) > absl::Hours(24))) {
+        problems->push_back({ipath + ".cache_ttl", "must be 0s to 24h"});
       }
       if (in->vendor() != fpgw::config::v1::VENDOR_UNSPECIFIED) {
         rules.Check(in, ipath, *config, problems);

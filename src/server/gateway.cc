@@ -1,6 +1,8 @@
 // Server assembly and drain.
 #include "server/gateway.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "config/config_loader.h"
@@ -74,6 +76,16 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const fpgw::config::v1::
     http_options.max_response_bytes = static_cast<size_t>(config.http().max_response_bytes());
     http_options.connect_timeout = config::ToDuration(config.http().connect_timeout());
     http_options.proxy = config.http().proxy();
+    // Each integration's concurrency limit is the one that bites: libcurl's per-host connection
+    // cap is their sum, so one integration at its limit never holds the connections another on
+    // the same vendor host needs.
+    long connections = 0;  // NOLINT(runtime/int): libcurl takes a long.
+    for (const auto& tenant : config.tenants()) {
+      for (const auto& integration : tenant.integrations()) {
+        connections += integration.limits().max_concurrent_calls();
+      }
+    }
+    http_options.max_connections_per_host = std::max(connections, 64L);
     absl::StatusOr<std::unique_ptr<http::CurlHttpClient>> client =
         http::CurlHttpClient::Create(std::move(http_options));
     if (!client.ok()) return client.status();
@@ -112,8 +124,13 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const fpgw::config::v1::
   deps.secrets = gateway->secrets_;
   deps.timers = gateway->timers_.get();
   gateway->vendor_counters_ = std::make_shared<telemetry::VendorCounters>();
-  gateway->tenants_ =
-      std::make_unique<Tenants>(config, deps, vendors::CounterMetrics(gateway->vendor_counters_));
+  std::shared_ptr<resilience::EvaluationCache> cache;
+  if (config.evaluation_cache().max_bytes() > 0) {
+    cache = std::make_shared<resilience::InMemoryEvaluationCache>(
+        config.evaluation_cache().max_bytes());
+  }
+  gateway->tenants_ = std::make_unique<Tenants>(
+      config, deps, vendors::CounterMetrics(gateway->vendor_counters_), std::move(cache));
   gateway->callers_ = auth::Callers::Create(config, gateway->secrets_.get());
   gateway->state_.tenants = gateway->tenants_.get();
   gateway->state_.page_tokens = gateway->page_tokens_.get();

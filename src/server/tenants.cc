@@ -3,18 +3,33 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/error.h"
+#include "config/config_loader.h"
 #include "vendors/registry.h"
 
 namespace fpgw::server {
 
 Tenants::Tenants(const fpgw::config::v1::Config& config, const vendors::AdapterDeps& deps,
-                 std::shared_ptr<vendors::VendorMetrics> metrics) {
+                 std::shared_ptr<vendors::VendorMetrics> metrics,
+                 std::shared_ptr<resilience::EvaluationCache> cache) {
   for (const auto& tenant : config.tenants()) {
     auto& integrations = tenants_[tenant.name()];
     for (const auto& integration : tenant.integrations()) {
       Entry& entry = integrations[integration.name()];
       entry.config = integration;
-      entry.backends = vendors::CreateBackends(integration, deps, metrics);
+      // The vendor's backends (capabilities, instrumentation: vendors/registry.cc), protected as
+      // a tenant's integration (resilience/protect.h).
+      resilience::ProtectOptions protection;
+      protection.scope = absl::StrCat(tenant.name(), "/", integration.name());
+      protection.integration = integration.name();
+      protection.limits.max_in_flight = integration.limits().max_concurrent_calls();
+      protection.limits.max_queued = integration.limits().max_queued_calls();
+      const vendors::VendorFactory* factory = vendors::FactoryFor(integration);
+      protection.cache_ttl = integration.has_cache_ttl()
+                                 ? config::ToDuration(integration.cache_ttl())
+                             : factory != nullptr ? factory->default_cache_ttl()
+                                                  : absl::ZeroDuration();
+      entry.backends = resilience::Protect(vendors::CreateBackends(integration, deps, metrics),
+                                           std::move(protection), cache, deps.timers);
     }
     // The first integration listed is the tenant's default, used when a request names none.
     if (!tenant.integrations().empty()) {

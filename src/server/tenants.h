@@ -10,6 +10,8 @@
 
 #include "absl/status/statusor.h"
 #include "fpgw/config/v1/config.pb.h"
+#include "resilience/evaluation_cache.h"
+#include "resilience/protect.h"
 #include "vendors/common/backend.h"
 #include "vendors/common/instrumentation.h"
 #include "vendors/common/vendor_call.h"
@@ -27,9 +29,11 @@ struct IntegrationHandle {
 // Immutable after construction; thread-safe.
 class Tenants final {
  public:
-  // Builds every integration's backends (vendors::CreateBackends), measured into `metrics`.
+  // Builds every integration's backends (vendors::CreateBackends), measured into `metrics`, and
+  // protects them (resilience::Protect) with `cache` (null: none).
   Tenants(const fpgw::config::v1::Config& config, const vendors::AdapterDeps& deps,
-          std::shared_ptr<vendors::VendorMetrics> metrics);
+          std::shared_ptr<vendors::VendorMetrics> metrics,
+          std::shared_ptr<resilience::EvaluationCache> cache);
 
   // `tenant`'s integration named `integration` (or, when empty, the tenant's default: its first
   // integration in the config). NOT_FOUND (UNKNOWN_INTEGRATION) for a name the tenant does not

@@ -61,6 +61,35 @@ tenants:
   EXPECT_EQ(fp.api_version(), "v4");
   EXPECT_EQ(SecretRefName(fp.credential()), "file:fingerprint-key");
   EXPECT_EQ(config.tenants(0).integrations(1).api_version(), "v3");
+  // Each integration's concurrency limit and the shared cache's budget.
+  EXPECT_EQ(fp.limits().max_concurrent_calls(), 64);
+  EXPECT_EQ(fp.limits().max_queued_calls(), 1024);
+  EXPECT_FALSE(fp.has_cache_ttl());  // the vendor's default applies
+  EXPECT_EQ(config.evaluation_cache().max_bytes(), int64_t{64} << 20);
+}
+
+TEST(ConfigLoader, BoundsTheResilienceSettings) {
+  fpgw::config::v1::Config config;
+  const auto problems = ParseConfig(R"(
+server:
+  listeners: [{address: "127.0.0.1:50051", authentication: [local]}]
+  callers: [{name: app, tenant: a, local: true}]
+evaluation_cache: {max_bytes: 99999999999999}
+tenants:
+  - name: a
+    integrations:
+      - {name: fp, vendor: fingerprint, credential: {env: K}, cache_ttl: 48h,
+         limits: {max_concurrent_calls: -1, max_queued_calls: -5}}
+      - {name: fp2, vendor: fingerprint, credential: {env: K}, cache_ttl: 0s}
+)",
+                                    &config);
+  const auto paths = ProblemPaths(problems);
+  for (const char* path : {"evaluation_cache.max_bytes", "tenants[0].integrations[0].cache_ttl",
+                           "tenants[0].integrations[0].limits.max_concurrent_calls",
+                           "tenants[0].integrations[0].limits.max_queued_calls"}) {
+    EXPECT_THAT(paths, Contains(path)) << FormatProblems(problems);
+  }
+  EXPECT_THAT(paths, Not(Contains("tenants[0].integrations[1].cache_ttl")));
 }
 
 TEST(ConfigLoader, ReportsEveryProblemWithItsFieldPath) {

@@ -1,8 +1,9 @@
 // The backends the server calls for one integration, split by service: EvaluationBackend (the hot
 // path: evaluate, device history, search, related devices, sealed results) and AdminBackend
 // (updates, deletions, rules, verdict reasons). A vendor never implements these directly: it
-// offers capabilities (capabilities.h), and decorators (instrumentation, later resilience) wrap
-// the backends, all stacked in one place (vendors/registry.h).
+// offers capabilities (capabilities.h), which vendors/registry.cc turns into backends and wraps in
+// instrumentation; server/tenants.cc then protects them as a tenant's integration (cache,
+// coalescing, concurrency limit: resilience/protect.h).
 #ifndef FPGW_VENDORS_COMMON_BACKEND_H_
 #define FPGW_VENDORS_COMMON_BACKEND_H_
 

@@ -15,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "config/config_loader.h"
 #include "fpgw/config/v1/config.pb.h"
 #include "fpgw/v1/evaluation.pb.h"
@@ -98,6 +99,10 @@ class VendorFactory {
   virtual absl::Status CheckCredential(const credentials::Secret& credential) const {
     return vendors::CheckCredential(Auth::Bearer(), credential);
   }
+
+  // How long a completed evaluation of this vendor is served again when the integration says
+  // nothing (Integration.cache_ttl). Default: never.
+  virtual absl::Duration default_cache_ttl() const { return absl::ZeroDuration(); }
 
   // The capabilities of a checked integration. Called once per integration at startup.
   virtual VendorCapabilities Create(const fpgw::config::v1::Integration& integration,

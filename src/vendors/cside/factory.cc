@@ -16,6 +16,8 @@ class CsideFactory final : public VendorFactory {
   absl::string_view api_version() const override { return "v2"; }
   bool default_version() const override { return true; }
   absl::string_view settings_field() const override { return "cside"; }
+  // A completed verdict does not change; a pending one is never cached.
+  absl::Duration default_cache_ttl() const override { return absl::Seconds(30); }
 
   // An integration without a credential uses cside's public /token/v1 endpoints
   // (docs/decisions/0008-cside-pending-and-public-mode.md).

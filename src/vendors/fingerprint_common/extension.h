@@ -57,6 +57,8 @@ class FingerprintFactory : public VendorFactory {
   fpgw::config::v1::Vendor vendor() const final;
   absl::string_view api_version() const final;
   absl::string_view settings_field() const final;
+  // An identification event does not change, except through UpdateEvent, which drops the cache.
+  absl::Duration default_cache_ttl() const final { return absl::Seconds(60); }
   // A credential is required; the deprecated integration-level region moves to
   // fingerprint.region (settings.h).
   void Check(fpgw::config::v1::Integration* integration, const std::string& path,

@@ -1,0 +1,126 @@
+// Resilience through the whole gateway and the sandbox: a thousand identical Evaluate calls in
+// flight make one vendor call, and the next identical one is served from the cache; an
+// integration whose calls are at their limit refuses the surplus at once while another integration
+// on the same vendor host is served.
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "fpgw/v1/evaluation_service.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "testing/gateway_harness.h"
+#include "testing/status_matchers.h"
+
+namespace fpgw::resilience {
+namespace {
+
+using ::fpgw::testing::GatewayConfigBuilder;
+using ::fpgw::testing::GatewayHarnessTest;
+using ::fpgw::testing::HasReason;
+using ::fpgw::testing::HasRetryInfo;
+using ::fpgw::testing::IsOk;
+using ::fpgw::testing::StatusIs;
+
+class ResilienceGatewayTest : public GatewayHarnessTest {
+ protected:
+  static void SetUpTestSuite() {
+    StartHarness([](GatewayConfigBuilder& config) {
+      config.AddIntegration("fp", "fingerprint-v4");
+      config.AddIntegration("narrow", "fingerprint-v4", [](fpgw::config::v1::Integration& fp) {
+        fp.mutable_limits()->set_max_concurrent_calls(4);
+        fp.mutable_limits()->set_max_queued_calls(8);
+      });
+    });
+  }
+
+  // Starts `count` Evaluate calls at once (the callback API: no thread per call) and waits for
+  // them all; returns their statuses.
+  static std::vector<grpc::Status> EvaluateAll(
+      const std::vector<fpgw::v1::EvaluateRequest>& requests) {
+    struct Call {
+      grpc::ClientContext context;
+      fpgw::v1::EvaluateResponse response;
+      grpc::Status status;
+    };
+    std::vector<std::unique_ptr<Call>> calls;
+    absl::Mutex mu;
+    size_t pending = requests.size();
+    for (const auto& request : requests) {
+      calls.push_back(std::make_unique<Call>());
+      Call* call = calls.back().get();
+      call->context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+      harness().evaluation().async()->Evaluate(&call->context, &request, &call->response,
+                                               [call, &mu, &pending](grpc::Status status) {
+                                                 absl::MutexLock lock(&mu);
+                                                 call->status = std::move(status);
+                                                 --pending;
+                                               });
+    }
+    absl::MutexLock lock(&mu);
+    mu.Await(absl::Condition(
+        +[](size_t* left) { return *left == 0; }, &pending));
+    std::vector<grpc::Status> statuses;
+    for (const auto& call : calls) statuses.push_back(call->status);
+    return statuses;
+  }
+
+  static fpgw::v1::EvaluateRequest Request(const std::string& integration,
+                                           const std::string& token) {
+    fpgw::v1::EvaluateRequest request;
+    request.set_integration(integration);
+    request.set_token(token);
+    return request;
+  }
+};
+
+TEST_F(ResilienceGatewayTest, AThousandIdenticalCallsInFlightMakeOneVendorCall) {
+  // The sandbox answers after a second, so every call arrives while the first is in flight.
+  const std::vector<fpgw::v1::EvaluateRequest> requests(
+      1000, Request("fp", "sandbox-slow-1000.coalesce1"));
+  const uint64_t before = harness().sandbox().request_count();
+  for (const grpc::Status& status : EvaluateAll(requests)) EXPECT_THAT(status, IsOk());
+  EXPECT_EQ(harness().sandbox().request_count() - before, 1u);
+  // Completed, so cached: the same call again costs no vendor call; another token does.
+  fpgw::v1::EvaluateResponse response;
+  EXPECT_THAT(harness().Evaluate(requests.front(), &response), IsOk());
+  EXPECT_EQ(harness().sandbox().request_count() - before, 1u);
+  EXPECT_THAT(harness().Evaluate("fp", "1760000000123.other", &response), IsOk());
+  EXPECT_EQ(harness().sandbox().request_count() - before, 2u);
+}
+
+TEST_F(ResilienceGatewayTest, AnIntegrationAtItsLimitRefusesTheSurplusOthersAreServed) {
+  std::vector<fpgw::v1::EvaluateRequest> requests;
+  for (int i = 0; i < 20; ++i) {
+    requests.push_back(Request("narrow", absl::StrCat("sandbox-slow-1000.limit", i)));
+  }
+  std::vector<grpc::Status> statuses;
+  std::thread burst([&] { statuses = EvaluateAll(requests); });
+  // While "narrow" is full, "fp" on the same vendor host answers.
+  absl::SleepFor(absl::Milliseconds(200));
+  fpgw::v1::EvaluateResponse response;
+  EXPECT_THAT(harness().Evaluate("fp", "1760000000123.beside", &response), IsOk());
+  burst.join();
+  int ok = 0;
+  int refused = 0;
+  for (const grpc::Status& status : statuses) {
+    if (status.ok()) {
+      ++ok;
+    } else {
+      EXPECT_THAT(status, StatusIs(absl::StatusCode::kResourceExhausted));
+      EXPECT_THAT(status, HasReason(fpgw::v1::ERROR_REASON_OVERLOADED));
+      EXPECT_THAT(status, HasRetryInfo());
+      ++refused;
+    }
+  }
+  // 4 in flight and 8 waiting are served; the other 8 are refused at once.
+  EXPECT_EQ(ok, 12);
+  EXPECT_EQ(refused, 8);
+}
+
+}  // namespace
+}  // namespace fpgw::resilience
