@@ -302,6 +302,36 @@ void Validate(Config* config, const IntegrationRules& rules, std::vector<ConfigP
     problems->push_back({"http.max_response_bytes", "must be at most 256 MiB"});
   }
   if (!http->has_connect_timeout()) http->mutable_connect_timeout()->set_seconds(2);
+  auto* retry = http->mutable_retry();
+  if (retry->max_attempts() < 0 || retry->max_attempts() > 10) {
+    problems->push_back({"http.retry.max_attempts", "must be 0 to 10"});
+  }
+  if (retry->max_attempts() == 0) retry->set_max_attempts(3);
+  if (!retry->has_initial_backoff())
+    SetDuration(absl::Milliseconds(50), retry->mutable_initial_backoff());
+  if (!retry->has_max_backoff()) SetDuration(absl::Seconds(1), retry->mutable_max_backoff());
+  if (ToDuration(retry->initial_backoff()) <= absl::ZeroDuration() ||
+      ToDuration(retry->max_backoff()) < ToDuration(retry->initial_backoff())) {
+    problems->push_back(
+        {"http.retry.max_backoff", "backoffs must be positive, the maximum at least the first"});
+  }
+  if (retry->budget_percent() < 0 || retry->budget_percent() > 100) {
+    problems->push_back({"http.retry.budget_percent", "must be 0 to 100"});
+  }
+  if (retry->budget_percent() == 0) retry->set_budget_percent(20);
+  if (retry->min_retry_concurrency() < 0) {
+    problems->push_back({"http.retry.min_retry_concurrency", "must not be negative"});
+  }
+  if (retry->min_retry_concurrency() == 0) retry->set_min_retry_concurrency(3);
+  auto* breaker = http->mutable_circuit_breaker();
+  if (breaker->consecutive_failures() == 0) breaker->set_consecutive_failures(5);
+  if (!breaker->has_open_for()) SetDuration(absl::Seconds(1), breaker->mutable_open_for());
+  if (!breaker->has_max_open_for()) SetDuration(absl::Seconds(30), breaker->mutable_max_open_for());
+  if (ToDuration(breaker->open_for()) <= absl::ZeroDuration() ||
+      ToDuration(breaker->max_open_for()) < ToDuration(breaker->open_for())) {
+    problems->push_back({"http.circuit_breaker.max_open_for",
+                         "open times must be positive, the maximum at least the first"});
+  }
   if (!http->proxy().empty()) {
     absl::string_view proxy = http->proxy();
     const bool scheme =

@@ -5,6 +5,7 @@
 #define FPGW_HTTP_HTTP_CLIENT_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,9 @@ struct HttpRequest {
   std::string body;
   // Whole-request timeout (connect + send + receive). Callers derive it from their deadline.
   absl::Duration timeout = absl::Seconds(5);
+  // Sending it twice does what sending it once does, though its method alone does not say so
+  // (a POST that only reads). GET, HEAD, PUT and DELETE are idempotent anyway.
+  bool idempotent = false;
 
   HttpRequest() = default;
   HttpRequest(const HttpRequest&) = default;
@@ -54,6 +58,13 @@ struct HttpResponse {
   // The first header named `name` (case-insensitive), or nullptr.
   const std::string* FindHeader(absl::string_view name) const;
 };
+
+// Whether `request` may be sent again after a failure: its `idempotent` flag or its method.
+bool IsIdempotent(const HttpRequest& request);
+
+// The wait a `Retry-After` header asks for (RFC 9110: delay-seconds or an HTTP-date, counted from
+// `now`), at most an hour; nullopt without a valid one.
+std::optional<absl::Duration> RetryAfterOf(const HttpResponse& response, absl::Time now);
 
 // Identifies a started request, for Cancel().
 using RequestId = std::uint64_t;

@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
 namespace fpgw::http {
@@ -25,6 +26,28 @@ std::string WithQuery(std::string base, const QueryParams& params) {
     sep = '&';
   }
   return base;
+}
+
+std::string OriginOf(absl::string_view url) {
+  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> handle(curl_url(), &curl_url_cleanup);
+  if (handle == nullptr ||
+      curl_url_set(handle.get(), CURLUPART_URL, std::string(url).c_str(), 0) != CURLUE_OK) {
+    return "";
+  }
+  auto part = [&](CURLUPart which, unsigned int flags) -> std::string {
+    char* value = nullptr;
+    if (curl_url_get(handle.get(), which, &value, flags) != CURLUE_OK || value == nullptr) {
+      return "";
+    }
+    std::string out(value);
+    curl_free(value);
+    return out;
+  };
+  const std::string scheme = part(CURLUPART_SCHEME, 0);
+  const std::string host = part(CURLUPART_HOST, 0);
+  const std::string port = part(CURLUPART_PORT, CURLU_DEFAULT_PORT);
+  if (scheme.empty() || host.empty()) return "";
+  return absl::AsciiStrToLower(absl::StrCat(scheme, "://", host, ":", port));
 }
 
 }  // namespace fpgw::http

@@ -20,6 +20,10 @@ std::string EscapeUrlComponent(absl::string_view text);
 // Appends `?k=v&k=v` (escaped) to `base`; repeated keys stay repeated. No-op for no params.
 std::string WithQuery(std::string base, const QueryParams& params);
 
+// The origin of an absolute URL, "scheme://host:port" in lower case with the scheme's default port
+// filled in (libcurl's URL parser); "" when it is not one.
+std::string OriginOf(absl::string_view url);
+
 }  // namespace fpgw::http
 
 #endif  // FPGW_HTTP_URL_H_

@@ -11,6 +11,8 @@
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "http/curl_http_client.h"
+#include "resilience/circuit_breaker.h"
+#include "resilience/retrying_http_client.h"
 #include "telemetry/log.h"
 #include "vendors/registry.h"
 
@@ -91,6 +93,29 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const fpgw::config::v1::
     if (!client.ok()) return client.status();
     http_client = *std::move(client);
   }
+  // Around the transport, per vendor request: circuit breaking per host, then retries within a
+  // budget (resilience/).
+  gateway->timers_ = std::make_unique<async::TimerQueue>();
+  const auto& breaker = config.http().circuit_breaker();
+  if (breaker.consecutive_failures() > 0) {
+    resilience::BreakerOptions breaker_options;
+    breaker_options.consecutive_failures = breaker.consecutive_failures();
+    breaker_options.open_for = config::ToDuration(breaker.open_for());
+    breaker_options.max_open_for = config::ToDuration(breaker.max_open_for());
+    http_client = std::make_shared<resilience::CircuitBreakingHttpClient>(
+        std::move(http_client), breaker_options, gateway->timers_.get());
+  }
+  const auto& retry = config.http().retry();
+  if (retry.max_attempts() > 1) {
+    resilience::RetryOptions retry_options;
+    retry_options.max_attempts = retry.max_attempts();
+    retry_options.initial_backoff = config::ToDuration(retry.initial_backoff());
+    retry_options.max_backoff = config::ToDuration(retry.max_backoff());
+    retry_options.budget = retry.budget_percent() / 100.0;
+    retry_options.min_concurrency = retry.min_retry_concurrency();
+    http_client = std::make_shared<resilience::RetryingHttpClient>(
+        std::move(http_client), retry_options, gateway->timers_.get());
+  }
   gateway->http_client_ = http_client;
 
   const auto& page_tokens = config.server().page_tokens();
@@ -118,7 +143,6 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const fpgw::config::v1::
   if (!audit.ok()) return audit.status();
   gateway->audit_ = *std::move(audit);
 
-  gateway->timers_ = std::make_unique<async::TimerQueue>();
   vendors::AdapterDeps deps;
   deps.http = http_client;
   deps.secrets = gateway->secrets_;

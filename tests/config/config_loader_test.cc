@@ -66,6 +66,15 @@ tenants:
   EXPECT_EQ(fp.limits().max_queued_calls(), 1024);
   EXPECT_FALSE(fp.has_cache_ttl());  // the vendor's default applies
   EXPECT_EQ(config.evaluation_cache().max_bytes(), int64_t{64} << 20);
+  // Vendor retries and circuit breaking are on by default.
+  EXPECT_EQ(config.http().retry().max_attempts(), 3);
+  EXPECT_EQ(ToDuration(config.http().retry().initial_backoff()), absl::Milliseconds(50));
+  EXPECT_EQ(ToDuration(config.http().retry().max_backoff()), absl::Seconds(1));
+  EXPECT_EQ(config.http().retry().budget_percent(), 20);
+  EXPECT_EQ(config.http().retry().min_retry_concurrency(), 3);
+  EXPECT_EQ(config.http().circuit_breaker().consecutive_failures(), 5);
+  EXPECT_EQ(ToDuration(config.http().circuit_breaker().open_for()), absl::Seconds(1));
+  EXPECT_EQ(ToDuration(config.http().circuit_breaker().max_open_for()), absl::Seconds(30));
 }
 
 TEST(ConfigLoader, BoundsTheResilienceSettings) {
@@ -81,12 +90,19 @@ tenants:
       - {name: fp, vendor: fingerprint, credential: {env: K}, cache_ttl: 48h,
          limits: {max_concurrent_calls: -1, max_queued_calls: -5}}
       - {name: fp2, vendor: fingerprint, credential: {env: K}, cache_ttl: 0s}
+http:
+  retry: {max_attempts: 11, initial_backoff: 2s, max_backoff: 1s, budget_percent: 101,
+          min_retry_concurrency: -1}
+  circuit_breaker: {open_for: 0s}
 )",
                                     &config);
   const auto paths = ProblemPaths(problems);
-  for (const char* path : {"evaluation_cache.max_bytes", "tenants[0].integrations[0].cache_ttl",
-                           "tenants[0].integrations[0].limits.max_concurrent_calls",
-                           "tenants[0].integrations[0].limits.max_queued_calls"}) {
+  for (const char* path :
+       {"evaluation_cache.max_bytes", "tenants[0].integrations[0].cache_ttl",
+        "tenants[0].integrations[0].limits.max_concurrent_calls",
+        "tenants[0].integrations[0].limits.max_queued_calls", "http.retry.max_attempts",
+        "http.retry.max_backoff", "http.retry.budget_percent", "http.retry.min_retry_concurrency",
+        "http.circuit_breaker.max_open_for"}) {
     EXPECT_THAT(paths, Contains(path)) << FormatProblems(problems);
   }
   EXPECT_THAT(paths, Not(Contains("tenants[0].integrations[1].cache_ttl")));

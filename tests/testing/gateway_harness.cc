@@ -95,6 +95,10 @@ GatewayConfigBuilder::GatewayConfigBuilder(std::string sandbox_base_url,
   SetDuration(absl::Seconds(1), config_.mutable_server()->mutable_drain_grace_period());
   config_.mutable_http()->set_ca_bundle_path(std::move(sandbox_ca_cert_path));
   config_.mutable_http()->set_max_response_bytes(1 << 20);
+  // One vendor answer per call, so that the vendor tests see each scenario's own mapping; the
+  // resilience tests (tests/resilience) turn retries and circuit breaking back on.
+  config_.mutable_http()->mutable_retry()->set_max_attempts(1);
+  config_.mutable_http()->mutable_circuit_breaker()->set_consecutive_failures(-1);
 }
 
 GatewayConfigBuilder& GatewayConfigBuilder::AddTenant(absl::string_view name) {

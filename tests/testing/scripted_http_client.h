@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <deque>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,10 +31,12 @@ struct Answer {
   std::string body;
   absl::Duration delay;
   absl::Status error;
+  std::vector<::fpgw::http::Header> headers;  // names lower-cased, as the transport gives them
 };
 
 // Answers requests from a script on the TimerQueue; a request whose answer would come after its
-// timeout gets DEADLINE_EXCEEDED at the timeout, as libcurl does.
+// timeout gets DEADLINE_EXCEEDED at the timeout, as libcurl does; a cancelled request gets
+// CANCELLED at once.
 class ScriptedHttpClient final : public ::fpgw::http::HttpClient {
  public:
   explicit ScriptedHttpClient(::fpgw::async::TimerQueue* timers) : timers_(timers) {}
@@ -75,20 +78,47 @@ class ScriptedHttpClient final : public ::fpgw::http::HttpClient {
       ::fpgw::http::HttpResponse response;
       response.status_code = answer.status;
       response.body = answer.body;
+      response.headers = answer.headers;
       result = std::move(response);
     }
-    timers_->RunAt(absl::Now() + delay, [done = std::move(done), result = std::move(result)](
-                                            bool) mutable { std::move(done)(std::move(result)); });
-    return ++next_id_;
+    const ::fpgw::http::RequestId id = ++next_id_;
+    {
+      absl::MutexLock lock(&mu_);
+      pending_[id] = std::move(done);
+    }
+    timers_->RunAt(absl::Now() + delay, [this, id, result = std::move(result)](bool) mutable {
+      if (Callback taken = Take(id)) std::move(taken)(std::move(result));
+    });
+    return id;
   }
-  void Cancel(::fpgw::http::RequestId) override {}
+  void Cancel(::fpgw::http::RequestId id) override {
+    timers_->RunAt(absl::Now(), [this, id](bool) {
+      if (Callback taken = Take(id)) std::move(taken)(absl::CancelledError("cancelled"));
+    });
+  }
+  // Requests started whose answer has not been delivered yet.
+  size_t pending() const {
+    absl::MutexLock lock(&mu_);
+    return pending_.size();
+  }
 
  private:
+  // The callback of request `id` when its answer is still due (once).
+  Callback Take(::fpgw::http::RequestId id) {
+    absl::MutexLock lock(&mu_);
+    auto it = pending_.find(id);
+    if (it == pending_.end()) return nullptr;
+    Callback done = std::move(it->second);
+    pending_.erase(it);
+    return done;
+  }
+
   ::fpgw::async::TimerQueue* const timers_;
   mutable absl::Mutex mu_;
   std::deque<Answer> answers_ ABSL_GUARDED_BY(mu_);
   Answer default_ ABSL_GUARDED_BY(mu_);
   std::vector<::fpgw::http::HttpRequest> requests_ ABSL_GUARDED_BY(mu_);
+  std::map<::fpgw::http::RequestId, Callback> pending_ ABSL_GUARDED_BY(mu_);
   std::atomic<::fpgw::http::RequestId> next_id_{0};
 };
 

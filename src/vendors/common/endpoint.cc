@@ -47,6 +47,7 @@ void Endpoint::Send(VendorRequest request, const CallContext& context,
   if (!request.body.empty())
     out.headers.push_back({"Content-Type", std::move(request.content_type)});
   out.body = std::move(request.body);
+  out.idempotent = request.idempotent;
   CallVendor(deps_, options_.vendor, std::move(out), timeout_, options_.read_error_code,
              options_.error_rows, context, std::move(done));
 }

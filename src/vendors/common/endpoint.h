@@ -55,6 +55,9 @@ struct VendorRequest {
   // Sent when `body` is not empty.
   std::string content_type = "application/json";
   std::string accept = "application/json";
+  // A POST that only reads (or polls), so that it may be sent again after a transient failure.
+  // GET, HEAD, PUT and DELETE may be anyway.
+  bool idempotent = false;
 };
 
 // Immutable; thread-safe.

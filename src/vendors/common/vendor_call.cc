@@ -43,7 +43,7 @@ void CallVendor(const AdapterDeps& deps, absl::string_view vendor, http::HttpReq
           error.vendor = vendor;
           error.http_status = response->status_code;
           error.vendor_code = read_error_code == nullptr ? "" : read_error_code(response->body);
-          error.retry_after = ParseRetryAfter(response->FindHeader("retry-after"));
+          error.retry_after = http::RetryAfterOf(*response, absl::Now());
           std::move(done)(MapVendorHttpError(error, error_rows));
           return;
         }

@@ -126,9 +126,10 @@ absl::Status MapTransportError(absl::string_view vendor, const absl::Status& tra
       return MakeError(absl::StatusCode::kInternal, fpgw::v1::ERROR_REASON_INTERNAL,
                        "fpgw built an invalid vendor request", metadata);
     default:
+      // A delay the transport knows (an open circuit) is the caller's too.
       return MakeError(absl::StatusCode::kUnavailable, fpgw::v1::ERROR_REASON_VENDOR_UNAVAILABLE,
                        absl::StrCat("the vendor could not be reached (", transport.message(), ")"),
-                       metadata, absl::Seconds(1));
+                       metadata, RetryDelayOf(transport).value_or(absl::Seconds(1)));
   }
 }
 
@@ -136,15 +137,6 @@ absl::Status InvalidVendorResponse(absl::string_view vendor, absl::string_view w
   return MakeError(absl::StatusCode::kInternal, fpgw::v1::ERROR_REASON_VENDOR_RESPONSE_INVALID,
                    absl::StrCat("the vendor's answer could not be read: ", what),
                    {{"vendor", std::string(vendor)}});
-}
-
-std::optional<absl::Duration> ParseRetryAfter(const std::string* header) {
-  if (header == nullptr) return std::nullopt;
-  int64_t seconds = 0;
-  if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(*header), &seconds) || seconds < 0) {
-    return std::nullopt;
-  }
-  return absl::Seconds(std::min<int64_t>(seconds, 3600));
 }
 
 }  // namespace fpgw::vendors

@@ -64,9 +64,6 @@ absl::Status MapTransportError(absl::string_view vendor, const absl::Status& tra
 // VENDOR_RESPONSE_INVALID. `what` says what was wrong, without quoting the body.
 absl::Status InvalidVendorResponse(absl::string_view vendor, absl::string_view what);
 
-// Parses a Retry-After header value given in seconds (HTTP-date is not used by these vendors).
-std::optional<absl::Duration> ParseRetryAfter(const std::string* header);
-
 }  // namespace fpgw::vendors
 
 #endif  // FPGW_VENDORS_COMMON_VENDOR_ERRORS_H_

@@ -47,7 +47,8 @@ void Post(const std::shared_ptr<const State>& state, absl::string_view path,
           absl::string_view content_type, absl::string_view accept, std::string body,
           const CallContext& context, Done<http::HttpResponse> done) {
   state->endpoint->Send(
-      {"POST", std::string(path), std::move(body), std::string(content_type), std::string(accept)},
+      {"POST", std::string(path), std::move(body), std::string(content_type), std::string(accept),
+       /*idempotent=*/true},
       context, std::move(done));
 }
 

@@ -52,6 +52,7 @@ void StytchAdapter::Evaluate(const fpgw::v1::EvaluateRequest& request, const Cal
       return;
     }
     lookup = {"POST", "/v1/fingerprint/lookup", *std::move(body)};
+    lookup.idempotent = true;
   }
   endpoint_->Send(
       std::move(lookup), context,
@@ -75,8 +76,10 @@ void StytchAdapter::SetRule(const fpgw::v1::SetRuleRequest& request, const CallC
 void StytchAdapter::ListRules(int page_size, const std::string& cursor, const CallContext& context,
                               Done<RulePage> done) {
   const int limit = page_size <= 0 ? 0 : std::min(page_size, kMaxPageSize);
+  VendorRequest request{"POST", "/v1/rules/list", ListRulesRequestJson(limit, cursor)};
+  request.idempotent = true;
   endpoint_->Send(
-      {"POST", "/v1/rules/list", ListRulesRequestJson(limit, cursor)}, context,
+      std::move(request), context,
       ParseThenMap<RulePage>(endpoint_->vendor(), std::move(done),
                              [](absl::string_view response) -> absl::StatusOr<RulePage> {
                                absl::StatusOr<RuleList> list = ParseListRulesResponse(response);
@@ -99,10 +102,12 @@ void StytchAdapter::SetVerdictReasonOverride(
 
 void StytchAdapter::ListVerdictReasons(bool overrides_only, const CallContext& context,
                                        Done<std::vector<fpgw::v1::VerdictReason>> done) {
-  endpoint_->Send(
-      {"POST", "/v1/verdict_reasons/list", ListVerdictReasonsRequestJson(overrides_only)}, context,
-      ParseThenMap<std::vector<fpgw::v1::VerdictReason>>(endpoint_->vendor(), std::move(done),
-                                                         &ParseListVerdictReasonsResponse));
+  VendorRequest list{"POST", "/v1/verdict_reasons/list",
+                     ListVerdictReasonsRequestJson(overrides_only)};
+  list.idempotent = true;
+  endpoint_->Send(std::move(list), context,
+                  ParseThenMap<std::vector<fpgw::v1::VerdictReason>>(
+                      endpoint_->vendor(), std::move(done), &ParseListVerdictReasonsResponse));
 }
 
 }  // namespace fpgw::vendors::stytch
