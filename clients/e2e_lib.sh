@@ -148,12 +148,14 @@ e2e_run_example() {
   e2e_expect "rate limited: ErrorInfo reason" rate_limited.reason VENDOR_RATE_LIMITED
   e2e_expect "rate limited: RetryInfo delay" rate_limited.retry_delay_ms 1000
 
-  # 4. The service config is in effect: RESOURCE_EXHAUSTED was retried (maxAttempts 3) and
-  #    NOT_FOUND was not. Vendor lookups: 1 evaluate + 1 not found + 3 rate limited.
+  # 4. Retries do not multiply: fpgw retried the rate-limited lookup itself (3 attempts, waiting the
+  #    vendor's Retry-After) and told the client's retry policy not to add its own
+  #    (grpc-retry-pushback-ms: -1); NOT_FOUND was retried by neither. Vendor lookups:
+  #    1 evaluate + 1 not found + 3 rate limited (a client ignoring the pushback would make 9).
   if [ "$((after - before))" -eq 5 ]; then
-    e2e_ok "service config retries RESOURCE_EXHAUSTED only (5 vendor lookups)"
+    e2e_ok "retries happen once, in fpgw (5 vendor lookups)"
   else
-    e2e_fail "service config retries RESOURCE_EXHAUSTED only" "vendor lookups: $((after - before)), want 5"
+    e2e_fail "retries happen once, in fpgw" "vendor lookups: $((after - before)), want 5"
   fi
   e2e_stop_fpgw
 }

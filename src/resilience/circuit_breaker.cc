@@ -46,7 +46,7 @@ http::RequestId CircuitBreakingHttpClient::Start(http::HttpRequest request, Call
   }
   if (refuse_for > absl::ZeroDuration()) {
     absl::Status refused =
-        MakeError(absl::StatusCode::kUnavailable, fpgw::v1::ERROR_REASON_VENDOR_UNAVAILABLE,
+        MakeError(absl::StatusCode::kUnavailable, fpgw::v1::ERROR_REASON_VENDOR_CIRCUIT_OPEN,
                   absl::StrCat("the vendor host failed repeatedly; fpgw calls it again in ",
                                absl::FormatDuration(absl::Ceil(refuse_for, absl::Milliseconds(1)))),
                   {}, refuse_for);

@@ -159,6 +159,7 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const fpgw::config::v1::
   gateway->state_.tenants = gateway->tenants_.get();
   gateway->state_.page_tokens = gateway->page_tokens_.get();
   gateway->state_.audit = gateway->audit_.get();
+  gateway->state_.vendor_retries = config.http().retry().max_attempts() > 1;
 
   // Reflection describes every service registered here; grpc.health.v1 is described because its
   // schema is linked in (this reference keeps the linker from dropping it).

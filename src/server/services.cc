@@ -2,7 +2,10 @@
 #include "server/services.h"
 
 #include <memory>
+#include <optional>
+#include <string>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "auth/callers.h"
@@ -22,6 +25,28 @@ struct Rpc {
   std::vector<std::pair<std::string, std::string>> target;
 };
 
+// What a gRPC client's retry policy should do after `status` (gRFC A6 grpc-retry-pushback-ms):
+// after fpgw's own refusals (overload, an open circuit), wait the RetryInfo delay; after a vendor
+// failure that fpgw already retried, not retry at all; otherwise, what its policy says (nullopt).
+std::optional<std::string> RetryPushback(const absl::Status& status, bool vendor_retries) {
+  if (status.ok()) return std::nullopt;
+  switch (ReasonOf(status)) {
+    case fpgw::v1::ERROR_REASON_OVERLOADED:
+    case fpgw::v1::ERROR_REASON_VENDOR_CIRCUIT_OPEN:
+      if (const std::optional<absl::Duration> delay = RetryDelayOf(status)) {
+        return absl::StrCat(absl::ToInt64Milliseconds(absl::Ceil(*delay, absl::Milliseconds(1))));
+      }
+      return std::nullopt;
+    case fpgw::v1::ERROR_REASON_VENDOR_RATE_LIMITED:
+    case fpgw::v1::ERROR_REASON_VENDOR_UNAVAILABLE:
+    case fpgw::v1::ERROR_REASON_VENDOR_TIMEOUT:
+      if (vendor_retries) return "-1";
+      return std::nullopt;
+    default:
+      return std::nullopt;
+  }
+}
+
 // A unary call in flight: owns the link between gRPC cancellation and the vendor request, writes
 // the audit record of an AdminService call when it finishes, and deletes itself when gRPC is done
 // with it.
@@ -29,7 +54,7 @@ class UnaryCall final : public grpc::ServerUnaryReactor {
  public:
   UnaryCall(grpc::CallbackServerContext* context, const ServiceState* state,
             const auth::ListenerAuth* auth, Rpc rpc)
-      : state_(state), auth_(auth), rpc_(std::move(rpc)), start_(absl::Now()) {
+      : context_(context), state_(state), auth_(auth), rpc_(std::move(rpc)), start_(absl::Now()) {
     const auto deadline = context->deadline();
     if (deadline != std::chrono::system_clock::time_point::max()) {
       call_.deadline = absl::FromChrono(deadline);
@@ -67,6 +92,9 @@ class UnaryCall final : public grpc::ServerUnaryReactor {
       audit_.listener = auth_->address();
       state_->audit->Write(audit_);
     }
+    if (std::optional<std::string> pushback = RetryPushback(status, state_->vendor_retries)) {
+      context_->AddTrailingMetadata("grpc-retry-pushback-ms", *std::move(pushback));
+    }
     Finish(ToGrpcStatus(status));
   }
 
@@ -74,6 +102,7 @@ class UnaryCall final : public grpc::ServerUnaryReactor {
   void OnDone() override { delete this; }
 
  private:
+  grpc::CallbackServerContext* const context_;
   vendors::CallContext call_;
   const ServiceState* state_;
   const auth::ListenerAuth* auth_;

@@ -20,6 +20,9 @@ struct ServiceState {
   const Tenants* tenants = nullptr;
   const PageTokenCodec* page_tokens = nullptr;
   telemetry::AuditLog* audit = nullptr;
+  // fpgw retries transient vendor failures itself (http.retry), so gRPC clients are told not to
+  // retry those again (grpc-retry-pushback-ms: -1), lest retries multiply.
+  bool vendor_retries = false;
 };
 
 class EvaluationServiceHandler final : public fpgw::v1::EvaluationService::CallbackService {

@@ -19,6 +19,7 @@
 namespace fpgw::resilience {
 namespace {
 
+using ::fpgw::testing::ErrorDetailsOf;
 using ::fpgw::testing::GatewayConfigBuilder;
 using ::fpgw::testing::GatewayHarnessTest;
 using ::fpgw::testing::HasReason;
@@ -38,9 +39,15 @@ class ResilienceGatewayTest : public GatewayHarnessTest {
     });
   }
 
+  struct Outcome {
+    grpc::Status status;
+    // The grpc-retry-pushback-ms trailer, or "" without one.
+    std::string pushback;
+  };
+
   // Starts `count` Evaluate calls at once (the callback API: no thread per call) and waits for
-  // them all; returns their statuses.
-  static std::vector<grpc::Status> EvaluateAll(
+  // them all; returns their outcomes.
+  static std::vector<Outcome> EvaluateAll(
       const std::vector<fpgw::v1::EvaluateRequest>& requests) {
     struct Call {
       grpc::ClientContext context;
@@ -64,9 +71,16 @@ class ResilienceGatewayTest : public GatewayHarnessTest {
     absl::MutexLock lock(&mu);
     mu.Await(absl::Condition(
         +[](size_t* left) { return *left == 0; }, &pending));
-    std::vector<grpc::Status> statuses;
-    for (const auto& call : calls) statuses.push_back(call->status);
-    return statuses;
+    std::vector<Outcome> outcomes;
+    for (const auto& call : calls) {
+      Outcome outcome{call->status, ""};
+      const auto& trailers = call->context.GetServerTrailingMetadata();
+      if (auto it = trailers.find("grpc-retry-pushback-ms"); it != trailers.end()) {
+        outcome.pushback = std::string(it->second.data(), it->second.size());
+      }
+      outcomes.push_back(std::move(outcome));
+    }
+    return outcomes;
   }
 
   static fpgw::v1::EvaluateRequest Request(const std::string& integration,
@@ -83,7 +97,7 @@ TEST_F(ResilienceGatewayTest, AThousandIdenticalCallsInFlightMakeOneVendorCall) 
   const std::vector<fpgw::v1::EvaluateRequest> requests(
       1000, Request("fp", "sandbox-slow-1000.coalesce1"));
   const uint64_t before = harness().sandbox().request_count();
-  for (const grpc::Status& status : EvaluateAll(requests)) EXPECT_THAT(status, IsOk());
+  for (const Outcome& outcome : EvaluateAll(requests)) EXPECT_THAT(outcome.status, IsOk());
   EXPECT_EQ(harness().sandbox().request_count() - before, 1u);
   // Completed, so cached: the same call again costs no vendor call; another token does.
   fpgw::v1::EvaluateResponse response;
@@ -98,8 +112,8 @@ TEST_F(ResilienceGatewayTest, AnIntegrationAtItsLimitRefusesTheSurplusOthersAreS
   for (int i = 0; i < 20; ++i) {
     requests.push_back(Request("narrow", absl::StrCat("sandbox-slow-1000.limit", i)));
   }
-  std::vector<grpc::Status> statuses;
-  std::thread burst([&] { statuses = EvaluateAll(requests); });
+  std::vector<Outcome> outcomes;
+  std::thread burst([&] { outcomes = EvaluateAll(requests); });
   // While "narrow" is full, "fp" on the same vendor host answers.
   absl::SleepFor(absl::Milliseconds(200));
   fpgw::v1::EvaluateResponse response;
@@ -107,13 +121,19 @@ TEST_F(ResilienceGatewayTest, AnIntegrationAtItsLimitRefusesTheSurplusOthersAreS
   burst.join();
   int ok = 0;
   int refused = 0;
-  for (const grpc::Status& status : statuses) {
-    if (status.ok()) {
+  for (const Outcome& outcome : outcomes) {
+    if (outcome.status.ok()) {
+      EXPECT_EQ(outcome.pushback, "");
       ++ok;
     } else {
-      EXPECT_THAT(status, StatusIs(absl::StatusCode::kResourceExhausted));
-      EXPECT_THAT(status, HasReason(fpgw::v1::ERROR_REASON_OVERLOADED));
-      EXPECT_THAT(status, HasRetryInfo());
+      EXPECT_THAT(outcome.status, StatusIs(absl::StatusCode::kResourceExhausted));
+      EXPECT_THAT(outcome.status, HasReason(fpgw::v1::ERROR_REASON_OVERLOADED));
+      EXPECT_THAT(outcome.status, HasRetryInfo());
+      // The same delay for gRPC's own retry policy, in whole milliseconds.
+      const std::optional<absl::Duration> delay = ErrorDetailsOf(outcome.status).retry_delay;
+      ASSERT_TRUE(delay.has_value());
+      EXPECT_EQ(outcome.pushback,
+                absl::StrCat(absl::ToInt64Milliseconds(absl::Ceil(*delay, absl::Milliseconds(1)))));
       ++refused;
     }
   }
