@@ -293,6 +293,25 @@ void Validate(Config* config, const IntegrationRules& rules, std::vector<ConfigP
     problems->push_back({"server.max_send_message_bytes", "must not be negative"});
   }
   if (server->max_send_message_bytes() == 0) server->set_max_send_message_bytes(16 << 20);
+  auto* server_limits = server->mutable_limits();
+  if (server_limits->max_calls_in_flight() == 0) server_limits->set_max_calls_in_flight(10000);
+  if (server_limits->max_concurrent_streams() < 0) {
+    problems->push_back({"server.limits.max_concurrent_streams", "must not be negative"});
+  }
+  if (server_limits->max_concurrent_streams() == 0) server_limits->set_max_concurrent_streams(1000);
+  if (!server_limits->has_max_connection_age()) {
+    SetDuration(absl::Minutes(30), server_limits->mutable_max_connection_age());
+  }
+  if (!server_limits->has_max_connection_age_grace()) {
+    SetDuration(absl::Seconds(10), server_limits->mutable_max_connection_age_grace());
+  }
+  for (const auto& [field, value] :
+       {std::pair<const char*, absl::Duration>{"server.limits.max_connection_age",
+                                               ToDuration(server_limits->max_connection_age())},
+        {"server.limits.max_connection_age_grace",
+         ToDuration(server_limits->max_connection_age_grace())}}) {
+    if (value < absl::ZeroDuration()) problems->push_back({field, "must not be negative"});
+  }
   auto* http = config->mutable_http();
   if (http->max_response_bytes() < 0) {
     problems->push_back({"http.max_response_bytes", "must not be negative"});
@@ -396,8 +415,9 @@ void Validate(Config* config, const IntegrationRules& rules, std::vector<ConfigP
         problems->push_back({ipath + ".limits.max_concurrent_calls", "must be 0 to 100000"});
       }
       if (limits->max_concurrent_calls() == 0) limits->set_max_concurrent_calls(64);
-      if (limits->max_queued_calls() < 0 || limits->max_queued_calls() > 1000000) {
-        problems->push_back({ipath + ".limits.max_queued_calls", "must be 0 to 1000000"});
+      if (limits->max_queued_calls() < -1 || limits->max_queued_calls() > 1000000) {
+        problems->push_back(
+            {ipath + ".limits.max_queued_calls", "must be -1 (no queue) to 1000000"});
       }
       if (limits->max_queued_calls() == 0) limits->set_max_queued_calls(1024);
       if (in->has_cache_ttl() && (ToDuration(in->cache_ttl()) < absl::ZeroDuration() ||

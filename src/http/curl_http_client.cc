@@ -306,6 +306,12 @@ absl::StatusOr<std::unique_ptr<CurlHttpClient>> CurlHttpClient::Create(
     rc = curl_multi_setopt(multi.get(), CURLMOPT_MAX_HOST_CONNECTIONS,
                            options.max_connections_per_host);
   }
+  if (rc == CURLM_OK) {
+    // Keep as many idle connections as may be open, or libcurl's cache (4 per transfer in
+    // progress) closes the connections of a burst as it ends and the next burst opens new ones.
+    rc = curl_multi_setopt(multi.get(), CURLMOPT_MAXCONNECTS,
+                           std::max(options.max_connections_per_host, 64L));
+  }
   if (rc != CURLM_OK) {
     return absl::InternalError(absl::StrCat("curl_multi_setopt: ", curl_multi_strerror(rc)));
   }

@@ -36,6 +36,9 @@ struct HttpRequest {
   // Sending it twice does what sending it once does, though its method alone does not say so
   // (a POST that only reads). GET, HEAD, PUT and DELETE are idempotent anyway.
   bool idempotent = false;
+  // Whose request it is (a tenant's integration); decorators that keep state per vendor host keep
+  // it per host and scope. Empty: the host's shared state.
+  std::string scope;
 
   HttpRequest() = default;
   HttpRequest(const HttpRequest&) = default;

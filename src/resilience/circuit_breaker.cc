@@ -26,12 +26,13 @@ CircuitBreakingHttpClient::CircuitBreakingHttpClient(std::shared_ptr<http::HttpC
 
 http::RequestId CircuitBreakingHttpClient::Start(http::HttpRequest request, Callback done) {
   const std::string origin = http::OriginOf(request.url);
+  const std::string key = request.scope.empty() ? origin : absl::StrCat(origin, " ", request.scope);
   const absl::Time now = absl::Now();
   bool probe = false;
   absl::Duration refuse_for = absl::ZeroDuration();
   {
     absl::MutexLock lock(&mu_);
-    Host& host = hosts_[origin];
+    Host& host = hosts_[key];
     if (host.open_until > now) {
       refuse_for = host.open_until - now;
     } else if (host.open_until != absl::InfinitePast()) {
@@ -55,13 +56,13 @@ http::RequestId CircuitBreakingHttpClient::Start(http::HttpRequest request, Call
     });
     return 0;
   }
-  return inner_->Start(std::move(request), [this, origin, probe, done = std::move(done)](
+  return inner_->Start(std::move(request), [this, key, probe, done = std::move(done)](
                                                absl::StatusOr<http::HttpResponse> result) mutable {
     if (!(result.status().code() == absl::StatusCode::kCancelled)) {
-      Record(origin, IsHostFailure(result), probe);
+      Record(key, IsHostFailure(result), probe);
     } else if (probe) {
       absl::MutexLock lock(&mu_);
-      hosts_[origin].probing = false;
+      hosts_[key].probing = false;
     }
     std::move(done)(std::move(result));
   });
@@ -71,9 +72,9 @@ void CircuitBreakingHttpClient::Cancel(http::RequestId id) {
   if (id != 0) inner_->Cancel(id);
 }
 
-void CircuitBreakingHttpClient::Record(const std::string& origin, bool failed, bool probe) {
+void CircuitBreakingHttpClient::Record(const std::string& key, bool failed, bool probe) {
   absl::MutexLock lock(&mu_);
-  Host& host = hosts_[origin];
+  Host& host = hosts_[key];
   if (!failed) {
     host = Host{};
     return;
@@ -88,12 +89,12 @@ void CircuitBreakingHttpClient::Record(const std::string& origin, bool failed, b
   }
 }
 
-std::vector<std::string> CircuitBreakingHttpClient::OpenOrigins() const {
+std::vector<std::string> CircuitBreakingHttpClient::OpenCircuits() const {
   std::vector<std::string> open;
   const absl::Time now = absl::Now();
   absl::MutexLock lock(&mu_);
-  for (const auto& [origin, host] : hosts_) {
-    if (host.open_until > now) open.push_back(origin);
+  for (const auto& [key, host] : hosts_) {
+    if (host.open_until > now) open.push_back(key);
   }
   return open;
 }

@@ -1,8 +1,12 @@
 // CircuitBreakingHttpClient: an HttpClient decorator that stops calling a vendor host (an origin,
-// scheme://host:port) after it failed several times in a row — connection failures, timeouts,
+// scheme://host:port) for one scope (a tenant's integration, HttpRequest::scope) after it failed
+// several times in a row — connection failures, timeouts,
 // 5xx — and refuses at once, with the time left as a retry delay, until the circuit's open time has
 // passed; then one request probes the host: success closes the circuit, failure opens it again
-// for twice as long (up to a cap). 4xx and 429 are answers, not failures of the host.
+// for twice as long (up to a cap). 4xx and 429 are answers, not failures of the host. A circuit
+// per scope, not per host alone: the failures one tenant's account meets (its quota, its project's
+// outage, a scenario a test asked for) never refuse another tenant's calls; a host that is down
+// for everyone opens every scope's circuit after a few calls each.
 #ifndef FPGW_RESILIENCE_CIRCUIT_BREAKER_H_
 #define FPGW_RESILIENCE_CIRCUIT_BREAKER_H_
 
@@ -40,8 +44,8 @@ class CircuitBreakingHttpClient final : public http::HttpClient {
   http::RequestId Start(http::HttpRequest request, Callback done) override;
   void Cancel(http::RequestId id) override;
 
-  // The origins whose circuit is open now.
-  std::vector<std::string> OpenOrigins() const;
+  // The circuits open now: "<origin>" for requests without a scope, "<origin> <scope>" otherwise.
+  std::vector<std::string> OpenCircuits() const;
 
  private:
   struct Host {
@@ -51,8 +55,8 @@ class CircuitBreakingHttpClient final : public http::HttpClient {
     bool probing = false;
   };
 
-  // Records an outcome for `origin`.
-  void Record(const std::string& origin, bool failed, bool probe);
+  // Records an outcome for circuit `key`.
+  void Record(const std::string& key, bool failed, bool probe);
 
   const std::shared_ptr<http::HttpClient> inner_;
   const BreakerOptions options_;

@@ -2,6 +2,9 @@
 #include "server/gateway.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -54,6 +57,38 @@ std::vector<credentials::SecretUse> SecretUses(const fpgw::config::v1::Config& c
   }
   return uses;
 }
+
+namespace {
+
+// The overload guard's limits, with the memory limit resolved: the configured one, or 85% of the
+// cgroup's limit in a container.
+resilience::OverloadOptions OverloadOptionsOf(const fpgw::config::v1::Config& config) {
+  const auto& limits = config.server().limits();
+  resilience::OverloadOptions options;
+  options.max_calls_in_flight = std::max(0, limits.max_calls_in_flight());
+  options.max_memory_bytes = limits.max_memory_bytes();
+  if (options.max_memory_bytes == 0) {
+    const std::optional<int64_t> cgroup = resilience::CgroupMemoryLimitBytes();
+    options.max_memory_bytes = cgroup.has_value() ? *cgroup / 100 * 85 : 0;
+  }
+  options.max_memory_bytes = std::max<int64_t>(0, options.max_memory_bytes);
+  return options;
+}
+
+// Samples the resident memory for the overload guard every 100 ms while it lives.
+void SampleMemoryEvery(std::weak_ptr<resilience::OverloadGuard> guard, async::TimerQueue* timers) {
+  timers->RunAt(absl::Now() + absl::Milliseconds(100),
+                [guard = std::move(guard), timers](bool cancelled) mutable {
+                  std::shared_ptr<resilience::OverloadGuard> held = guard.lock();
+                  if (cancelled || held == nullptr) return;
+                  if (const std::optional<int64_t> resident = resilience::ResidentMemoryBytes()) {
+                    held->SampleMemory(*resident);
+                  }
+                  SampleMemoryEvery(std::move(guard), timers);
+                });
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const fpgw::config::v1::Config& config,
                                                         GatewayOptions options) {
@@ -160,6 +195,11 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const fpgw::config::v1::
   gateway->state_.page_tokens = gateway->page_tokens_.get();
   gateway->state_.audit = gateway->audit_.get();
   gateway->state_.vendor_retries = config.http().retry().max_attempts() > 1;
+  gateway->overload_ = std::make_shared<resilience::OverloadGuard>(OverloadOptionsOf(config));
+  gateway->state_.overload = gateway->overload_.get();
+  if (gateway->overload_->options().max_memory_bytes > 0) {
+    SampleMemoryEvery(gateway->overload_, gateway->timers_.get());
+  }
 
   // Reflection describes every service registered here; grpc.health.v1 is described because its
   // schema is linked in (this reference keeps the linker from dropping it).

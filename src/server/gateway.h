@@ -16,6 +16,7 @@
 #include "credentials/secret_registry.h"
 #include "fpgw/config/v1/config.pb.h"
 #include "http/http_client.h"
+#include "resilience/overload_guard.h"
 #include "server/listeners.h"
 #include "server/page_token.h"
 #include "server/services.h"
@@ -69,6 +70,7 @@ class Gateway final {
   std::unique_ptr<Tenants> tenants_;
   std::unique_ptr<auth::Callers> callers_;
   std::unique_ptr<PageTokenCodec> page_tokens_;
+  std::shared_ptr<resilience::OverloadGuard> overload_;
   ServiceState state_;
   std::unique_ptr<Listeners> listeners_;
   bool drained_ = false;

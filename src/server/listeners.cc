@@ -12,10 +12,13 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -27,6 +30,7 @@
 #include "config/config_loader.h"
 #include "config/trust.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/resource_quota.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/security/tls_certificate_provider.h"
 #include "grpcpp/security/tls_certificate_verifier.h"
@@ -148,6 +152,11 @@ void SetServerServing(grpc::Server* server, bool serving) {
   if (health == nullptr) return;
   health->SetServingStatus(serving);  // The overall status ("").
   for (const char* name : kServiceNames) health->SetServingStatus(name, serving);
+}
+
+// A duration as a gRPC channel argument in milliseconds.
+int ClampedMillis(absl::Duration duration) {
+  return static_cast<int>(std::min<int64_t>(absl::ToInt64Milliseconds(duration), INT32_MAX));
 }
 
 }  // namespace
@@ -287,6 +296,12 @@ absl::StatusOr<std::unique_ptr<Listeners>> Listeners::Start(
     const credentials::SecretRegistry* secrets) {
   std::unique_ptr<Listeners> listeners(new Listeners());
   const auto& server_config = config.server();
+  // One memory budget for gRPC's buffers across every listener's server.
+  std::optional<grpc::ResourceQuota> quota;
+  if (state->overload != nullptr && state->overload->options().max_memory_bytes > 0) {
+    quota.emplace("fpgw");
+    quota->Resize(static_cast<size_t>(state->overload->options().max_memory_bytes));
+  }
   auto serve = [&](std::unique_ptr<auth::ListenerAuth> auth, const std::string& address,
                    std::shared_ptr<grpc::ServerCredentials> credentials,
                    int* port) -> absl::StatusOr<grpc::Server*> {
@@ -298,6 +313,16 @@ absl::StatusOr<std::unique_ptr<Listeners>> Listeners::Start(
     if (credentials != nullptr) builder.AddListeningPort(address, credentials, port);
     builder.SetMaxReceiveMessageSize(server_config.max_receive_message_bytes());
     builder.SetMaxSendMessageSize(server_config.max_send_message_bytes());
+    const auto& limits = server_config.limits();
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, limits.max_concurrent_streams());
+    const absl::Duration age = config::ToDuration(limits.max_connection_age());
+    if (age > absl::ZeroDuration()) {
+      builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, ClampedMillis(age));
+      builder.AddChannelArgument(
+          GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+          ClampedMillis(config::ToDuration(limits.max_connection_age_grace())));
+    }
+    if (quota.has_value()) builder.SetResourceQuota(*quota);
     builder.RegisterService(served.evaluation.get());
     builder.RegisterService(served.admin.get());
     served.server = builder.BuildAndStart();

@@ -98,8 +98,23 @@ class UnaryCall final : public grpc::ServerUnaryReactor {
     Finish(ToGrpcStatus(status));
   }
 
+  // Asks the overload guard to admit the call; false (the call finished) when it refuses.
+  bool Admit() {
+    if (state_->overload == nullptr) return true;
+    absl::Status admitted = state_->overload->Admit();
+    if (!admitted.ok()) {
+      Complete(admitted);
+      return false;
+    }
+    admitted_ = true;
+    return true;
+  }
+
   void OnCancel() override { call_.cancellation->Cancel(); }
-  void OnDone() override { delete this; }
+  void OnDone() override {
+    if (admitted_) state_->overload->Release();
+    delete this;
+  }
 
  private:
   grpc::CallbackServerContext* const context_;
@@ -108,6 +123,7 @@ class UnaryCall final : public grpc::ServerUnaryReactor {
   const auth::ListenerAuth* auth_;
   const Rpc rpc_;
   const absl::Time start_;
+  bool admitted_ = false;
   telemetry::AuditRecord audit_;
 };
 
@@ -145,6 +161,7 @@ absl::StatusOr<IntegrationHandle> Authorize(grpc::CallbackServerContext* context
 // Starts a call. Returns false when the call is already finished with an error.
 bool Begin(grpc::CallbackServerContext* context, UnaryCall* call, const std::string& integration,
            IntegrationHandle* handle, const absl::Status& request_check) {
+  if (!call->Admit()) return false;
   absl::StatusOr<IntegrationHandle> resolved = Authorize(context, call, integration, request_check);
   if (!resolved.ok()) {
     call->Complete(resolved.status());

@@ -9,6 +9,7 @@
 #include "auth/listener_auth.h"
 #include "fpgw/v1/admin_service.grpc.pb.h"
 #include "fpgw/v1/evaluation_service.grpc.pb.h"
+#include "resilience/overload_guard.h"
 #include "server/page_token.h"
 #include "server/tenants.h"
 #include "telemetry/audit.h"
@@ -23,6 +24,8 @@ struct ServiceState {
   // fpgw retries transient vendor failures itself (http.retry), so gRPC clients are told not to
   // retry those again (grpc-retry-pushback-ms: -1), lest retries multiply.
   bool vendor_retries = false;
+  // Admits every call before any other work (resilience/overload_guard.h).
+  resilience::OverloadGuard* overload = nullptr;
 };
 
 class EvaluationServiceHandler final : public fpgw::v1::EvaluationService::CallbackService {

@@ -1,6 +1,8 @@
 // Tenant and integration resolution.
 #include "server/tenants.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "common/error.h"
 #include "config/config_loader.h"
@@ -22,13 +24,15 @@ Tenants::Tenants(const fpgw::config::v1::Config& config, const vendors::AdapterD
       protection.scope = absl::StrCat(tenant.name(), "/", integration.name());
       protection.integration = integration.name();
       protection.limits.max_in_flight = integration.limits().max_concurrent_calls();
-      protection.limits.max_queued = integration.limits().max_queued_calls();
+      protection.limits.max_queued = std::max(0, integration.limits().max_queued_calls());
       const vendors::VendorFactory* factory = vendors::FactoryFor(integration);
       protection.cache_ttl = integration.has_cache_ttl()
                                  ? config::ToDuration(integration.cache_ttl())
                              : factory != nullptr ? factory->default_cache_ttl()
                                                   : absl::ZeroDuration();
-      entry.backends = resilience::Protect(vendors::CreateBackends(integration, deps, metrics),
+      vendors::AdapterDeps scoped = deps;
+      scoped.scope = protection.scope;
+      entry.backends = resilience::Protect(vendors::CreateBackends(integration, scoped, metrics),
                                            std::move(protection), cache, deps.timers);
     }
     // The first integration listed is the tenant's default, used when a request names none.

@@ -1,6 +1,6 @@
 // CircuitBreakingHttpClient against a scripted transport: what opens a host's circuit, that an
 // open circuit refuses at once with the time left, that one probe closes or re-opens it, and that
-// other hosts are not affected.
+// other hosts and other scopes (tenants' integrations) on the same host are not affected.
 #include "resilience/circuit_breaker.h"
 
 #include <memory>
@@ -36,9 +36,11 @@ class CircuitBreakerTest : public ::testing::Test {
   }
 
   // Sends one request to `origin` and waits for its outcome.
-  absl::StatusOr<http::HttpResponse> Call(const std::string& origin = "https://a.test") {
+  absl::StatusOr<http::HttpResponse> Call(const std::string& origin = "https://a.test",
+                                          const std::string& scope = "") {
     http::HttpRequest request;
     request.url = origin + "/v1/lookup";
+    request.scope = scope;
     absl::Notification done;
     absl::StatusOr<http::HttpResponse> result;
     breaker_.Start(std::move(request), [&](absl::StatusOr<http::HttpResponse> r) {
@@ -57,7 +59,7 @@ class CircuitBreakerTest : public ::testing::Test {
 TEST_F(CircuitBreakerTest, FailuresInARowOpenTheCircuitAndItRefusesWithTheTimeLeft) {
   transport_->SetDefault(Answer(503));
   for (int i = 0; i < 3; ++i) EXPECT_EQ(Call()->status_code, 503);
-  EXPECT_THAT(breaker_.OpenOrigins(), ::testing::ElementsAre("https://a.test:443"));
+  EXPECT_THAT(breaker_.OpenCircuits(), ::testing::ElementsAre("https://a.test:443"));
 
   absl::StatusOr<http::HttpResponse> refused = Call();
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnavailable);
@@ -72,6 +74,16 @@ TEST_F(CircuitBreakerTest, FailuresInARowOpenTheCircuitAndItRefusesWithTheTimeLe
   EXPECT_EQ(transport_->requests().size(), 4u);
 }
 
+TEST_F(CircuitBreakerTest, OneScopesFailuresNeverOpenAnothersCircuit) {
+  transport_->SetDefault(Answer(503));
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(Call("https://a.test", "acme/fp")->status_code, 503);
+  EXPECT_THAT(breaker_.OpenCircuits(), ::testing::ElementsAre("https://a.test:443 acme/fp"));
+  EXPECT_EQ(Call("https://a.test", "acme/fp").status().code(), absl::StatusCode::kUnavailable);
+  // The same host for another tenant's integration is still called.
+  EXPECT_EQ(Call("https://a.test", "globex/fp")->status_code, 503);
+  EXPECT_EQ(transport_->requests().size(), 4u);
+}
+
 TEST_F(CircuitBreakerTest, AnswersThatAreNotHostFailuresKeepItClosed) {
   Answer refused_connection;
   refused_connection.error = absl::UnavailableError("connection refused");
@@ -79,7 +91,7 @@ TEST_F(CircuitBreakerTest, AnswersThatAreNotHostFailuresKeepItClosed) {
   transport_->Script({Answer(500), refused_connection, Answer(429), Answer(404), Answer(502),
                       Answer(504), Answer(200)});
   for (int i = 0; i < 7; ++i) (void)Call();
-  EXPECT_THAT(breaker_.OpenOrigins(), ::testing::IsEmpty());
+  EXPECT_THAT(breaker_.OpenCircuits(), ::testing::IsEmpty());
   EXPECT_EQ(transport_->requests().size(), 7u);
 }
 
@@ -89,7 +101,7 @@ TEST_F(CircuitBreakerTest, ASuccessfulProbeClosesIt) {
   ASSERT_EQ(Call().status().code(), absl::StatusCode::kUnavailable);
   absl::SleepFor(absl::Milliseconds(350));
   EXPECT_EQ(Call()->status_code, 200);  // the probe
-  EXPECT_THAT(breaker_.OpenOrigins(), ::testing::IsEmpty());
+  EXPECT_THAT(breaker_.OpenCircuits(), ::testing::IsEmpty());
   EXPECT_EQ(Call()->status_code, 200);
   EXPECT_EQ(transport_->requests().size(), 5u);
 }
@@ -123,7 +135,7 @@ TEST_F(CircuitBreakerTest, CancelledRequestsDoNotCount) {
     ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(30)));
     EXPECT_EQ(code, absl::StatusCode::kCancelled);
   }
-  EXPECT_THAT(breaker_.OpenOrigins(), ::testing::IsEmpty());
+  EXPECT_THAT(breaker_.OpenCircuits(), ::testing::IsEmpty());
 }
 
 }  // namespace

@@ -47,8 +47,7 @@ class ResilienceGatewayTest : public GatewayHarnessTest {
 
   // Starts `count` Evaluate calls at once (the callback API: no thread per call) and waits for
   // them all; returns their outcomes.
-  static std::vector<Outcome> EvaluateAll(
-      const std::vector<fpgw::v1::EvaluateRequest>& requests) {
+  static std::vector<Outcome> EvaluateAll(const std::vector<fpgw::v1::EvaluateRequest>& requests) {
     struct Call {
       grpc::ClientContext context;
       fpgw::v1::EvaluateResponse response;
@@ -140,6 +139,45 @@ TEST_F(ResilienceGatewayTest, AnIntegrationAtItsLimitRefusesTheSurplusOthersAreS
   // 4 in flight and 8 waiting are served; the other 8 are refused at once.
   EXPECT_EQ(ok, 12);
   EXPECT_EQ(refused, 8);
+}
+
+// fpgw's own limit on calls in flight, across integrations: beyond it, calls are refused at once
+// with OVERLOADED and a pushback for the client's retry policy.
+class OverloadGatewayTest : public ResilienceGatewayTest {
+ protected:
+  static void SetUpTestSuite() {
+    StartHarness([](GatewayConfigBuilder& config) {
+      config.AddIntegration("fp", "fingerprint-v4");
+      config.AddIntegration("fp-other", "fingerprint-v4");
+      config.EditServer([](fpgw::config::v1::Server& server) {
+        server.mutable_limits()->set_max_calls_in_flight(3);
+      });
+    });
+  }
+};
+
+TEST_F(OverloadGatewayTest, CallsBeyondTheProcessLimitAreRefusedAtOnce) {
+  std::vector<fpgw::v1::EvaluateRequest> requests;
+  for (int i = 0; i < 6; ++i) {
+    requests.push_back(
+        Request(i % 2 == 0 ? "fp" : "fp-other", absl::StrCat("sandbox-slow-1000.guard", i)));
+  }
+  const uint64_t before = harness().sandbox().request_count();
+  int ok = 0;
+  for (const Outcome& outcome : EvaluateAll(requests)) {
+    if (outcome.status.ok()) {
+      ++ok;
+      continue;
+    }
+    EXPECT_THAT(outcome.status, StatusIs(absl::StatusCode::kResourceExhausted));
+    EXPECT_THAT(outcome.status, HasReason(fpgw::v1::ERROR_REASON_OVERLOADED));
+    EXPECT_EQ(outcome.pushback, "100");
+  }
+  EXPECT_EQ(ok, 3);
+  EXPECT_EQ(harness().sandbox().request_count() - before, 3u);
+  // The slots are free again.
+  fpgw::v1::EvaluateResponse response;
+  EXPECT_THAT(harness().Evaluate("fp", "1760000000123.after", &response), IsOk());
 }
 
 }  // namespace

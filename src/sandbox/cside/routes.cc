@@ -43,6 +43,7 @@ constexpr ScenarioRow kScenarioRows[] = {
     Answer("not-found", {404, "", "Device not found"}).For(kEntries),
     Answer("not-found", {404, "", "Token not found"}),
     Answer("rate-limited", {429, "", "rate_limited"}).RetryAfter(1),
+    Answer("rate-limited-bare", {429, "", "rate_limited"}),  // no Retry-After
     Answer("server-error", {500, "", "Internal server error"}),
     AnswerBody("pending", 202, "application/json", R"({"status":"pending"})")
         .For(kVerify | kClient)

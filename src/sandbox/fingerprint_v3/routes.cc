@@ -94,6 +94,7 @@ constexpr ScenarioRow kScenarioRows[] = {
     // `sandbox-rate-limited-<seconds>` chooses the Retry-After value.
     Answer("rate-limited", {429, "TooManyRequests", "too many requests"})
         .RetryAfterFromNumber(1, 3600),
+    Answer("rate-limited-bare", {429, "TooManyRequests", "too many requests"}),
     Answer("server-error", {500, "Failed", "internal server error"}),
     Answer("bad-request", kRequestBodyInvalid).For(kUpdateEvent),
     Answer("bad-request", BadRequest("invalid request id")).For(kGetEvent),

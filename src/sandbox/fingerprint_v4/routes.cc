@@ -62,6 +62,7 @@ constexpr ScenarioRow kScenarioRows[] = {
     Answer("feature-not-enabled", {403, "feature_not_enabled", "feature not enabled"}),
     Answer("subscription-not-active", {403, "subscription_not_active", "forbidden"}),
     Answer("rate-limited", {429, "too_many_requests", "too many requests"}).RetryAfter(1),
+    Answer("rate-limited-bare", {429, "too_many_requests", "too many requests"}),
     Answer("search-rate-limited", {429, "too_many_requests", "too many search requests"})
         .RetryAfter(1),
     Answer("server-error", {500, "failed", "internal server error"}),

@@ -60,6 +60,10 @@ constexpr ScenarioRow kScenarioRows[] = {
             "Too many requests have been made. Implement an exponential backoff of your "
             "requests."})
         .RetryAfter(1),
+    Answer("rate-limited-bare",
+           {429, "too_many_requests",
+            "Too many requests have been made. Implement an exponential backoff of your "
+            "requests."}),
     Answer("server-error", {500, "internal_server_error",
                             "Oops, something seems to have gone wrong, please try again later."}),
     Answer("service-unavailable",

@@ -48,6 +48,7 @@ void Endpoint::Send(VendorRequest request, const CallContext& context,
     out.headers.push_back({"Content-Type", std::move(request.content_type)});
   out.body = std::move(request.body);
   out.idempotent = request.idempotent;
+  out.scope = deps_.scope;
   CallVendor(deps_, options_.vendor, std::move(out), timeout_, options_.read_error_code,
              options_.error_rows, context, std::move(done));
 }

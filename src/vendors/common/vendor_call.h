@@ -26,6 +26,10 @@ struct AdapterDeps {
   std::shared_ptr<const credentials::SecretRegistry> secrets;
   // For backoff between retries and polls; outlives every adapter.
   async::TimerQueue* timers = nullptr;
+  // Whose integration the requests serve ("<tenant>/<integration>"): the HTTP layer keeps its
+  // per-host state (the circuit breaker's) per scope, so one tenant's failures never open another's
+  // circuit.
+  std::string scope;
 };
 
 // Reads the vendor's error code out of an error body; "" when there is none.

@@ -126,10 +126,14 @@ absl::Status MapTransportError(absl::string_view vendor, const absl::Status& tra
       return MakeError(absl::StatusCode::kInternal, fpgw::v1::ERROR_REASON_INTERNAL,
                        "fpgw built an invalid vendor request", metadata);
     default:
-      // A delay the transport knows (an open circuit) is the caller's too.
+      if (ReasonOf(transport) == fpgw::v1::ERROR_REASON_VENDOR_CIRCUIT_OPEN) {
+        // fpgw refused before calling (resilience/circuit_breaker.h): its own error, named.
+        return MakeError(transport.code(), fpgw::v1::ERROR_REASON_VENDOR_CIRCUIT_OPEN,
+                         transport.message(), metadata, RetryDelayOf(transport));
+      }
       return MakeError(absl::StatusCode::kUnavailable, fpgw::v1::ERROR_REASON_VENDOR_UNAVAILABLE,
                        absl::StrCat("the vendor could not be reached (", transport.message(), ")"),
-                       metadata, RetryDelayOf(transport).value_or(absl::Seconds(1)));
+                       metadata, absl::Seconds(1));
   }
 }
 

@@ -73,5 +73,20 @@ TEST(VendorErrors, TimeoutsAreBlamedOnWhoeverRanOut) {
             fpgw::v1::ERROR_REASON_VENDOR_RESPONSE_TOO_LARGE);
 }
 
+TEST(VendorErrors, AnOpenCircuitKeepsItsReasonAndDelay) {
+  const absl::Status open =
+      MakeError(absl::StatusCode::kUnavailable, fpgw::v1::ERROR_REASON_VENDOR_CIRCUIT_OPEN, "open",
+                {}, absl::Milliseconds(700));
+  const absl::Status mapped = MapTransportError("v", open, false);
+  EXPECT_EQ(mapped.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(ReasonOf(mapped), fpgw::v1::ERROR_REASON_VENDOR_CIRCUIT_OPEN);
+  EXPECT_EQ(RetryDelayOf(mapped), absl::Milliseconds(700));
+  EXPECT_EQ(MetadataOf(mapped, "vendor"), "v");
+  // A connection failure: the vendor is unavailable, retry in a second.
+  const absl::Status refused = MapTransportError("v", absl::UnavailableError("refused"), false);
+  EXPECT_EQ(ReasonOf(refused), fpgw::v1::ERROR_REASON_VENDOR_UNAVAILABLE);
+  EXPECT_EQ(RetryDelayOf(refused), absl::Seconds(1));
+}
+
 }  // namespace
 }  // namespace fpgw::vendors
