@@ -338,7 +338,16 @@ RequestId CurlHttpClient::Start(HttpRequest request, Callback done) {
   const RequestId id = next_id_.fetch_add(1, std::memory_order_relaxed);
   {
     absl::MutexLock lock(&mu_);
-    pending_starts_.push_back(PendingStart{id, std::move(request), std::move(done)});
+    if (!stopping_ || options_.completions == nullptr) {
+      pending_starts_.push_back(PendingStart{id, std::move(request), std::move(done)});
+    }
+  }
+  if (done) {
+    // Stopped, and the loop may be gone: answer through the executor, never inside Start().
+    options_.completions->Run([done = std::move(done)]() mutable {
+      std::move(done)(absl::CancelledError("HTTP client shutting down"));
+    });
+    return id;
   }
   curl_multi_wakeup(multi_.get());
   return id;
@@ -383,7 +392,7 @@ bool CurlHttpClient::DrainQueue() {
 void CurlHttpClient::AddTransfer(PendingStart start) {
   absl::Status valid = ValidateRequest(start.request);
   if (!valid.ok()) {
-    std::move(start.done)(std::move(valid));
+    Deliver(std::move(start.done), std::move(valid));
     return;
   }
   auto transfer = std::make_unique<Transfer>();
@@ -395,7 +404,7 @@ void CurlHttpClient::AddTransfer(PendingStart start) {
   t.is_head = t.request.method == "HEAD";
   t.easy.reset(curl_easy_init());
   if (t.easy == nullptr) {
-    std::move(t.done)(absl::InternalError("curl_easy_init failed"));
+    Deliver(std::move(t.done), absl::InternalError("curl_easy_init failed"));
     return;
   }
 
@@ -422,7 +431,7 @@ void CurlHttpClient::AddTransfer(PendingStart start) {
     t.header_list.reset(head);
   }
   if (!appended) {
-    std::move(t.done)(absl::InternalError("curl_slist_append failed"));
+    Deliver(std::move(t.done), absl::InternalError("curl_slist_append failed"));
     return;
   }
 
@@ -468,14 +477,14 @@ void CurlHttpClient::AddTransfer(PendingStart start) {
     opt.Set(CURLOPT_CUSTOMREQUEST, method.c_str());
   }
   if (opt.result() != CURLE_OK) {
-    std::move(t.done)(StatusFromCurlCode(opt.result()));
+    Deliver(std::move(t.done), StatusFromCurlCode(opt.result()));
     return;
   }
 
   const CURLMcode rc = curl_multi_add_handle(multi_.get(), t.easy.get());
   if (rc != CURLM_OK) {
-    std::move(t.done)(
-        absl::InternalError(absl::StrCat("curl_multi_add_handle: ", curl_multi_strerror(rc))));
+    Deliver(std::move(t.done),
+            absl::InternalError(absl::StrCat("curl_multi_add_handle: ", curl_multi_strerror(rc))));
     return;
   }
   transfers_.emplace(t.id, std::move(transfer));
@@ -507,10 +516,22 @@ void CurlHttpClient::Finish(RequestId id, absl::StatusOr<HttpResponse> result) {
   Callback done = std::move(transfer->done);
   // Release the handle first: the callback may Start() again, and memory should not pile up.
   transfer.reset();
-  std::move(done)(std::move(result));
+  Deliver(std::move(done), std::move(result));
+}
+
+void CurlHttpClient::Deliver(Callback done, absl::StatusOr<HttpResponse> result) {
+  if (options_.completions == nullptr || shutting_down_) {
+    std::move(done)(std::move(result));
+    return;
+  }
+  options_.completions->Run([done = std::move(done), result = std::move(result)]() mutable {
+    std::move(done)(std::move(result));
+  });
 }
 
 void CurlHttpClient::CancelEverything() {
+  // From here callbacks run inline, so that requests they start are still answered below.
+  shutting_down_ = true;
   while (!transfers_.empty()) {
     Finish(transfers_.begin()->first, absl::CancelledError("HTTP client shutting down"));
   }

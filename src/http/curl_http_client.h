@@ -25,6 +25,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "async/thread_pool.h"
 #include "http/http_client.h"
 
 namespace fpgw::http {
@@ -48,6 +49,9 @@ struct CurlHttpClientOptions {
   // Proxy URL (CURLOPT_PROXY). Empty: none, whatever the environment says (HTTPS_PROXY,
   // ALL_PROXY and the like are never read).
   std::string proxy;
+  // Runs every callback, so that the event loop thread only moves bytes; outlives the client.
+  // Null: callbacks run on the loop thread.
+  async::Executor* completions = nullptr;
 };
 
 // Maps a libcurl transfer result to a Status: the one table for transport failures.
@@ -119,6 +123,9 @@ class CurlHttpClient final : public HttpClient {
   void ReapCompleted();
   // Detaches transfer `id` from libcurl and runs its callback with `result`. Loop thread only.
   void Finish(RequestId id, absl::StatusOr<HttpResponse> result);
+  // Runs `done` with `result` on the completions executor (inline when there is none, or once
+  // the loop is shutting down).
+  void Deliver(Callback done, absl::StatusOr<HttpResponse> result);
   // Completes everything still queued or in flight with CANCELLED. Loop thread only.
   void CancelEverything();
 
@@ -128,6 +135,7 @@ class CurlHttpClient final : public HttpClient {
 
   std::atomic<RequestId> next_id_{1};
   std::atomic<std::int64_t> connections_opened_{0};
+  bool shutting_down_ = false;  // loop thread only
 
   absl::Mutex mu_;
   std::vector<PendingStart> pending_starts_ ABSL_GUARDED_BY(mu_);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -113,6 +114,9 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const fpgw::config::v1::
     http_options.max_response_bytes = static_cast<size_t>(config.http().max_response_bytes());
     http_options.connect_timeout = config::ToDuration(config.http().connect_timeout());
     http_options.proxy = config.http().proxy();
+    gateway->workers_ = std::make_unique<async::ThreadPool>(
+        static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
+    http_options.completions = gateway->workers_.get();
     // Each integration's concurrency limit is the one that bites: libcurl's per-host connection
     // cap is their sum, so one integration at its limit never holds the connections another on
     // the same vendor host needs.

@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "async/thread_pool.h"
 #include "async/timer_queue.h"
 #include "auth/callers.h"
 #include "credentials/secret_registry.h"
@@ -64,6 +65,8 @@ class Gateway final {
   // Destroyed last: adapters and in-flight retries hold on to these.
   std::shared_ptr<credentials::SecretRegistry> secrets_;
   std::unique_ptr<async::TimerQueue> timers_;
+  // Parses, maps and finishes what the vendor HTTP client received (off its event loop).
+  std::unique_ptr<async::ThreadPool> workers_;
   std::shared_ptr<http::HttpClient> http_client_;
   std::shared_ptr<telemetry::VendorCounters> vendor_counters_;
   std::unique_ptr<telemetry::AuditLog> audit_;

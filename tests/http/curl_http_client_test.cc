@@ -30,6 +30,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "async/thread_pool.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -596,6 +597,38 @@ TEST_F(CurlHttpClientTest, RequestsStartedFromCallbacksRun) {
 
   ASSERT_TRUE(second->done.WaitForNotificationWithTimeout(kNoHang));
   EXPECT_TRUE(second->result.ok()) << second->result.status();
+}
+
+// An executor that counts the callbacks handed to it and runs them on a pool.
+class CountingExecutor final : public async::Executor {
+ public:
+  void Run(absl::AnyInvocable<void() &&> task) override {
+    runs_.fetch_add(1);
+    pool_.Run(std::move(task));
+  }
+  int runs() const { return runs_.load(); }
+
+ private:
+  std::atomic<int> runs_{0};
+  async::ThreadPool pool_{2};
+};
+
+TEST_F(CurlHttpClientTest, CallbacksRunOnTheCompletionsExecutorNotTheLoop) {
+  CountingExecutor executor;
+  CurlHttpClientOptions options;
+  options.completions = &executor;
+  std::unique_ptr<CurlHttpClient> client = NewClient(options);
+  constexpr int kRequests = 20;
+  std::vector<std::shared_ptr<Outcome>> outcomes;
+  for (int i = 0; i < kRequests; ++i) {
+    outcomes.push_back(std::make_shared<Outcome>());
+    client->Start(Get(server_->Url("/hello")), Capture(outcomes.back()));
+  }
+  for (const auto& outcome : outcomes) {
+    ASSERT_TRUE(outcome->done.WaitForNotificationWithTimeout(kNoHang));
+    EXPECT_TRUE(outcome->result.ok()) << outcome->result.status();
+  }
+  EXPECT_EQ(executor.runs(), kRequests);
 }
 
 TEST_F(CurlHttpClientTest, DestructorCancelsEveryPendingRequest) {

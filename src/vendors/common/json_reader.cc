@@ -155,33 +155,60 @@ bool SetTimestampRfc3339(absl::string_view text, google::protobuf::Timestamp* ou
   return true;
 }
 
-void JsonToValue(const Json& json, google::protobuf::Value* out, int max_depth) {
-  if (json.IsNull() || max_depth <= 0) {
+namespace {
+
+// A value's share of the raw view's size budget: a fixed cost plus its text.
+constexpr int64_t kRawValueCost = 16;
+
+void ToValue(const Json& json, google::protobuf::Value* out, int max_depth, int64_t* budget);
+
+void ToStruct(const Json& json, google::protobuf::Struct* out, int max_depth, int64_t* budget) {
+  // Struct and its map entry: two levels; each member Value then costs its own.
+  max_depth -= 2;
+  if (!json.IsObject() || max_depth <= 0) return;
+  auto* fields = out->mutable_fields();
+  for (const auto& member : json.GetObject()) {
+    *budget -= member.name.GetStringLength();
+    ToValue(member.value,
+            &(*fields)[std::string(member.name.GetString(), member.name.GetStringLength())],
+            max_depth, budget);
+  }
+}
+
+void ToValue(const Json& json, google::protobuf::Value* out, int max_depth, int64_t* budget) {
+  *budget -= kRawValueCost;
+  if (json.IsNull() || max_depth <= 0 || *budget < 0) {
     out->set_null_value(google::protobuf::NULL_VALUE);
   } else if (json.IsBool()) {
     out->set_bool_value(json.GetBool());
   } else if (json.IsNumber()) {
     out->set_number_value(json.GetDouble());
   } else if (json.IsString()) {
-    out->set_string_value(std::string(json.GetString(), json.GetStringLength()));
+    *budget -= json.GetStringLength();
+    if (*budget < 0) {
+      out->set_null_value(google::protobuf::NULL_VALUE);
+    } else {
+      out->set_string_value(std::string(json.GetString(), json.GetStringLength()));
+    }
   } else if (json.IsArray()) {
     auto* list = out->mutable_list_value();
-    for (const Json& item : json.GetArray()) JsonToValue(item, list->add_values(), max_depth - 2);
+    for (const Json& item : json.GetArray()) {
+      ToValue(item, list->add_values(), max_depth - 2, budget);
+    }
   } else if (json.IsObject()) {
-    JsonToStruct(json, out->mutable_struct_value(), max_depth - 1);
+    ToStruct(json, out->mutable_struct_value(), max_depth - 1, budget);
   }
 }
 
-void JsonToStruct(const Json& json, google::protobuf::Struct* out, int max_depth) {
-  // Struct and its map entry: two levels; each member Value then costs its own.
-  max_depth -= 2;
-  if (!json.IsObject() || max_depth <= 0) return;
-  auto* fields = out->mutable_fields();
-  for (const auto& member : json.GetObject()) {
-    JsonToValue(member.value,
-                &(*fields)[std::string(member.name.GetString(), member.name.GetStringLength())],
-                max_depth);
-  }
+}  // namespace
+
+void JsonToValue(const Json& json, google::protobuf::Value* out, int max_depth, int64_t max_bytes) {
+  ToValue(json, out, max_depth, &max_bytes);
+}
+
+void JsonToStruct(const Json& json, google::protobuf::Struct* out, int max_depth,
+                  int64_t max_bytes) {
+  ToStruct(json, out, max_depth, &max_bytes);
 }
 
 void StructToJson(const google::protobuf::Struct& in, Json* out,

@@ -104,10 +104,15 @@ bool SetTimestampRfc3339(absl::string_view text, google::protobuf::Timestamp* ou
 // budget of protobuf nesting levels (a JSON array costs 2: Value, ListValue; an object 3: Value,
 // Struct, map entry); deeper parts are cut off (replaced by null), so the message stays within
 // the 100-level limit protobuf parsers enforce, with room for the Evaluation around it, and a
-// hostile payload cannot exhaust the stack.
+// hostile payload cannot exhaust the stack. `max_bytes` caps the size of the result (about 16
+// bytes per value plus its text): once spent, the remaining values are null too, so that a large
+// vendor payload cannot make the raw view (EVALUATION_VIEW_FULL) many times its own size.
 inline constexpr int kMaxRawDepth = 88;
-void JsonToValue(const Json& json, google::protobuf::Value* out, int max_depth = kMaxRawDepth);
-void JsonToStruct(const Json& json, google::protobuf::Struct* out, int max_depth = kMaxRawDepth);
+inline constexpr int64_t kMaxRawBytes = int64_t{1} << 20;
+void JsonToValue(const Json& json, google::protobuf::Value* out, int max_depth = kMaxRawDepth,
+                 int64_t max_bytes = kMaxRawBytes);
+void JsonToStruct(const Json& json, google::protobuf::Struct* out, int max_depth = kMaxRawDepth,
+                  int64_t max_bytes = kMaxRawBytes);
 
 // Converts a protobuf Struct / Value to JSON (for request bodies built from caller input).
 void StructToJson(const google::protobuf::Struct& in, Json* out,

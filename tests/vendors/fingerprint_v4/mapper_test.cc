@@ -207,6 +207,27 @@ TEST(FingerprintV4Mapper, DeeplyNestedRawStaysDecodableByCallers) {
   EXPECT_TRUE(decoded.ParseFromString(response.SerializeAsString()));
 }
 
+TEST(FingerprintV4Mapper, RawViewOfAHugePayloadIsCapped) {
+  // An event with 8 MiB of extra data: the normalised fields are all there; the raw view keeps
+  // the payload's first ~1 MiB and nulls the rest.
+  std::string body = Fixture("event_mobile_vpn.json");
+  std::string extra = ", \"padding\": [";
+  for (int i = 0; i < 8192; ++i)
+    absl::StrAppend(&extra, i == 0 ? "" : ",", "\"", std::string(1024, 'x'), "\"");
+  extra += "]}";
+  body.replace(body.rfind('}'), 1, extra);
+  MapOptions options;
+  options.include_raw = true;
+  absl::StatusOr<fpgw::v1::Evaluation> e = NormalizeEvent(body, options);
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_EQ(e->identity().device_id(), "vis0000000000000A1b2");
+  EXPECT_LT(e->raw().ByteSizeLong(), size_t{2} << 20);
+  const auto& padding = e->raw().fields().at("padding").list_value();
+  EXPECT_EQ(padding.values_size(), 8192);
+  EXPECT_EQ(padding.values(0).string_value().size(), 1024u);
+  EXPECT_EQ(padding.values(8191).kind_case(), google::protobuf::Value::kNullValue);
+}
+
 TEST(FingerprintV4Mapper, PartiallyCompletedIdentificationDropsSmartSignals) {
   std::string body = Fixture("event_mobile_vpn.json");
   const std::string from = "\"completed\"";
