@@ -19,6 +19,7 @@ import argparse
 import json
 import math
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -26,6 +27,26 @@ import sys
 import time
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+# The load tools running now: stopped with this process (bench/run.sh stops it on exit).
+RUNNING = []
+
+
+def _stop_running(signum, _frame):
+    for proc in RUNNING:
+        if proc.poll() is None:
+            proc.terminate()
+    for proc in RUNNING:
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    sys.exit(128 + signum)
+
+
+signal.signal(signal.SIGTERM, _stop_running)
+signal.signal(signal.SIGINT, _stop_running)
 
 
 # --- /proc ------------------------------------------------------------------------------------
@@ -100,21 +121,34 @@ class AccessLog:
         self.offset = os.path.getsize(path) if path else 0
 
     def calls(self):
+        """Calls since the mark: in all, by path, the connections they came on, and the most calls
+        to the slow path in flight at once (from each call's end time and duration)."""
+        counts = {"all": 0, "slow": 0, "fast": 0, "other": 0, "connections": 0, "slow_peak_in_flight": 0}
         if not self.path:
-            return {}
+            return counts
         with open(self.path, "rb") as f:
             f.seek(self.offset)
             lines = f.read().decode(errors="replace").splitlines()
-        counts = {"all": len(lines), "slow": 0, "fast": 0, "other": 0}
+        connections, slow_events = set(), []
         for line in lines:
             parts = line.split()
-            uri = parts[1] if len(parts) > 1 else ""
+            if len(parts) < 6:
+                continue
+            uri, end, took, connection = parts[1], float(parts[3]), float(parts[4]), parts[5]
+            counts["all"] += 1
+            connections.add(connection)
             if uri.startswith("/slow/v4/events/"):
                 counts["slow"] += 1
+                slow_events += [(end - took, 1), (end, -1)]
             elif uri.startswith("/v4/events/"):
                 counts["fast"] += 1
             else:
                 counts["other"] += 1
+        counts["connections"] = len(connections)
+        current = 0
+        for _, step in sorted(slow_events, key=lambda e: (e[0], e[1])):
+            current += step
+            counts["slow_peak_in_flight"] = max(counts["slow_peak_in_flight"], current)
         return counts
 
 
@@ -217,11 +251,13 @@ def cmd_wait_serving(args):
 def cmd_startup(args):
     """Starts fpgw `runs` times: time from exec to the first SERVING health answer, then VmRSS after
     it has sat idle for a second. Each start is stopped with SIGTERM before the next."""
+    _health_serving("127.0.0.1:1")  # loads the gRPC modules before the clock starts
     times_ms, rss_kb = [], []
     for _ in range(args.runs):
         with open(args.log, "ab") as log:
             t0 = time.monotonic()
             proc = subprocess.Popen([args.fpgw, f"--config={args.config}"], stdout=log, stderr=log)
+            RUNNING.append(proc)
             try:
                 while not _health_serving(args.addr):
                     if proc.poll() is not None:
@@ -235,6 +271,7 @@ def cmd_startup(args):
             finally:
                 proc.terminate()
                 proc.wait(timeout=15)
+                RUNNING.remove(proc)
     record = {
         "name": "startup",
         "runs": args.runs,
@@ -246,14 +283,22 @@ def cmd_startup(args):
     with open(args.out, "a") as f:
         f.write(json.dumps(record) + "\n")
     print(f"[bench] start to SERVING {record['serving_ms_median']:.1f} ms (median of {args.runs}), "
-          f"idle RSS {record['idle_rss_kb_median'] / 1024:.1f} MiB", file=sys.stderr)
+          f"idle RSS {record['idle_rss_kb_median'] * 1024 / 1e6:.1f} MB", file=sys.stderr)
+
+
+def _start(command, stdout):
+    proc = subprocess.Popen(command, stdout=stdout, stderr=subprocess.PIPE)
+    RUNNING.append(proc)
+    return proc
 
 
 def _run(command, stdout_path):
     with open(stdout_path, "wb") as out:
-        proc = subprocess.run(command, stdout=out, stderr=subprocess.PIPE)
+        proc = _start(command, out)
+        _, err = proc.communicate()
+    RUNNING.remove(proc)
     if proc.returncode != 0:
-        sys.stderr.write(proc.stderr.decode(errors="replace"))
+        sys.stderr.write(err.decode(errors="replace"))
         sys.exit(f"load command failed ({proc.returncode}): {' '.join(command)}")
 
 
@@ -277,14 +322,14 @@ def cmd_measure(args):
     n = max(result["requests"], 1)
     record = {
         "name": args.name,
-        "label": args.label,
         "tool": args.tool,
         "involved": [p for p in args.involved.split(",") if p],
         "wall_s": wall,
         "cpu_us_per_req": {k: (after[k] - before[k]) * 1e6 / CLK_TCK / n for k in procs},
         "cpu_s": {k: (after[k] - before[k]) / CLK_TCK for k in procs},
-        "vendor_calls": calls.get("all"),
-        "vendor_calls_per_req": calls["all"] / n if calls else None,
+        "vendor_calls": calls["all"],
+        "vendor_calls_per_req": calls["all"] / n,
+        "vendor_connections": calls["connections"],
         "fpgw_peak_rss_kb": status_kb(args.fpgw_pid, "VmHWM") if args.fpgw_pid else None,
         **result,
     }
@@ -305,28 +350,6 @@ def _ghz(args, integration, token_suffix, extra):
             "--format", "json", "--duration-stop", "wait", *extra, args.addr]
 
 
-def _peak_in_flight(details):
-    """Most calls in flight at once among `details` (ghz timestamps are call starts)."""
-    from datetime import datetime
-
-    events = []
-    for d in details:
-        ts = d["timestamp"]
-        # RFC 3339 with nanoseconds and a zone: keep microseconds for fromisoformat.
-        head, _, frac_zone = ts.partition(".")
-        digits = "".join(c for c in frac_zone if c.isdigit())
-        zone = frac_zone[len(digits):]
-        zone = "+00:00" if zone in ("Z", "") else zone
-        start = datetime.fromisoformat(f"{head}.{digits[:6].ljust(6, '0')}{zone}").timestamp()
-        events.append((start, 1))
-        events.append((start + d["latency"] / 1e9, -1))
-    peak = current = 0
-    for _, step in sorted(events):
-        current += step
-        peak = max(peak, current)
-    return peak
-
-
 def cmd_overload(args):
     """Scenario (h): B alone at a low rate; then A offered `a_rate` calls/s (each held 1 s by the
     vendor, so a_rate in flight if none were refused) with B at the same low rate beside it."""
@@ -344,7 +367,7 @@ def cmd_overload(args):
     a_cmd = _ghz(args, args.a_integration, "haslow",
                  ["--rps", str(args.a_rate), "-c", str(args.a_concurrency), "--connections", "10",
                   "-z", f"{d}s", "--timeout", "20s"])
-    a = subprocess.Popen(a_cmd, stdout=a_out, stderr=subprocess.PIPE)
+    a = _start(a_cmd, a_out)
     time.sleep(1.0)  # A fills its limit first; B then runs while A is at its limit
     b_load_s = max(1, d - 1)
     _run(_ghz(args, args.b_integration, "hbload",
@@ -369,7 +392,6 @@ def cmd_overload(args):
     n = max(a_res["requests"] + b_load["requests"], 1)
     record = {
         "name": "h",
-        "label": "(h) integration A overloaded (1 s vendor), B beside it",
         "tool": "ghz",
         "involved": ["fpgw", "upstream"],
         "a_limits": {"max_concurrent_calls": args.a_limit, "max_queued_calls": args.a_queue},
@@ -386,7 +408,7 @@ def cmd_overload(args):
                           "max": max(answered) if answered else None},
         "a_refused_ms": {"p50": percentile(refused, 50), "p99": percentile(refused, 99),
                          "max": max(refused) if refused else None},
-        "a_peak_answered_in_flight": _peak_in_flight([x for x in a_details if x.get("status") == "OK"]),
+        "a_peak_in_flight_at_vendor": calls["slow_peak_in_flight"],
         "a_rps": a_res["rps"],
         "b_rate": args.b_rate,
         "b_idle": {k: b_idle[k] for k in ("requests", "errors", "p50_ms", "p99_ms", "max_ms", "statuses")},
@@ -401,6 +423,7 @@ def cmd_overload(args):
         "vendor_calls": calls["all"],
         "vendor_calls_slow": calls["slow"],
         "vendor_calls_fast": calls["fast"],
+        "vendor_connections": calls["connections"],
         "vendor_calls_per_req": calls["all"] / n,
         "fpgw_peak_rss_kb": peak_rss,
     }
@@ -409,7 +432,14 @@ def cmd_overload(args):
     print(f"[bench] (h) A: {len(answered)} answered (p99 {record['a_answered_ms']['p99']} ms), "
           f"{len(refused)} refused (p99 {record['a_refused_ms']['p99']} ms), "
           f"{record['a_other']} other {a_res['statuses']}; B p99 {b_idle['p99_ms']:.2f} ms idle, "
-          f"{b_load['p99_ms']:.2f} ms under load; peak RSS {peak_rss / 1024:.1f} MiB", file=sys.stderr)
+          f"{b_load['p99_ms']:.2f} ms under load; peak RSS {peak_rss * 1024 / 1e6:.1f} MB", file=sys.stderr)
+
+
+def cmd_report(args):
+    sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+    import report  # bench/report.py, beside this file
+
+    report.write_report(args)
 
 
 def main():
@@ -436,7 +466,6 @@ def main():
 
     p = sub.add_parser("measure")
     p.add_argument("--name", required=True)
-    p.add_argument("--label", required=True)
     p.add_argument("--tool", choices=["ghz", "wrk"], required=True)
     p.add_argument("--procs", required=True, help="name=pid,... whose CPU is measured")
     p.add_argument("--involved", default="", help="the processes this scenario exercises")
@@ -468,10 +497,17 @@ def main():
 
     p = sub.add_parser("report")
     p.add_argument("--results", required=True)
-    p.add_argument("--meta", required=True, help="JSON file: command, date, machine, versions")
     p.add_argument("--doc", required=True)
     p.add_argument("--plot", required=True)
-    p.set_defaults(func=lambda a: __import__("report").write_report(a))
+    p.add_argument("--command", required=True, help="the command line that made the results")
+    p.add_argument("--duration", type=int, required=True)
+    p.add_argument("--concurrency", type=int, required=True)
+    p.add_argument("--machine", required=True)
+    p.add_argument("--loadavg", required=True)
+    p.add_argument("--versions", required=True)
+    p.add_argument("--sdk-version", required=True)
+    p.add_argument("--ghz-version", required=True)
+    p.set_defaults(func=cmd_report)
 
     args = parser.parse_args()
     if getattr(args, "command", None) and args.command[:1] == ["--"]:

@@ -5,6 +5,7 @@ run's metadata; nothing here holds a measured value. The section sits between BE
 comments, replaced on every run; the rest of the document is kept as it is.
 """
 
+import datetime
 import json
 import os
 
@@ -41,8 +42,8 @@ def _scenario_table(results, meta):
     lines = [
         "| scenario | load | req/s | p50 ms | p99 ms | CPU µs/req: "
         + " | ".join(label for _, label in PROCS)
-        + " | vendor calls/req | fpgw peak RSS MB | errors |",
-        "|---|---|---:|---:|---:|" + "---:|" * len(PROCS) + "---:|---:|---:|",
+        + " | vendor calls/req | vendor connections | fpgw peak RSS MB | errors |",
+        "|---|---|---:|---:|---:|" + "---:|" * len(PROCS) + "---:|---:|---:|---:|",
     ]
     for name in ORDER:
         r = results.get(name)
@@ -53,6 +54,7 @@ def _scenario_table(results, meta):
             f"| {r['label']} | {r['load']} | {_f(r['rps'], 0)} | {_f(r['p50_ms'], 2)} | "
             f"{_f(r['p99_ms'], 2)} | " + " | ".join(cpu) + " | "
             f"{_f(r['vendor_calls_per_req'], 3) if name not in ('g', 'g_slow') else str(r['vendor_calls']) + ' in all'} | "
+            f"{r['vendor_connections'] if r['vendor_calls'] else '–'} | "
             f"{_f(_mb(r['fpgw_peak_rss_kb']), 1) if 'fpgw' in r['involved'] else '–'} | {r['errors']} |")
     return lines
 
@@ -175,8 +177,9 @@ def _section(results, meta):
             *_overload_table(h),
             "",
             f"A was offered {h['a_rate']:,} calls/s for {h['a_seconds']} s, each held 1 s by the vendor "
-            f"(so {h['a_rate']:,} in flight if none were refused); at most "
-            f"{h['a_peak_answered_in_flight']} answered calls were in flight at once. Vendor calls during "
+            f"(so {h['a_rate']:,} in flight if none were refused); the vendor saw at most "
+            f"{h['a_peak_in_flight_at_vendor']} of A's calls at once. {h['a_answered_late']} answered "
+            f"calls took over {VENDOR_MS + 10:.0f} ms. Vendor calls during "
             f"(h): {h['vendor_calls_slow']} to A's slow path, {h['vendor_calls_fast']} to B's. fpgw's "
             f"peak RSS during (h): {_f(_mb(h['fpgw_peak_rss_kb']))} MB.",
             "",
@@ -189,7 +192,8 @@ def _section(results, meta):
         f"(2 threads, {conc} keep-alive HTTP/1.1 connections, {dur} s). Every request of (c)–(f) asks "
         "for a distinct event id (`<13 digits>.<6 characters>`, the Fingerprint v4 shape), so no cache "
         "or coalescing helps; (b) repeats one token after one warm-up call. (g) sends 1,000 calls "
-        "with one token never used before, 1,000 at once over 10 connections; (g′) does the same "
+        "with one token never used before from 1,000 concurrent workers over 10 connections; (g′) "
+        "does the same "
         f"through integration A, whose vendor answers after 1 s, so all 1,000 are surely in flight "
         f"together. (h) times B at {h['b_rate'] if h else '–'} calls/s for {dur} s alone, then beside "
         "A's load.",
@@ -201,9 +205,8 @@ def _section(results, meta):
         "- **fpgw** (`bench/fpgw.yaml`): a loopback listener with local trust, the vendor key in a "
         "secret file, integration `fingerprint` on the fast path and integration `slow` (A) on the "
         f"slow path with `limits: {{max_concurrent_calls: {h['a_limits']['max_concurrent_calls'] if h else '–'}, "
-        f"max_queued_calls: {h['a_limits']['max_queued_calls'] if h else '–'}}}`: the surplus beyond "
-        "the limit and the one-call queue (the smallest the config allows; 0 means the default, 1,024) "
-        "is refused at once with RESOURCE_EXHAUSTED.",
+        f"max_queued_calls: {h['a_limits']['max_queued_calls'] if h else '–'}}}`: no queue (-1), so "
+        "the surplus beyond the limit is refused at once with RESOURCE_EXHAUSTED.",
         "- **(d)** is nginx `proxy_pass` (`bench/proxy.nginx.conf`, one worker per core, upstream "
         "keep-alive, it adds the key header as fpgw does). **(f)** is `bench/node_service/server.cjs`: "
         f"`getEvent` of @fingerprint/node-sdk {meta['sdk_version']} per incoming request; the SDK has "
@@ -212,9 +215,13 @@ def _section(results, meta):
         "- **CPU µs/request**: utime+stime of each process and its children (an nginx master with its "
         "workers) from `/proc/<pid>/stat`, over the load tool's run, divided by the requests it "
         "completed (clock-tick resolution, 10 ms). A dash: the process takes no part. The load tools "
-        "run on the same cores and are not counted. Nothing is pinned: on 2 cores, pinning the "
-        "servers away from the load tool would leave one core for each and change what is compared.",
-        "- **Vendor calls** are the lines the vendor's access log gained during the scenario. **Peak "
+        "are not counted, but they run on the same cores and compete with the servers, which shows "
+        "in the latencies (most in (h), where ghz runs 1,000 workers beside B). Nothing is pinned: "
+        "on 2 cores, pinning the servers away from the load tool would leave one core for each and "
+        "change what is compared.",
+        "- **Vendor calls** are the lines the vendor's access log gained during the scenario (with "
+        "wrk, which stops with calls in flight and does not count them, a few more than one per "
+        "request); **vendor connections** the distinct connections they came on. **Peak "
         "RSS** is fpgw's VmHWM, reset before each scenario (`/proc/<pid>/clear_refs`); idle RSS is "
         "VmRSS one second after SERVING; start to SERVING runs from exec to the first SERVING answer "
         "of `grpc.health.v1.Health/Check`, polled every millisecond.",
@@ -225,7 +232,7 @@ def _section(results, meta):
     return "\n".join(out) + "\n"
 
 
-def _plot(results, path):
+def _plot(results, meta, path):
     import matplotlib
 
     matplotlib.use("Agg")
@@ -236,7 +243,8 @@ def _plot(results, path):
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.8))
 
     ax = axes[0]
-    ax.bar(labels, [results[n]["rps"] for n in names], color="#4c72b0")
+    bars = ax.bar(labels, [results[n]["rps"] for n in names], color="#4c72b0")
+    ax.bar_label(bars, fmt="%.0f", fontsize=8)
     ax.set_title("throughput (req/s)")
     ax.tick_params(axis="x", rotation=30)
 
@@ -259,24 +267,52 @@ def _plot(results, path):
                   for n in names]
         ax.bar(labels, values, bottom=bottom, label=label, color=colors[proc])
         bottom = [b + v for b, v in zip(bottom, values)]
+    for i, total in enumerate(bottom):
+        ax.annotate(f"{total:.0f}", (i, total), ha="center", va="bottom", fontsize=8)
     ax.set_title("CPU µs per request, by process")
     ax.tick_params(axis="x", rotation=30)
     ax.legend()
 
-    fig.suptitle("fpgw end to end (bench/run.sh)")
+    fig.suptitle(f"fpgw end to end — {meta['command']}, {meta['date']}, {meta['machine']}", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
 
 
+def _scenarios(duration, concurrency):
+    ghz = f"ghz -c {concurrency}, {duration} s"
+    wrk = f"wrk -c {concurrency}, {duration} s"
+    burst = "ghz -c 1000 -n 1000"
+    return {
+        "a": {"label": "(a) fpgw `Health/Check`: the gRPC floor", "short": "(a) health", "load": ghz},
+        "b": {"label": "(b) fpgw `Evaluate`, cache hit", "short": "(b) cache hit", "load": ghz},
+        "c": {"label": "(c) fpgw `Evaluate`, distinct tokens", "short": "(c) distinct", "load": ghz},
+        "d": {"label": "(d) nginx `proxy_pass` hop", "short": "(d) nginx hop", "load": wrk},
+        "e": {"label": "(e) the vendor directly", "short": "(e) vendor", "load": wrk},
+        "f": {"label": "(f) Node + Fingerprint SDK `getEvent`", "short": "(f) node sdk", "load": wrk},
+        "g": {"label": "(g) 1,000 identical `Evaluate` at once", "short": "(g) 1000 same", "load": burst},
+        "g_slow": {"label": "(g′) the same, 1 s vendor", "short": "(g') 1 s vendor", "load": burst},
+        "h": {"label": "(h) A overloaded, B beside", "short": "(h) A at limit", "load": "ghz"},
+    }
+
+
 def write_report(args):
-    with open(args.meta) as f:
-        meta = json.load(f)
+    meta = {
+        "command": args.command,
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": args.machine,
+        "versions": f"{args.versions}; @fingerprint/node-sdk {args.sdk_version}.",
+        "loadavg": args.loadavg,
+        "duration": args.duration,
+        "concurrency": args.concurrency,
+        "sdk_version": args.sdk_version,
+        "ghz_version": args.ghz_version,
+    }
+    scenarios = _scenarios(args.duration, args.concurrency)
     results = {}
     for r in _load(args.results):
+        r.update(scenarios.get(r["name"], {}))
         results[r["name"]] = r
-    for name, r in results.items():
-        r.update(meta["scenarios"].get(name, {}))
     section = _section(results, meta)
     text = open(args.doc).read() if os.path.exists(args.doc) else "# Benchmarks\n"
     if BEGIN in text and END in text:
@@ -287,4 +323,4 @@ def write_report(args):
         text = text.rstrip("\n") + "\n\n" + section
     with open(args.doc, "w") as f:
         f.write(text)
-    _plot(results, args.plot)
+    _plot(results, meta, args.plot)

@@ -10,6 +10,9 @@
 #   BENCH_DURATION=10     seconds per scenario (the published numbers use the default)
 #   BENCH_CONCURRENCY=50  concurrent calls or connections of scenarios a-f
 #   BENCH_KEEP=1          keep the run's temporary folder (configs, logs, raw tool output)
+#   BENCH_NO_BUILD=1      measure build-release/src/main/fpgw as it is (no configure, no build)
+#   BENCH_PROFILE=1       also profile fpgw with perf during (c) and write the hottest symbols to
+#                         docs/benchmarks-profile.txt (the profile slows (c) a little)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -23,7 +26,7 @@ ghz_version=v0.120.0
 sdk_version=7.7.1
 # Integration A of scenario (h): calls in flight and waiting (see bench/fpgw.yaml).
 a_limit=500
-a_queue=1
+a_queue=-1
 [ -d /usr/local/go/bin ] && export PATH="$PATH:/usr/local/go/bin"
 
 log() { printf '[bench] %s\n' "$*" >&2; }
@@ -31,30 +34,25 @@ case "$duration" in '' | *[!0-9]* | 0) log "BENCH_DURATION must be a positive nu
 case "$concurrency" in '' | *[!0-9]* | 0) log "BENCH_CONCURRENCY must be a positive number"; exit 2 ;; esac
 
 # 1. fpgw, Release. scripts/setup.sh installs the build dependencies, configures and builds.
-# CMake's Release (-O3) makes GCC report RapidJSON's pool allocator as a null dereference
-# (-Wnull-dereference, fatal with -Werror) inside src/sandbox; the warning stays, non-fatal.
-release_flags="-Wno-error=null-dereference"
-if [ -f "$build_dir/CMakeCache.txt" ] &&
-  ! grep -qx "CMAKE_CXX_FLAGS:STRING=$release_flags" "$build_dir/CMakeCache.txt"; then
-  cmake -S "$root" -B "$build_dir" -DCMAKE_CXX_FLAGS="$release_flags" >&2
-fi
-FPGW_BUILD_TYPE=Release FPGW_CMAKE_ARGS="-DCMAKE_CXX_FLAGS=$release_flags" \
-  nice -n 10 "$root/scripts/setup.sh" "$build_dir" fpgw
 fpgw="$build_dir/src/main/fpgw"
+if [ "${BENCH_NO_BUILD:-0}" = 1 ] && [ -x "$fpgw" ]; then
+  log "BENCH_NO_BUILD=1: measuring $fpgw as it is"
+else
+  if [ -f "$build_dir/CMakeCache.txt" ] &&
+    ! grep -qx "CMAKE_CXX_FLAGS:STRING=" "$build_dir/CMakeCache.txt"; then
+    cmake -S "$root" -B "$build_dir" -DCMAKE_CXX_FLAGS= >&2
+  fi
+  FPGW_BUILD_TYPE=Release nice -n 10 "$root/scripts/setup.sh" "$build_dir" fpgw
+fi
 loadavg="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # 2. The benchmark's own tools, each installed only when missing.
-apt_packages=(nginx libnginx-mod-http-echo wrk openssl curl procps)
-missing=()
-for p in "${apt_packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
+# shellcheck source=scripts/apt.sh
+. "$root/scripts/apt.sh"
+mapfile -t missing < <(missing_apt_packages nginx libnginx-mod-http-echo wrk openssl curl procps)
 if [ "${#missing[@]}" -gt 0 ]; then
   log "installing Debian packages: ${missing[*]}"
-  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  # The package's own nginx service is not wanted: the benchmark runs its own instances.
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  apt_install "${missing[@]}"
 fi
 mkdir -p "$deps/bin"
 if ! go version -m "$deps/bin/ghz" 2>/dev/null | grep -qE "^\s+mod\s+github.com/bojand/ghz\s+$ghz_version\s"; then
@@ -82,16 +80,28 @@ bench_py="$root/bench/bench.py"
 # the folder is readable (it holds only a throwaway key, made for this run).
 work="$(mktemp -d)"
 chmod 755 "$work"
-pids=()
+pids=()     # the servers, stopped in reverse order
+current="" # the helper running now (bench.py stops its load tools when it is stopped)
 cleanup() {
   local status=$?
+  if [ -n "$current" ]; then kill -TERM "$current" 2>/dev/null || true; wait "$current" 2>/dev/null || true; fi
   for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill -TERM "${pids[i]}" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   if [ "${BENCH_KEEP:-0}" = 1 ]; then log "kept $work"; else rm -rf "$work"; fi
   exit "$status"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT
+trap 'exit 143' TERM
+# Runs bench.py in the background and waits, so that a signal is handled at once.
+helper() {
+  local rc=0
+  "$py" "$bench_py" "$@" &
+  current=$!
+  wait "$current" || rc=$?
+  current=""
+  return "$rc"
+}
 
 mapfile -t ports < <("$py" "$bench_py" ports 4)
 fpgw_port="${ports[0]}" upstream_port="${ports[1]}" proxy_port="${ports[2]}" node_port="${ports[3]}"
@@ -141,18 +151,18 @@ wait_http "http://127.0.0.1:$node_port/v4/events/$probe_id"
 # 5. fpgw: start to SERVING and idle RSS over five starts, then the instance that is measured.
 results="$work/results.jsonl"
 : >"$results"
-"$py" "$bench_py" startup --fpgw "$fpgw" --config "$work/fpgw.yaml" --addr "$fpgw_addr" --runs 5 \
+helper startup --fpgw "$fpgw" --config "$work/fpgw.yaml" --addr "$fpgw_addr" --runs 5 \
   --log "$work/fpgw-startup.log" --out "$results"
 "$fpgw" --config="$work/fpgw.yaml" 2>"$work/fpgw.log" &
 fpgw_pid=$!; pids+=("$fpgw_pid")
-"$py" "$bench_py" wait-serving "$fpgw_addr" || { tail -20 "$work/fpgw.log" >&2; exit 1; }
+helper wait-serving "$fpgw_addr" || { tail -20 "$work/fpgw.log" >&2; exit 1; }
 procs="fpgw=$fpgw_pid,proxy=$proxy_pid,upstream=$upstream_pid,node=$node_pid"
 
 # 6. The scenarios.
 measure() { # measure NAME TOOL INVOLVED COMMAND...
   local name="$1" tool="$2" involved="$3"
   shift 3
-  "$py" "$bench_py" measure --name "$name" --label "$name" --tool "$tool" --procs "$procs" \
+  helper measure --name "$name" --tool "$tool" --procs "$procs" \
     --involved "$involved" --fpgw-pid "$fpgw_pid" --access-log "$work/upstream/access.log" \
     --workdir "$work" --out "$results" -- "$@"
 }
@@ -171,7 +181,23 @@ same='{"integration":"fingerprint","token":"1700000000001.bcache"}'
 "$ghz" --insecure "${evaluate[@]}" -d "$same" -n 1 -c 1 "$fpgw_addr" >/dev/null
 measure b ghz fpgw,upstream "${ghz_load[@]}" "${evaluate[@]}" -d "$same" "$fpgw_addr"
 log "(c) Evaluate, a distinct token per call"
+profiler=""
+if [ "${BENCH_PROFILE:-0}" = 1 ]; then
+  command -v perf >/dev/null || { log "BENCH_PROFILE=1 needs perf (Debian: linux-perf)"; exit 2; }
+  perf record -q -F 499 -g -p "$fpgw_pid" -o "$work/perf.data" -- sleep "$duration" 2>/dev/null &
+  profiler=$!
+fi
 measure c ghz fpgw,upstream "${ghz_load[@]}" "${evaluate[@]}" -d "$(distinct fingerprint cdistn)" "$fpgw_addr"
+if [ -n "$profiler" ]; then
+  wait "$profiler" || true
+  {
+    echo "# fpgw during scenario (c), perf record -F 499 -g; self time by shared object and symbol"
+    echo "# produced by: BENCH_PROFILE=1 bench/run.sh ($(date -u +%Y-%m-%d), $(nproc) CPUs)"
+    perf report -i "$work/perf.data" --no-children --sort dso,sym --stdio -g none 2>/dev/null |
+      grep '%' | grep -v '^#' | head -60 || true
+  } >"$root/docs/benchmarks-profile.txt"
+  log "wrote docs/benchmarks-profile.txt"
+fi
 log "(d) nginx proxy_pass hop"
 measure d wrk proxy,upstream "${wrk_load[@]}" "http://127.0.0.1:$proxy_port/v4/events/"
 log "(e) the vendor directly"
@@ -184,7 +210,7 @@ measure g ghz fpgw,upstream "${burst[@]}" -d '{"integration":"fingerprint","toke
 log "(g') the same against the 1 s vendor"
 measure g_slow ghz fpgw,upstream "${burst[@]}" -d '{"integration":"slow","token":"1700000000003.gslow1"}' "$fpgw_addr"
 log "(h) integration A overloaded (1 s vendor), B timed beside it"
-"$py" "$bench_py" overload --ghz "$ghz" --addr "$fpgw_addr" --duration "$duration" \
+helper overload --ghz "$ghz" --addr "$fpgw_addr" --duration "$duration" \
   --a-integration slow --b-integration fingerprint --a-limit "$a_limit" --a-queue "$a_queue" \
   --procs "$procs" --fpgw-pid "$fpgw_pid" --access-log "$work/upstream/access.log" \
   --workdir "$work" --out "$results"
@@ -196,44 +222,12 @@ fi
 command="bench/run.sh"
 [ -n "${BENCH_CONCURRENCY:-}" ] && command="BENCH_CONCURRENCY=$concurrency $command"
 [ -n "${BENCH_DURATION:-}" ] && command="BENCH_DURATION=$duration $command"
+[ "${BENCH_NO_BUILD:-0}" = 1 ] && command="BENCH_NO_BUILD=1 $command"
 cpu_model="$(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)"
 mem_gib="$(awk '/^MemTotal:/ {printf "%.0f", $2 / 1048576}' /proc/meminfo)"
-sdk_label="$(node -p "require('$sdk_json').version")"
-C="$concurrency" D="$duration" COMMAND="$command" \
-  MACHINE="$(nproc) CPUs ($cpu_model), $mem_gib GiB, Linux $(uname -r)" \
-  VERSIONS="fpgw: $("$fpgw" --version 2>&1 | head -1) (Release, $release_flags); $(nginx -v 2>&1 | sed 's/^nginx version: //'); node $(node --version); @fingerprint/node-sdk $sdk_label; ghz $ghz_version; $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)." \
-  LOADAVG="$loadavg" SDK="$sdk_label" GHZ="$ghz_version" \
-  "$py" - "$work/meta.json" <<'PY'
-import datetime, json, os, sys
-c, d = int(os.environ["C"]), int(os.environ["D"])
-ghz_c = f"ghz -c {c}, {d} s"
-wrk_c = f"wrk -c {c}, {d} s"
-burst = "ghz -c 1000 -n 1000"
-meta = {
-    "command": os.environ["COMMAND"],
-    "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-    "machine": os.environ["MACHINE"],
-    "versions": os.environ["VERSIONS"],
-    "loadavg": os.environ["LOADAVG"],
-    "duration": d,
-    "concurrency": c,
-    "sdk_version": os.environ["SDK"],
-    "ghz_version": os.environ["GHZ"],
-    "scenarios": {
-        "a": {"label": "(a) fpgw `Health/Check`: the gRPC floor", "short": "(a) health", "load": ghz_c},
-        "b": {"label": "(b) fpgw `Evaluate`, cache hit", "short": "(b) cache hit", "load": ghz_c},
-        "c": {"label": "(c) fpgw `Evaluate`, distinct tokens", "short": "(c) distinct", "load": ghz_c},
-        "d": {"label": "(d) nginx `proxy_pass` hop", "short": "(d) nginx hop", "load": wrk_c},
-        "e": {"label": "(e) the vendor directly", "short": "(e) vendor", "load": wrk_c},
-        "f": {"label": "(f) Node + Fingerprint SDK `getEvent`", "short": "(f) node sdk", "load": wrk_c},
-        "g": {"label": "(g) 1,000 identical `Evaluate` at once", "short": "(g) 1000 same", "load": burst},
-        "g_slow": {"label": "(g′) the same, 1 s vendor", "short": "(g') 1 s vendor", "load": burst},
-        "h": {"label": "(h) A overloaded, B beside", "short": "(h) A at limit", "load": "ghz"},
-    },
-}
-with open(sys.argv[1], "w") as f:
-    json.dump(meta, f)
-PY
-"$py" "$bench_py" report --results "$results" --meta "$work/meta.json" \
-  --doc "$root/docs/benchmarks.md" --plot "$root/docs/benchmarks.png"
+helper report --results "$results" --doc "$root/docs/benchmarks.md" --plot "$root/docs/benchmarks.png" \
+  --command "$command" --duration "$duration" --concurrency "$concurrency" --loadavg "$loadavg" \
+  --machine "$(nproc) CPUs ($cpu_model), $mem_gib GiB, Linux $(uname -r)" \
+  --sdk-version "$(node -p "require('$sdk_json').version")" --ghz-version "$ghz_version" \
+  --versions "$("$fpgw" --version 2>&1 | head -1) (Release); $(nginx -v 2>&1 | sed 's/^nginx version: //'); node $(node --version); ghz $ghz_version; $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
 log "wrote docs/benchmarks.md (generated section) and docs/benchmarks.png"

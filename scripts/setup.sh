@@ -28,10 +28,9 @@ apt_packages=(
   libcivetweb-dev libgtest-dev libgmock-dev libbenchmark-dev clang-format
   golang-go nodejs npm python3 python3-venv python3-pip unzip
 )
-missing=()
-for p in "${apt_packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
+# shellcheck source=scripts/apt.sh
+. "$root/scripts/apt.sh"
+mapfile -t missing < <(missing_apt_packages "${apt_packages[@]}")
 # A Go or Node toolchain installed outside apt is good enough.
 if command -v go >/dev/null; then missing=("${missing[@]/golang-go}"); fi
 if command -v node >/dev/null && command -v npm >/dev/null; then
@@ -40,9 +39,7 @@ fi
 read -r -a missing <<<"${missing[*]:-}"
 if [ "${#missing[@]}" -gt 0 ]; then
   log "installing Debian packages: ${missing[*]}"
-  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  apt_install "${missing[@]}"
 fi
 
 # 2. Command-line tools used by the tests (kept under .deps, never on the system).

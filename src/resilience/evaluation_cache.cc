@@ -49,8 +49,10 @@ void InMemoryEvaluationCache::Put(const std::string& scope, const std::string& k
                                   const fpgw::v1::Evaluation& evaluation, absl::Duration ttl) {
   if (ttl <= absl::ZeroDuration()) return;
   std::string full = FullKey(scope, key);
-  const int64_t bytes =
-      static_cast<int64_t>(evaluation.ByteSizeLong()) + static_cast<int64_t>(full.size()) + 64;
+  // What the entry holds in memory: the message as allocated (several times its wire size), the
+  // key twice (list and index) and the nodes around them.
+  const int64_t bytes = static_cast<int64_t>(evaluation.SpaceUsedLong()) +
+                        2 * static_cast<int64_t>(full.size()) + 128;
   if (bytes > max_bytes_) return;
   absl::MutexLock lock(&mu_);
   if (auto found = index_.find(full); found != index_.end()) EraseLocked(found->second);

@@ -48,8 +48,9 @@ TEST(InMemoryEvaluationCache, EntriesExpireAndScopesInvalidate) {
 }
 
 TEST(InMemoryEvaluationCache, EvictsTheLeastRecentlyUsedBeyondItsBudget) {
-  // An entry counts its evaluation, its scoped key ("s", a separator, "a") and 64 bytes.
-  const int64_t one = static_cast<int64_t>(Named("0000").ByteSizeLong()) + 3 + 64;
+  // An entry counts its evaluation as held in memory, its scoped key ("s", a separator, "a")
+  // twice and 128 bytes.
+  const int64_t one = static_cast<int64_t>(Named("0000").SpaceUsedLong()) + 2 * 3 + 128;
   InMemoryEvaluationCache cache(3 * one);
   cache.Put("s", "a", Named("000a"), absl::Minutes(1));
   cache.Put("s", "b", Named("000b"), absl::Minutes(1));
