@@ -180,5 +180,35 @@ TEST_F(OverloadGatewayTest, CallsBeyondTheProcessLimitAreRefusedAtOnce) {
   EXPECT_THAT(harness().Evaluate("fp", "1760000000123.after", &response), IsOk());
 }
 
+// Connections are asked to go away once older than server.limits.max_connection_age, so that
+// long-lived client channels spread over replicas added since; the client reconnects by itself.
+class ConnectionAgeTest : public ResilienceGatewayTest {
+ protected:
+  static void SetUpTestSuite() {
+    StartHarness([](GatewayConfigBuilder& config) {
+      config.AddIntegration("fp", "fingerprint-v4");
+      config.EditServer([](fpgw::config::v1::Server& server) {
+        server.mutable_limits()->mutable_max_connection_age()->set_nanos(300'000'000);
+        server.mutable_limits()->mutable_max_connection_age_grace()->set_nanos(100'000'000);
+      });
+    });
+  }
+};
+
+TEST_F(ConnectionAgeTest, AnAgedConnectionIsClosedAndTheClientReconnects) {
+  fpgw::v1::EvaluateResponse response;
+  ASSERT_THAT(harness().Evaluate("fp", "1760000000123.age1", &response), IsOk());
+  ASSERT_EQ(harness().channel()->GetState(false), GRPC_CHANNEL_READY);
+  // Past its age (and grace), fpgw sends GOAWAY; an idle channel then leaves READY.
+  bool left_ready = false;
+  for (int i = 0; i < 100 && !left_ready; ++i) {
+    absl::SleepFor(absl::Milliseconds(50));
+    left_ready = harness().channel()->GetState(false) != GRPC_CHANNEL_READY;
+  }
+  EXPECT_TRUE(left_ready) << "the connection outlived max_connection_age";
+  // The next call opens a new connection and is served.
+  EXPECT_THAT(harness().Evaluate("fp", "1760000000123.age2", &response), IsOk());
+}
+
 }  // namespace
 }  // namespace fpgw::resilience
