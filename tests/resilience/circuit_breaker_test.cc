@@ -51,9 +51,11 @@ class CircuitBreakerTest : public ::testing::Test {
     return result;
   }
 
-  async::TimerQueue timers_;
+  // Declared last, so destroyed first: the answers still due run while the breaker and the
+  // transport they call into exist.
   std::shared_ptr<ScriptedHttpClient> transport_;
   CircuitBreakingHttpClient breaker_;
+  async::TimerQueue timers_;
 };
 
 TEST_F(CircuitBreakerTest, FailuresInARowOpenTheCircuitAndItRefusesWithTheTimeLeft) {

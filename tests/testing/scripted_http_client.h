@@ -8,6 +8,7 @@
 #include <atomic>
 #include <deque>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -83,42 +84,55 @@ class ScriptedHttpClient final : public ::fpgw::http::HttpClient {
     }
     const ::fpgw::http::RequestId id = ++next_id_;
     {
-      absl::MutexLock lock(&mu_);
-      pending_[id] = std::move(done);
+      absl::MutexLock lock(&pending_->mu);
+      pending_->callbacks[id] = std::move(done);
     }
-    timers_->RunAt(absl::Now() + delay, [this, id, result = std::move(result)](bool) mutable {
-      if (Callback taken = Take(id)) std::move(taken)(std::move(result));
-    });
+    // The timers may outlive this client (they run what is left when they stop): they hold only
+    // the pending callbacks.
+    timers_->RunAt(absl::Now() + delay,
+                   [pending = pending_, id, result = std::move(result)](bool) mutable {
+                     if (Callback taken = pending->Take(id)) {
+                       std::move(taken)(std::move(result));
+                     }
+                   });
     return id;
   }
   void Cancel(::fpgw::http::RequestId id) override {
-    timers_->RunAt(absl::Now(), [this, id](bool) {
-      if (Callback taken = Take(id)) std::move(taken)(absl::CancelledError("cancelled"));
+    timers_->RunAt(absl::Now(), [pending = pending_, id](bool) {
+      if (Callback taken = pending->Take(id)) {
+        std::move(taken)(absl::CancelledError("cancelled"));
+      }
     });
   }
   // Requests started whose answer has not been delivered yet.
   size_t pending() const {
-    absl::MutexLock lock(&mu_);
-    return pending_.size();
+    absl::MutexLock lock(&pending_->mu);
+    return pending_->callbacks.size();
   }
 
  private:
-  // The callback of request `id` when its answer is still due (once).
-  Callback Take(::fpgw::http::RequestId id) {
-    absl::MutexLock lock(&mu_);
-    auto it = pending_.find(id);
-    if (it == pending_.end()) return nullptr;
-    Callback done = std::move(it->second);
-    pending_.erase(it);
-    return done;
-  }
+  // The callbacks of requests whose answer is still due.
+  struct Pending {
+    // The callback of request `id` when its answer is still due (once).
+    Callback Take(::fpgw::http::RequestId id) {
+      absl::MutexLock lock(&mu);
+      auto it = callbacks.find(id);
+      if (it == callbacks.end()) return nullptr;
+      Callback done = std::move(it->second);
+      callbacks.erase(it);
+      return done;
+    }
+
+    absl::Mutex mu;
+    std::map<::fpgw::http::RequestId, Callback> callbacks ABSL_GUARDED_BY(mu);
+  };
 
   ::fpgw::async::TimerQueue* const timers_;
   mutable absl::Mutex mu_;
   std::deque<Answer> answers_ ABSL_GUARDED_BY(mu_);
   Answer default_ ABSL_GUARDED_BY(mu_);
   std::vector<::fpgw::http::HttpRequest> requests_ ABSL_GUARDED_BY(mu_);
-  std::map<::fpgw::http::RequestId, Callback> pending_ ABSL_GUARDED_BY(mu_);
+  const std::shared_ptr<Pending> pending_ = std::make_shared<Pending>();
   std::atomic<::fpgw::http::RequestId> next_id_{0};
 };
 
