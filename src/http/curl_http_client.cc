@@ -336,13 +336,15 @@ CurlHttpClient::~CurlHttpClient() {
 
 RequestId CurlHttpClient::Start(HttpRequest request, Callback done) {
   const RequestId id = next_id_.fetch_add(1, std::memory_order_relaxed);
+  bool queued = false;
   {
     absl::MutexLock lock(&mu_);
     if (!stopping_ || options_.completions == nullptr) {
       pending_starts_.push_back(PendingStart{id, std::move(request), std::move(done)});
+      queued = true;
     }
   }
-  if (done) {
+  if (!queued) {
     // Stopped, and the loop may be gone: answer through the executor, never inside Start().
     options_.completions->Run([done = std::move(done)]() mutable {
       std::move(done)(absl::CancelledError("HTTP client shutting down"));
