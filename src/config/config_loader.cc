@@ -254,28 +254,6 @@ std::string VendorNames() {
   return absl::StrJoin(names, ", ");
 }
 
-void ValidateSecretRef(const fpgw::config::v1::SecretRef& ref, const std::string& path,
-                       const Config& config, bool required, std::vector<ConfigProblem>* problems) {
-  using fpgw::config::v1::SecretRef;
-  switch (ref.source_case()) {
-    case SecretRef::SOURCE_NOT_SET:
-      if (required) problems->push_back({path, "a credential reference (env or file) is required"});
-      return;
-    case SecretRef::kEnv:
-      if (ref.env().empty()) problems->push_back({path + ".env", "must not be empty"});
-      return;
-    case SecretRef::kFile:
-      if (ref.file().empty() || absl::StrContains(ref.file(), '/') ||
-          absl::StartsWith(ref.file(), ".")) {
-        problems->push_back({path + ".file", "must be a file name inside secret_stores.directory"});
-      }
-      if (config.secret_stores().directory().empty()) {
-        problems->push_back({path + ".file", "needs secret_stores.directory to be set"});
-      }
-      return;
-  }
-}
-
 void Validate(Config* config, const IntegrationRules& rules, std::vector<ConfigProblem>* problems) {
   auto* server = config->mutable_server();
   if (!server->has_drain_grace_period()) server->mutable_drain_grace_period()->set_seconds(10);
@@ -452,6 +430,28 @@ void Validate(Config* config, const IntegrationRules& rules, std::vector<ConfigP
 }
 
 }  // namespace
+
+void ValidateSecretRef(const fpgw::config::v1::SecretRef& ref, const std::string& path,
+                       const Config& config, bool required, std::vector<ConfigProblem>* problems) {
+  using fpgw::config::v1::SecretRef;
+  switch (ref.source_case()) {
+    case SecretRef::SOURCE_NOT_SET:
+      if (required) problems->push_back({path, "a credential reference (env or file) is required"});
+      return;
+    case SecretRef::kEnv:
+      if (ref.env().empty()) problems->push_back({path + ".env", "must not be empty"});
+      return;
+    case SecretRef::kFile:
+      if (ref.file().empty() || absl::StrContains(ref.file(), '/') ||
+          absl::StartsWith(ref.file(), ".")) {
+        problems->push_back({path + ".file", "must be a file name inside secret_stores.directory"});
+      }
+      if (config.secret_stores().directory().empty()) {
+        problems->push_back({path + ".file", "needs secret_stores.directory to be set"});
+      }
+      return;
+  }
+}
 
 void RequireCredential(const Integration& integration, const std::string& path,
                        std::vector<ConfigProblem>* problems) {

@@ -61,6 +61,12 @@ std::string FormatProblems(const std::vector<ConfigProblem>& problems);
 void RequireCredential(const fpgw::config::v1::Integration& integration, const std::string& path,
                        std::vector<ConfigProblem>* problems);
 
+// Appends the problems of a secret reference at `path`: an empty name, a file outside
+// secret_stores.directory, or (when `required`) no reference at all.
+void ValidateSecretRef(const fpgw::config::v1::SecretRef& ref, const std::string& path,
+                       const fpgw::config::v1::Config& config, bool required,
+                       std::vector<ConfigProblem>* problems);
+
 // A proto Duration as an absl::Duration.
 absl::Duration ToDuration(const google::protobuf::Duration& duration);
 

@@ -116,6 +116,7 @@ std::string SandboxIntegrationsYaml(const std::string& base_url) {
       if (integration.uses_credential) {
         absl::StrAppend(&yaml, ", credential: {env: ", vendor->info().credential_env, "}");
       }
+      if (!integration.extra_fields.empty()) absl::StrAppend(&yaml, ", ", integration.extra_fields);
       absl::StrAppend(&yaml, "}\n");
     }
   }

@@ -89,12 +89,14 @@ class ProtectedEvaluation final : public vendors::EvaluationBackend,
     Call(request, context, key, std::move(done), flight);
   }
 
-  void ListDevice(const std::string& device, int page_size, const std::string& cursor,
-                  const CallContext& context, Done<EvaluationPage> done) override {
+  void ListDevice(const std::string& device, const fpgw::v1::DeviceHistoryFilter& filter,
+                  int page_size, const std::string& cursor, const CallContext& context,
+                  Done<EvaluationPage> done) override {
     Limited<absl::StatusOr<EvaluationPage>>(
         shared_->limiter, context,
-        [inner = inner_, device, page_size, cursor, context](Done<EvaluationPage> d) mutable {
-          inner->ListDevice(device, page_size, cursor, context, std::move(d));
+        [inner = inner_, device, filter, page_size, cursor,
+         context](Done<EvaluationPage> d) mutable {
+          inner->ListDevice(device, filter, page_size, cursor, context, std::move(d));
         },
         std::move(done));
   }
@@ -122,6 +124,16 @@ class ProtectedEvaluation final : public vendors::EvaluationBackend,
         shared_->limiter, context,
         [inner = inner_, request, context](Done<fpgw::v1::Evaluation> d) mutable {
           inner->Unseal(request, context, std::move(d));
+        },
+        std::move(done));
+  }
+  // Never cached nor coalesced: each call records an event at the vendor.
+  void EvaluateHttpRequest(const fpgw::v1::EvaluateHttpRequestRequest& request,
+                           const CallContext& context, Done<fpgw::v1::Evaluation> done) override {
+    Limited<absl::StatusOr<fpgw::v1::Evaluation>>(
+        shared_->limiter, context,
+        [inner = inner_, request, context](Done<fpgw::v1::Evaluation> d) mutable {
+          inner->EvaluateHttpRequest(request, context, std::move(d));
         },
         std::move(done));
   }
@@ -209,32 +221,10 @@ class ProtectedEvaluation final : public vendors::EvaluationBackend,
 };
 
 // Holds a ProtectedEvaluation (which needs shared_from_this) as the unique_ptr Backends expect.
-class EvaluationHandle final : public vendors::EvaluationBackend {
+class EvaluationHandle final : public vendors::ForwardingEvaluationBackend {
  public:
-  explicit EvaluationHandle(std::shared_ptr<ProtectedEvaluation> impl) : impl_(std::move(impl)) {}
-  void Evaluate(const fpgw::v1::EvaluateRequest& request, const CallContext& context,
-                Done<fpgw::v1::Evaluation> done) override {
-    impl_->Evaluate(request, context, std::move(done));
-  }
-  void ListDevice(const std::string& device, int page_size, const std::string& cursor,
-                  const CallContext& context, Done<EvaluationPage> done) override {
-    impl_->ListDevice(device, page_size, cursor, context, std::move(done));
-  }
-  void Search(const fpgw::v1::SearchFilter& filter, int page_size, const std::string& cursor,
-              const CallContext& context, Done<EvaluationPage> done) override {
-    impl_->Search(filter, page_size, cursor, context, std::move(done));
-  }
-  void ListRelatedDevices(const std::string& device_id, const CallContext& context,
-                          Done<std::vector<std::string>> done) override {
-    impl_->ListRelatedDevices(device_id, context, std::move(done));
-  }
-  void Unseal(const fpgw::v1::UnsealResultRequest& request, const CallContext& context,
-              Done<fpgw::v1::Evaluation> done) override {
-    impl_->Unseal(request, context, std::move(done));
-  }
-
- private:
-  std::shared_ptr<ProtectedEvaluation> impl_;
+  explicit EvaluationHandle(std::shared_ptr<ProtectedEvaluation> impl)
+      : ForwardingEvaluationBackend(std::move(impl)) {}
 };
 
 class ProtectedAdmin final : public vendors::AdminBackend {

@@ -42,6 +42,10 @@ struct SandboxIntegration {
   // An EvaluateRequest (JSON, without `integration`) the sandbox answers with a real evaluation:
   // sandbox mode logs it as the way to try the integration, and the demo sends it.
   absl::string_view example_request;
+  // More fields of the config's Integration, as JSON members with proto field names (e.g.
+  // `"cside": {"public_mode": true}`); empty: none. Valid both as a YAML flow mapping's members and
+  // inside a JSON object.
+  absl::string_view extra_fields = "";
 };
 
 // The module's facts, as data.

@@ -30,11 +30,14 @@ std::vector<credentials::SecretUse> SecretUses(const fpgw::config::v1::Config& c
   for (int t = 0; t < config.tenants_size(); ++t) {
     for (int i = 0; i < config.tenants(t).integrations_size(); ++i) {
       const auto& integration = config.tenants(t).integrations(i);
+      const std::string path = absl::StrCat("tenants[", t, "].integrations[", i, "]");
+      for (credentials::SecretUse& use : vendors::SettingsSecretUses(integration, path)) {
+        uses.push_back(std::move(use));
+      }
       if (integration.credential().source_case() == fpgw::config::v1::SecretRef::SOURCE_NOT_SET) {
         continue;
       }
-      uses.push_back({absl::StrCat("tenants[", t, "].integrations[", i, "].credential"),
-                      config::SecretRefName(integration.credential()),
+      uses.push_back({path + ".credential", config::SecretRefName(integration.credential()),
                       vendors::CredentialCheck(integration)});
     }
   }

@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "fpgw/v1/evaluation_service.pb.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/struct.pb.h"
 
@@ -33,6 +34,26 @@ absl::Status CheckTextFields(absl::string_view prefix, const google::protobuf::M
 // OK when every number in `value` (a caller's free-form JSON) is finite: JSON has no NaN or
 // infinity. INVALID_ARGUMENT naming `field` otherwise.
 absl::Status CheckFiniteNumbers(absl::string_view field, const google::protobuf::Struct& value);
+
+// Largest sealed result accepted (base64 text).
+inline constexpr size_t kMaxSealedResultLength = 64 * 1024;
+
+// OK when `value` is 1..kMaxSealedResultLength characters; INVALID_ARGUMENT naming
+// `sealed_result` otherwise.
+absl::Status CheckSealedResult(absl::string_view value);
+
+// Most headers an HTTP request to evaluate may carry, and the longest name and value.
+inline constexpr int kMaxHttpHeaders = 256;
+inline constexpr size_t kMaxHttpHeaderName = 256;
+inline constexpr size_t kMaxHttpHeaderValue = 8 * 1024;
+// Longest URL of an HTTP request to evaluate.
+inline constexpr size_t kMaxHttpUrl = 8 * 1024;
+
+// OK when the described request can be sent to a vendor: 1..kMaxHttpHeaders headers with
+// non-empty token names, values without control characters; a method token; an absolute http or
+// https URL; at least one client address, each a valid IPv4 or IPv6 address of its kind.
+// INVALID_ARGUMENT naming the field at fault (`headers[3].name`, `url`, ...) otherwise.
+absl::Status CheckHttpRequest(const fpgw::v1::EvaluateHttpRequestRequest& request);
 
 }  // namespace fpgw::server
 

@@ -172,13 +172,21 @@ bool Begin(grpc::CallbackServerContext* context, UnaryCall* call, const std::str
 }
 
 // Moves one page into its RPC response.
+// The page's own drift, so that a listing cut short by a malformed page says so.
+template <typename Response>
+void FillPageDrift(std::vector<fpgw::v1::FieldDrift>& drift, Response* response) {
+  for (auto& d : drift) *response->add_drift() = std::move(d);
+  response->set_partial(response->drift_size() > 0);
+}
 void Fill(vendors::EvaluationPage page, fpgw::v1::ListDeviceEvaluationsResponse* response) {
   for (auto& evaluation : page.evaluations) *response->add_evaluations() = std::move(evaluation);
   response->set_device_id(std::move(page.device_id));
+  FillPageDrift(page.drift, response);
 }
 void Fill(vendors::EvaluationPage page, fpgw::v1::SearchEvaluationsResponse* response) {
   for (auto& evaluation : page.evaluations) *response->add_evaluations() = std::move(evaluation);
   if (page.total_size.has_value()) response->set_total_size(*page.total_size);
+  FillPageDrift(page.drift, response);
 }
 void Fill(vendors::RulePage page, fpgw::v1::ListRulesResponse* response) {
   for (auto& rule : page.rules) *response->add_rules() = std::move(rule);
@@ -296,10 +304,27 @@ grpc::ServerUnaryReactor* EvaluationServiceHandler::UnsealResult(
     grpc::CallbackServerContext* context, const fpgw::v1::UnsealResultRequest* request,
     fpgw::v1::UnsealResultResponse* response) {
   return RunUnary(state_, auth_, context, Evaluation("UnsealResult"), request->integration(),
-                  absl::OkStatus(),
+                  CheckSealedResult(request->sealed_result()),
                   [request, response](const IntegrationHandle& handle, UnaryCall* call) {
                     call->call().include_raw = WantsRaw(request->view());
                     handle.evaluation->Unseal(
+                        *request, call->call(),
+                        [call, response](absl::StatusOr<fpgw::v1::Evaluation> evaluation) {
+                          if (evaluation.ok())
+                            *response->mutable_evaluation() = *std::move(evaluation);
+                          call->Complete(evaluation.status());
+                        });
+                  });
+}
+
+grpc::ServerUnaryReactor* EvaluationServiceHandler::EvaluateHttpRequest(
+    grpc::CallbackServerContext* context, const fpgw::v1::EvaluateHttpRequestRequest* request,
+    fpgw::v1::EvaluateHttpRequestResponse* response) {
+  return RunUnary(state_, auth_, context, Evaluation("EvaluateHttpRequest"), request->integration(),
+                  CheckHttpRequest(*request),
+                  [request, response](const IntegrationHandle& handle, UnaryCall* call) {
+                    call->call().include_raw = WantsRaw(request->view());
+                    handle.evaluation->EvaluateHttpRequest(
                         *request, call->call(),
                         [call, response](absl::StatusOr<fpgw::v1::Evaluation> evaluation) {
                           if (evaluation.ok())
@@ -318,8 +343,8 @@ grpc::ServerUnaryReactor* EvaluationServiceHandler::ListDeviceEvaluations(
       state_, auth_, context, Evaluation("ListDeviceEvaluations"), request, response, check,
       [request](const IntegrationHandle& handle, const std::string& cursor,
                 const vendors::CallContext& call, vendors::Done<vendors::EvaluationPage> done) {
-        handle.evaluation->ListDevice(request->device(), request->page_size(), cursor, call,
-                                      std::move(done));
+        handle.evaluation->ListDevice(request->device(), request->filter(), request->page_size(),
+                                      cursor, call, std::move(done));
       });
 }
 

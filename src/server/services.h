@@ -40,6 +40,9 @@ class EvaluationServiceHandler final : public fpgw::v1::EvaluationService::Callb
   grpc::ServerUnaryReactor* UnsealResult(grpc::CallbackServerContext* context,
                                          const fpgw::v1::UnsealResultRequest* request,
                                          fpgw::v1::UnsealResultResponse* response) override;
+  grpc::ServerUnaryReactor* EvaluateHttpRequest(
+      grpc::CallbackServerContext* context, const fpgw::v1::EvaluateHttpRequestRequest* request,
+      fpgw::v1::EvaluateHttpRequestResponse* response) override;
   grpc::ServerUnaryReactor* ListDeviceEvaluations(
       grpc::CallbackServerContext* context, const fpgw::v1::ListDeviceEvaluationsRequest* request,
       fpgw::v1::ListDeviceEvaluationsResponse* response) override;

@@ -8,6 +8,7 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
 #include "vendors/common/capabilities.h"
+#include "vendors/common/not_found_policy.h"
 
 // The vendor extensions, one line each, in registration order. Each is a folder vendors/<name>/
 // whose namespace fpgw::vendors::<name> defines `const VendorFactory& Factory()`.
@@ -119,6 +120,13 @@ credentials::SecretCheck CredentialCheck(const Integration& integration) {
   return [factory](const credentials::Secret& value) { return factory->CheckCredential(value); };
 }
 
+std::vector<credentials::SecretUse> SettingsSecretUses(const Integration& integration,
+                                                       const std::string& path) {
+  const VendorFactory* factory = FactoryFor(integration);
+  return factory == nullptr ? std::vector<credentials::SecretUse>{}
+                            : factory->SettingsSecretUses(integration, path);
+}
+
 Backends CreateBackends(const Integration& integration, const AdapterDeps& deps,
                         std::shared_ptr<VendorMetrics> metrics) {
   const VendorFactory* factory = FactoryFor(integration);
@@ -130,6 +138,19 @@ Backends CreateBackends(const Integration& integration, const AdapterDeps& deps,
   backends =
       Instrument(std::move(backends), std::move(metrics),
                  {integration.name(), factory == nullptr ? "" : std::string(factory->name())});
+  if (factory != nullptr) {
+    const fpgw::config::v1::NotFoundPolicy policy =
+        integration.not_found_policy() != fpgw::config::v1::NOT_FOUND_POLICY_UNSPECIFIED
+            ? integration.not_found_policy()
+            : factory->default_not_found_policy();
+    // The config and API vendor enums share their numbers.
+    backends =
+        ApplyNotFoundPolicy(std::move(backends), policy,
+                            {static_cast<fpgw::v1::Vendor>(factory->vendor()),
+                             integration.api_version().empty() ? std::string(factory->api_version())
+                                                               : integration.api_version(),
+                             integration.name()});
+  }
   return backends;
 }
 

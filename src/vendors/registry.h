@@ -40,6 +40,10 @@ absl::StatusOr<fpgw::config::v1::Config> LoadConfigFile(
 // The check of a checked integration's credential, by its vendor's form (for the secret registry).
 credentials::SecretCheck CredentialCheck(const fpgw::config::v1::Integration& integration);
 
+// The secrets the integration's vendor settings reference, as uses named below `path`.
+std::vector<credentials::SecretUse> SettingsSecretUses(
+    const fpgw::config::v1::Integration& integration, const std::string& path);
+
 // The backends of a checked integration, decorated: the vendor's capabilities, then
 // instrumentation into `metrics`.
 Backends CreateBackends(const fpgw::config::v1::Integration& integration, const AdapterDeps& deps,

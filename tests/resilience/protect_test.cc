@@ -54,8 +54,8 @@ class ScriptedEvaluation final : public vendors::EvaluationBackend {
     ++script_->evaluate_calls;
     script_->evaluations.emplace_back(request, std::move(done));
   }
-  void ListDevice(const std::string&, int, const std::string&, const CallContext&,
-                  Done<vendors::EvaluationPage> done) override {
+  void ListDevice(const std::string&, const fpgw::v1::DeviceHistoryFilter&, int, const std::string&,
+                  const CallContext&, Done<vendors::EvaluationPage> done) override {
     std::move(done)(vendors::EvaluationPage{});
   }
   void Search(const fpgw::v1::SearchFilter&, int, const std::string&, const CallContext&,
@@ -69,6 +69,10 @@ class ScriptedEvaluation final : public vendors::EvaluationBackend {
   void Unseal(const fpgw::v1::UnsealResultRequest&, const CallContext&,
               Done<fpgw::v1::Evaluation> done) override {
     std::move(done)(absl::UnimplementedError("unseal"));
+  }
+  void EvaluateHttpRequest(const fpgw::v1::EvaluateHttpRequestRequest&, const CallContext&,
+                           Done<fpgw::v1::Evaluation> done) override {
+    std::move(done)(absl::UnimplementedError("http request"));
   }
 
  private:

@@ -126,6 +126,16 @@ GatewayConfigBuilder& GatewayConfigBuilder::AddIntegration(absl::string_view nam
     if (found.integration->uses_credential) {
       integration.mutable_credential()->set_env(std::string(found.module->info().credential_env));
     }
+    if (!found.integration->extra_fields.empty()) {
+      fpgw::config::v1::Integration extra;
+      const auto parsed = google::protobuf::util::JsonStringToMessage(
+          absl::StrCat("{", found.integration->extra_fields, "}"), &extra);
+      if (parsed.ok()) {
+        integration.MergeFrom(extra);
+      } else {
+        absl::StrAppend(&unknown_integrations_, " \"", sandbox_integration, "\" (extra fields)");
+      }
+    }
   }
   if (edit) edit(integration);
   return *this;

@@ -260,7 +260,8 @@ int CsideRoutes::HandleClientId(Exchange& ex, const Call& call) const {
 constexpr SandboxIntegration kIntegrations[] = {
     {"cside", "cside", "", "", true, R"({"token":"eyJhbGciOiJIUzI1NiJ9.demo.token"})"},
     // Public mode: the `/token/v1` endpoints, without a key.
-    {"cside-public", "cside", "", "", false, R"({"token":"eyJhbGciOiJIUzI1NiJ9.demo.public"})"},
+    {"cside-public", "cside", "", "", false, R"({"token":"eyJhbGciOiJIUzI1NiJ9.demo.public"})",
+     R"("cside": {"public_mode": true})"},
 };
 constexpr SandboxVendorInfo kInfo{"cside", "FPGW_SANDBOX_CSIDE_KEY", "cside.key", "cside_tgatv1_",
                                   kIntegrations};

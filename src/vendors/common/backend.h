@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -84,8 +85,9 @@ class EvaluationBackend {
 
   // Lists a device's evaluations, newest first; `cursor` is the vendor cursor of the previous page
   // ("" for the first).
-  virtual void ListDevice(const std::string& device, int page_size, const std::string& cursor,
-                          const CallContext& context, Done<EvaluationPage> done) = 0;
+  virtual void ListDevice(const std::string& device, const fpgw::v1::DeviceHistoryFilter& filter,
+                          int page_size, const std::string& cursor, const CallContext& context,
+                          Done<EvaluationPage> done) = 0;
 
   // Searches events; `cursor` as for ListDevice.
   virtual void Search(const fpgw::v1::SearchFilter& filter, int page_size,
@@ -99,6 +101,50 @@ class EvaluationBackend {
   // Opens a sealed client result into its evaluation.
   virtual void Unseal(const fpgw::v1::UnsealResultRequest& request, const CallContext& context,
                       Done<fpgw::v1::Evaluation> done) = 0;
+
+  // Evaluates an HTTP request described by the caller (no client-side token).
+  virtual void EvaluateHttpRequest(const fpgw::v1::EvaluateHttpRequestRequest& request,
+                                   const CallContext& context, Done<fpgw::v1::Evaluation> done) = 0;
+};
+
+// An EvaluationBackend that forwards every call to another: decorators derive from it and
+// override only the calls they change.
+class ForwardingEvaluationBackend : public EvaluationBackend {
+ public:
+  explicit ForwardingEvaluationBackend(std::shared_ptr<EvaluationBackend> inner)
+      : inner_(std::move(inner)) {}
+
+  void Evaluate(const fpgw::v1::EvaluateRequest& request, const CallContext& context,
+                Done<fpgw::v1::Evaluation> done) override {
+    inner_->Evaluate(request, context, std::move(done));
+  }
+  void ListDevice(const std::string& device, const fpgw::v1::DeviceHistoryFilter& filter,
+                  int page_size, const std::string& cursor, const CallContext& context,
+                  Done<EvaluationPage> done) override {
+    inner_->ListDevice(device, filter, page_size, cursor, context, std::move(done));
+  }
+  void Search(const fpgw::v1::SearchFilter& filter, int page_size, const std::string& cursor,
+              const CallContext& context, Done<EvaluationPage> done) override {
+    inner_->Search(filter, page_size, cursor, context, std::move(done));
+  }
+  void ListRelatedDevices(const std::string& device_id, const CallContext& context,
+                          Done<std::vector<std::string>> done) override {
+    inner_->ListRelatedDevices(device_id, context, std::move(done));
+  }
+  void Unseal(const fpgw::v1::UnsealResultRequest& request, const CallContext& context,
+              Done<fpgw::v1::Evaluation> done) override {
+    inner_->Unseal(request, context, std::move(done));
+  }
+  void EvaluateHttpRequest(const fpgw::v1::EvaluateHttpRequestRequest& request,
+                           const CallContext& context, Done<fpgw::v1::Evaluation> done) override {
+    inner_->EvaluateHttpRequest(request, context, std::move(done));
+  }
+
+ protected:
+  EvaluationBackend& inner() { return *inner_; }
+
+ private:
+  std::shared_ptr<EvaluationBackend> inner_;
 };
 
 // The mutating and management calls of one integration. Thread-safety and `done` as for

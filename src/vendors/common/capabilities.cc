@@ -32,10 +32,11 @@ class OfferedEvaluation final : public EvaluationBackend {
       return c->Evaluate(request, context, std::move(done));
     std::move(done)(offered_->Absent("Evaluate"));
   }
-  void ListDevice(const std::string& device, int page_size, const std::string& cursor,
-                  const CallContext& context, Done<EvaluationPage> done) override {
+  void ListDevice(const std::string& device, const fpgw::v1::DeviceHistoryFilter& filter,
+                  int page_size, const std::string& cursor, const CallContext& context,
+                  Done<EvaluationPage> done) override {
     if (auto& c = offered_->capabilities.history) {
-      return c->ListDevice(device, page_size, cursor, context, std::move(done));
+      return c->ListDevice(device, filter, page_size, cursor, context, std::move(done));
     }
     std::move(done)(offered_->Absent("ListDeviceEvaluations"));
   }
@@ -58,6 +59,13 @@ class OfferedEvaluation final : public EvaluationBackend {
     if (auto& c = offered_->capabilities.sealed)
       return c->Unseal(request, context, std::move(done));
     std::move(done)(offered_->Absent("UnsealResult"));
+  }
+  void EvaluateHttpRequest(const fpgw::v1::EvaluateHttpRequestRequest& request,
+                           const CallContext& context, Done<fpgw::v1::Evaluation> done) override {
+    if (auto& c = offered_->capabilities.http_requests) {
+      return c->EvaluateHttpRequest(request, context, std::move(done));
+    }
+    std::move(done)(offered_->Absent("EvaluateHttpRequest"));
   }
 
  private:

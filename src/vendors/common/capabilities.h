@@ -28,8 +28,9 @@ class EventLookup {
 class DeviceHistory {
  public:
   virtual ~DeviceHistory() = default;
-  virtual void ListDevice(const std::string& device, int page_size, const std::string& cursor,
-                          const CallContext& context, Done<EvaluationPage> done) = 0;
+  virtual void ListDevice(const std::string& device, const fpgw::v1::DeviceHistoryFilter& filter,
+                          int page_size, const std::string& cursor, const CallContext& context,
+                          Done<EvaluationPage> done) = 0;
 };
 
 // Searches events by filter.
@@ -55,6 +56,14 @@ class SealedResults {
   virtual ~SealedResults() = default;
   virtual void Unseal(const fpgw::v1::UnsealResultRequest& request, const CallContext& context,
                       Done<fpgw::v1::Evaluation> done) = 0;
+};
+
+// Evaluates an HTTP request described by the caller.
+class HttpRequestEvaluation {
+ public:
+  virtual ~HttpRequestEvaluation() = default;
+  virtual void EvaluateHttpRequest(const fpgw::v1::EvaluateHttpRequestRequest& request,
+                                   const CallContext& context, Done<fpgw::v1::Evaluation> done) = 0;
 };
 
 // Updates an event's linked id, tags or suspect flag.
@@ -102,6 +111,7 @@ struct VendorCapabilities {
   std::shared_ptr<EventSearch> search;
   std::shared_ptr<RelatedDevices> related;
   std::shared_ptr<SealedResults> sealed;
+  std::shared_ptr<HttpRequestEvaluation> http_requests;
   std::shared_ptr<EventUpdates> updates;
   std::shared_ptr<DeviceDeletion> deletion;
   std::shared_ptr<RuleManagement> rules;
@@ -117,6 +127,7 @@ VendorCapabilities Offer(std::shared_ptr<Adapter> adapter) {
   if constexpr (std::is_base_of_v<EventSearch, Adapter>) c.search = adapter;
   if constexpr (std::is_base_of_v<RelatedDevices, Adapter>) c.related = adapter;
   if constexpr (std::is_base_of_v<SealedResults, Adapter>) c.sealed = adapter;
+  if constexpr (std::is_base_of_v<HttpRequestEvaluation, Adapter>) c.http_requests = adapter;
   if constexpr (std::is_base_of_v<EventUpdates, Adapter>) c.updates = adapter;
   if constexpr (std::is_base_of_v<DeviceDeletion, Adapter>) c.deletion = adapter;
   if constexpr (std::is_base_of_v<RuleManagement, Adapter>) c.rules = adapter;

@@ -100,9 +100,24 @@ class VendorFactory {
     return vendors::CheckCredential(Auth::Bearer(), credential);
   }
 
+  // The secrets the integration's vendor settings reference (beyond `credential`), for the secret
+  // registry: fields named below `path` ("tenants[0].integrations[1]"). Default: none.
+  virtual std::vector<credentials::SecretUse> SettingsSecretUses(
+      const fpgw::config::v1::Integration& integration, const std::string& path) const {
+    (void)integration;
+    (void)path;
+    return {};
+  }
+
   // How long a completed evaluation of this vendor is served again when the integration says
   // nothing (Integration.cache_ttl). Default: never.
   virtual absl::Duration default_cache_ttl() const { return absl::ZeroDuration(); }
+
+  // What Evaluate answers for an unknown token when the integration says nothing
+  // (Integration.not_found_policy): the vendor's recommendation. Default: the NOT_FOUND error.
+  virtual fpgw::config::v1::NotFoundPolicy default_not_found_policy() const {
+    return fpgw::config::v1::NOT_FOUND_POLICY_ERROR;
+  }
 
   // The capabilities of a checked integration. Called once per integration at startup.
   virtual VendorCapabilities Create(const fpgw::config::v1::Integration& integration,

@@ -106,9 +106,10 @@ class InstrumentedEvaluation final : public EvaluationBackend {
                 Done<fpgw::v1::Evaluation> done) override {
     inner_->Evaluate(request, context, Measured(scope_, "Evaluate", std::move(done)));
   }
-  void ListDevice(const std::string& device, int page_size, const std::string& cursor,
-                  const CallContext& context, Done<EvaluationPage> done) override {
-    inner_->ListDevice(device, page_size, cursor, context,
+  void ListDevice(const std::string& device, const fpgw::v1::DeviceHistoryFilter& filter,
+                  int page_size, const std::string& cursor, const CallContext& context,
+                  Done<EvaluationPage> done) override {
+    inner_->ListDevice(device, filter, page_size, cursor, context,
                        Measured(scope_, "ListDeviceEvaluations", std::move(done)));
   }
   void Search(const fpgw::v1::SearchFilter& filter, int page_size, const std::string& cursor,
@@ -124,6 +125,11 @@ class InstrumentedEvaluation final : public EvaluationBackend {
   void Unseal(const fpgw::v1::UnsealResultRequest& request, const CallContext& context,
               Done<fpgw::v1::Evaluation> done) override {
     inner_->Unseal(request, context, Measured(scope_, "UnsealResult", std::move(done)));
+  }
+  void EvaluateHttpRequest(const fpgw::v1::EvaluateHttpRequestRequest& request,
+                           const CallContext& context, Done<fpgw::v1::Evaluation> done) override {
+    inner_->EvaluateHttpRequest(request, context,
+                                Measured(scope_, "EvaluateHttpRequest", std::move(done)));
   }
 
  private:

@@ -39,6 +39,8 @@ class JsonObject final {
   // The object itself (null when absent).
   const Json* value() const { return value_; }
   const std::string& path() const { return path_; }
+  // Where drift is recorded (may be null).
+  fpgw::v1::Evaluation* evaluation() const { return evaluation_; }
 
   std::optional<std::string> String(const char* key) const;
   std::optional<bool> Bool(const char* key) const;

@@ -98,6 +98,9 @@ absl::Status MapVendorHttpError(const VendorHttpError& error, ErrorRows vendor_r
   std::optional<absl::Duration> retry;
   if (outcome.default_retry > absl::ZeroDuration()) {
     retry = error.retry_after.value_or(outcome.default_retry);
+  } else if (outcome.code == absl::StatusCode::kResourceExhausted) {
+    // A limit whose window the vendor does not document: only its own Retry-After is passed on.
+    retry = error.retry_after;
   }
   return MakeError(outcome.code, outcome.reason, outcome.message, metadata, retry);
 }

@@ -167,9 +167,21 @@ void FetchUntilComplete(const std::shared_ptr<const State>& state, Fetch fetch,
       });
 }
 
-// Public mode: fills identity.device_id from /token/v1/clientId. 404 (no fingerprint id for the
-// token) leaves it unknown; another failure leaves it unknown and records a signal failure; only
-// cancellation fails the call.
+// The drift of an evaluation whose device id neither the payload nor /token/v1/clientId gave.
+void MarkDeviceIdMissing(fpgw::v1::Evaluation* evaluation) {
+  fpgw::v1::FieldDrift* drift = evaluation->add_drift();
+  drift->set_path("$.fingerprint");
+  drift->set_expected(
+      "a device id at fingerprint.id, fingerprint.device_id or fingerprint.fingerprint_id, or from "
+      "/token/v1/clientId");
+  evaluation->set_partial(true);
+}
+
+// Fills identity.device_id from /token/v1/clientId, the documented source of "the stable
+// fingerprint ID", when the payload named none at the paths fpgw assumes (ASSUMED_PATHS.md). A 404
+// there (no fingerprint id for the token) or an unreadable answer leaves the evaluation partial
+// with a drift naming the missing id; another failure leaves it partial with a signal failure;
+// only cancellation fails the call. Runs within the call's deadline.
 void FillClientId(const std::shared_ptr<const State>& state, const std::string& token,
                   const CallContext& context, fpgw::v1::Evaluation evaluation,
                   Done<fpgw::v1::Evaluation> done) {
@@ -181,15 +193,14 @@ void FillClientId(const std::shared_ptr<const State>& state, const std::string& 
            if (id.ok()) {
              evaluation.mutable_identity()->set_device_id(*id);
            } else {
-             fpgw::v1::FieldDrift* drift = evaluation.add_drift();
-             drift->set_path("/token/v1/clientId");
-             drift->set_expected("plain-text fingerprint id");
-             evaluation.set_partial(true);
+             MarkDeviceIdMissing(&evaluation);
            }
          } else if (response.status().code() == absl::StatusCode::kCancelled) {
            std::move(done)(response.status());
            return;
-         } else if (response.status().code() != absl::StatusCode::kNotFound) {
+         } else if (response.status().code() == absl::StatusCode::kNotFound) {
+           MarkDeviceIdMissing(&evaluation);
+         } else {
            evaluation.set_partial(true);
            fpgw::v1::SignalFailure* failure = evaluation.add_signal_failures();
            failure->set_signal("client_id");
@@ -201,13 +212,22 @@ void FillClientId(const std::shared_ptr<const State>& state, const std::string& 
        });
 }
 
+// Device entries take no filter: a set field is refused, never ignored.
+absl::Status RefuseFilter(const fpgw::v1::DeviceHistoryFilter& filter) {
+  const char* field = !filter.linked_id().empty()   ? "filter.linked_id"
+                      : !filter.event_id().empty()  ? "filter.event_id"
+                      : filter.has_before_time_ms() ? "filter.before_time_ms"
+                                                    : nullptr;
+  if (field == nullptr) return absl::OkStatus();
+  return InvalidField(field, "cside device entries take no filter");
+}
+
 }  // namespace
 
 CsideAdapter::CsideAdapter(const fpgw::config::v1::Integration& integration,
                            const AdapterDeps& deps) {
   auto state = std::make_shared<State>();
-  state->public_mode =
-      integration.credential().source_case() == fpgw::config::v1::SecretRef::SOURCE_NOT_SET;
+  state->public_mode = integration.cside().public_mode();
   state->endpoint = std::make_shared<const Endpoint>(
       integration, deps,
       Endpoint::Options{std::string(kVendor),
@@ -250,21 +270,20 @@ void CsideAdapter::Evaluate(const fpgw::v1::EvaluateRequest& request, const Call
   const std::string token = request.token();
   const fpgw::v1::PendingPolicy policy = EffectivePolicy(request, state->endpoint->integration());
 
+  Fetch fetch;
   if (!state->public_mode) {
-    Fetch verify = [state, body = JsonBody(token)](const CallContext& call,
-                                                   Done<http::HttpResponse> fetched) {
+    fetch = [state, body = JsonBody(token)](const CallContext& call,
+                                            Done<http::HttpResponse> fetched) {
       Post(state, "/token/v2/verify", "application/json", "application/json", body, call,
            std::move(fetched));
     };
-    FetchUntilComplete(state, std::move(verify), policy, context, std::move(options),
-                       std::move(done));
-    return;
+  } else {
+    fetch = [state, token](const CallContext& call, Done<http::HttpResponse> fetched) {
+      Post(state, "/token/v1/client", "text/plain", "application/json", token, call,
+           std::move(fetched));
+    };
   }
-  Fetch client = [state, token](const CallContext& call, Done<http::HttpResponse> fetched) {
-    Post(state, "/token/v1/client", "text/plain", "application/json", token, call,
-         std::move(fetched));
-  };
-  FetchUntilComplete(state, std::move(client), policy, context, std::move(options),
+  FetchUntilComplete(state, std::move(fetch), policy, context, std::move(options),
                      [state, token, context, done = std::move(done)](
                          absl::StatusOr<fpgw::v1::Evaluation> evaluation) mutable {
                        if (!evaluation.ok() ||
@@ -277,9 +296,15 @@ void CsideAdapter::Evaluate(const fpgw::v1::EvaluateRequest& request, const Call
                      });
 }
 
-void CsideAdapter::ListDevice(const std::string& device, int page_size, const std::string& cursor,
-                              const CallContext& context, Done<EvaluationPage> done) {
+void CsideAdapter::ListDevice(const std::string& device,
+                              const fpgw::v1::DeviceHistoryFilter& filter, int page_size,
+                              const std::string& cursor, const CallContext& context,
+                              Done<EvaluationPage> done) {
   std::shared_ptr<const State> state = state_;
+  if (absl::Status refused = RefuseFilter(filter); !refused.ok()) {
+    std::move(done)(std::move(refused));
+    return;
+  }
   const int limit = page_size <= 0 ? kMaxPageSize : std::min(page_size, kMaxPageSize);
   int64_t offset = 0;
   if (!cursor.empty() && (!absl::SimpleAtoi(cursor, &offset) || offset < 0)) {

@@ -19,10 +19,22 @@ class CsideFactory final : public VendorFactory {
   // A completed verdict does not change; a pending one is never cached.
   absl::Duration default_cache_ttl() const override { return absl::Seconds(30); }
 
-  // An integration without a credential uses cside's public /token/v1 endpoints
+  // cside's public /token/v1 endpoints only when asked for (`cside.public_mode`): a forgotten
+  // credential must not turn into the unauthenticated flow cside does not recommend for backends
   // (docs/decisions/0008-cside-pending-and-public-mode.md).
-  void Check(fpgw::config::v1::Integration*, const std::string&, const fpgw::config::v1::Config&,
-             std::vector<config::ConfigProblem>*) const override {}
+  void Check(fpgw::config::v1::Integration* integration, const std::string& path,
+             const fpgw::config::v1::Config&,
+             std::vector<config::ConfigProblem>* problems) const override {
+    if (!integration->cside().public_mode()) {
+      config::RequireCredential(*integration, path, problems);
+      return;
+    }
+    if (integration->credential().source_case() != fpgw::config::v1::SecretRef::SOURCE_NOT_SET) {
+      problems->push_back({path + ".credential",
+                           "cside.public_mode uses no credential; remove it, or drop public_mode "
+                           "to use the authenticated verify"});
+    }
+  }
 
   VendorCapabilities Create(const fpgw::config::v1::Integration& integration,
                             const AdapterDeps& deps) const override {

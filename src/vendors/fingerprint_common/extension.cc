@@ -8,6 +8,7 @@
 #include "http/url.h"
 #include "vendors/fingerprint_common/admin.h"
 #include "vendors/fingerprint_common/regions.h"
+#include "vendors/fingerprint_common/sealed_results.h"
 #include "vendors/fingerprint_common/settings.h"
 
 namespace fpgw::vendors::fingerprint {
@@ -64,9 +65,14 @@ absl::string_view FingerprintFactory::api_version() const { return VersionName(v
 absl::string_view FingerprintFactory::settings_field() const { return "fingerprint"; }
 
 void FingerprintFactory::Check(fpgw::config::v1::Integration* integration, const std::string& path,
-                               const fpgw::config::v1::Config&,
+                               const fpgw::config::v1::Config& config,
                                std::vector<config::ConfigProblem>* problems) const {
-  CheckIntegration(integration, path, problems);
+  CheckIntegration(integration, path, config, problems);
+}
+
+std::vector<credentials::SecretUse> FingerprintFactory::SettingsSecretUses(
+    const fpgw::config::v1::Integration& integration, const std::string& path) const {
+  return SealedResultKeyUses(integration, path);
 }
 
 VendorCapabilities FingerprintFactory::Create(const fpgw::config::v1::Integration& integration,
@@ -74,6 +80,7 @@ VendorCapabilities FingerprintFactory::Create(const fpgw::config::v1::Integratio
   std::shared_ptr<const Endpoint> endpoint =
       MakeEndpoint(integration, deps, version(), error_code_reader(), error_rows());
   VendorCapabilities capabilities = AdapterCapabilities(endpoint);
+  capabilities.sealed = std::make_shared<SealedResultOpener>(endpoint, event_normalizer());
   auto admin = std::make_shared<FingerprintAdmin>(endpoint, version());
   capabilities.updates = admin;
   capabilities.deletion = admin;

@@ -13,6 +13,7 @@
 #include "vendors/common/endpoint.h"
 #include "vendors/common/factory.h"
 #include "vendors/fingerprint_common/mapping.h"
+#include "vendors/fingerprint_common/sealed_results.h"
 #include "vendors/fingerprint_common/search.h"
 
 namespace fpgw::vendors::fingerprint {
@@ -64,7 +65,10 @@ class FingerprintFactory : public VendorFactory {
   void Check(fpgw::config::v1::Integration* integration, const std::string& path,
              const fpgw::config::v1::Config& config,
              std::vector<config::ConfigProblem>* problems) const final;
-  // The version's adapter plus event updates and visitor deletion.
+  // The sealed-result keys.
+  std::vector<credentials::SecretUse> SettingsSecretUses(
+      const fpgw::config::v1::Integration& integration, const std::string& path) const final;
+  // The version's adapter plus sealed results, event updates and visitor deletion.
   VendorCapabilities Create(const fpgw::config::v1::Integration& integration,
                             const AdapterDeps& deps) const final;
 
@@ -72,6 +76,8 @@ class FingerprintFactory : public VendorFactory {
   virtual ApiVersion version() const = 0;
   // How the version's error bodies are read.
   virtual ErrorCodeReader error_code_reader() const = 0;
+  // How the version's events (and so its sealed results) are normalised.
+  virtual EventNormalizer event_normalizer() const = 0;
   // The capabilities of the version's adapter over `endpoint`.
   virtual VendorCapabilities AdapterCapabilities(
       std::shared_ptr<const Endpoint> endpoint) const = 0;

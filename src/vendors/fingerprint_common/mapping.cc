@@ -69,6 +69,34 @@ void MapLabels(const Json& labels, const std::string& path, const char* score_ke
   }
 }
 
+namespace {
+
+// One integration and, recursively, what it wraps (bounded: the vendor nests one level).
+void MapSdkIntegration(const JsonObject& item, int depth, fpgw::v1::SdkIntegration* out) {
+  if (auto name = item.String("name")) out->set_name(*name);
+  if (auto version = item.String("version")) out->set_version(*version);
+  if (depth >= 4) return;
+  const JsonObject sub = item.Object("subintegration");
+  if (sub.present()) MapSdkIntegration(sub, depth + 1, out->mutable_subintegration());
+}
+
+}  // namespace
+
+void MapSdkIntegrations(const JsonObject& sdk, fpgw::v1::Client* client) {
+  const Json* integrations = sdk.Array("integrations");
+  if (integrations == nullptr) return;
+  size_t i = 0;
+  for (const Json& item : integrations->GetArray()) {
+    const std::string key = absl::StrCat("integrations[", i++, "]");
+    if (!item.IsObject()) {
+      sdk.Drift(key.c_str(), "object");
+      continue;
+    }
+    MapSdkIntegration(JsonObject(&item, absl::StrCat(sdk.path(), ".", key), sdk.evaluation()), 0,
+                      client->add_sdk_integrations());
+  }
+}
+
 void MapVelocity(const JsonObject& velocity, absl::Span<const Renamed> names,
                  const VelocityKeys& keys, fpgw::v1::Signals* signals) {
   if (!velocity.present()) return;

@@ -60,6 +60,10 @@ struct VelocityKeys {
 void MapVelocity(const JsonObject& velocity, absl::Span<const Renamed> names,
                  const VelocityKeys& keys, fpgw::v1::Signals* signals);
 
+// `sdk.integrations[]` (the same names in v3 and v4): each {name, version, subintegration?} into
+// `client.sdk_integrations`. An entry that is not an object is drift; mapping goes on.
+void MapSdkIntegrations(const JsonObject& sdk, fpgw::v1::Client* client);
+
 // The methods of `methods` whose value is true, by fpgw's names, into `vpn.methods`.
 void MapVpnMethods(const JsonObject& methods, absl::Span<const Renamed> names,
                    fpgw::v1::VpnSignal* vpn);

@@ -11,8 +11,15 @@ fpgw::config::v1::Region RegionOf(const fpgw::config::v1::Integration& integrati
 }
 
 void CheckIntegration(fpgw::config::v1::Integration* integration, const std::string& path,
+                      const fpgw::config::v1::Config& config,
                       std::vector<config::ConfigProblem>* problems) {
   config::RequireCredential(*integration, path, problems);
+  const auto& keys = integration->fingerprint().sealed_result_keys();
+  for (int i = 0; i < keys.size(); ++i) {
+    config::ValidateSecretRef(keys[i],
+                              absl::StrCat(path, ".fingerprint.sealed_result_keys[", i, "]"),
+                              config, /*required=*/true, problems);
+  }
   // Read through reflection: the field is deprecated, and only this migration may touch it.
   const google::protobuf::FieldDescriptor* legacy =
       fpgw::config::v1::Integration::descriptor()->FindFieldByName("region");

@@ -18,6 +18,7 @@ fpgw::config::v1::Region RegionOf(const fpgw::config::v1::Integration& integrati
 // deprecated integration-level `region` moves to `fingerprint.region` (a conflicting value in both
 // places is a problem).
 void CheckIntegration(fpgw::config::v1::Integration* integration, const std::string& path,
+                      const fpgw::config::v1::Config& config,
                       std::vector<config::ConfigProblem>* problems);
 
 }  // namespace fpgw::vendors::fingerprint

@@ -56,20 +56,40 @@ absl::StatusOr<EvaluationPage> FingerprintV3Adapter::ParseSearchPage(
   return PageOf(std::move(result->evaluations), std::move(result->pagination_key));
 }
 
-http::QueryParams FingerprintV3Adapter::VisitsParams(int page_size, const std::string& cursor) {
+absl::StatusOr<http::QueryParams> FingerprintV3Adapter::VisitsParams(
+    const fpgw::v1::DeviceHistoryFilter& filter, int page_size, const std::string& cursor) {
   http::QueryParams params;
-  params.emplace_back("limit", absl::StrCat(page_size <= 0 ? kDefaultPageSize
-                                                           : std::min(page_size, kMaxVisitsLimit)));
+  // No `limit` lets the vendor apply its own default (100), as the API promises for page_size 0.
+  if (page_size > 0)
+    params.emplace_back("limit", absl::StrCat(std::min(page_size, kMaxVisitsLimit)));
   if (!cursor.empty()) params.emplace_back("paginationKey", cursor);
+  if (!filter.event_id().empty()) params.emplace_back("request_id", filter.event_id());
+  if (!filter.linked_id().empty()) {
+    if (filter.linked_id().size() > kMaxLinkedIdChars) {
+      return InvalidField("filter.linked_id", "at most 256 characters");
+    }
+    params.emplace_back("linked_id", filter.linked_id());
+  }
+  if (filter.has_before_time_ms()) {
+    if (filter.before_time_ms() <= 0)
+      return InvalidField("filter.before_time_ms", "must be positive");
+    params.emplace_back("before", absl::StrCat(filter.before_time_ms()));
+  }
   return params;
 }
 
-void FingerprintV3Adapter::ListDevice(const std::string& device, int page_size,
+void FingerprintV3Adapter::ListDevice(const std::string& device,
+                                      const fpgw::v1::DeviceHistoryFilter& filter, int page_size,
                                       const std::string& cursor, const CallContext& context,
                                       Done<EvaluationPage> done) {
+  absl::StatusOr<http::QueryParams> params = VisitsParams(filter, page_size, cursor);
+  if (!params.ok()) {
+    std::move(done)(params.status());
+    return;
+  }
   endpoint_->Send(
-      {"GET", http::WithQuery(absl::StrCat("/visitors/", http::EscapeUrlComponent(device)),
-                              VisitsParams(page_size, cursor))},
+      {"GET",
+       http::WithQuery(absl::StrCat("/visitors/", http::EscapeUrlComponent(device)), *params)},
       context,
       ParseThenMap<EvaluationPage>(
           endpoint_->vendor(), std::move(done),

@@ -23,10 +23,10 @@
 
 namespace fpgw::vendors::fingerprint_v3 {
 
-// The page size used when the caller gives none.
-inline constexpr int kDefaultPageSize = 10;
 // Largest `limit` GET /visitors/{id} accepts.
 inline constexpr int kMaxVisitsLimit = 500;
+// Longest `linked_id` the vendor accepts.
+inline constexpr size_t kMaxLinkedIdChars = 256;
 
 class FingerprintV3Adapter final : public fingerprint::FingerprintAdapter,
                                    public EventLookup,
@@ -40,15 +40,19 @@ class FingerprintV3Adapter final : public fingerprint::FingerprintAdapter,
   // When both identification and botd failed, the event id is the one asked for.
   void Evaluate(const fpgw::v1::EvaluateRequest& request, const CallContext& context,
                 Done<fpgw::v1::Evaluation> done) override;
-  // GET /visitors/{visitor_id}, paging on the vendor's `paginationKey`.
-  void ListDevice(const std::string& device, int page_size, const std::string& cursor,
-                  const CallContext& context, Done<EvaluationPage> done) override;
+  // GET /visitors/{visitor_id}, paging on the vendor's `paginationKey`; the filter's event id,
+  // linked id and time bound become `request_id`, `linked_id` and `before`.
+  void ListDevice(const std::string& device, const fpgw::v1::DeviceHistoryFilter& filter,
+                  int page_size, const std::string& cursor, const CallContext& context,
+                  Done<EvaluationPage> done) override;
   // GET /related-visitors.
   void ListRelatedDevices(const std::string& device_id, const CallContext& context,
                           Done<std::vector<std::string>> done) override;
 
-  // The query of GET /visitors/{id} (exposed for tests).
-  static http::QueryParams VisitsParams(int page_size, const std::string& cursor);
+  // The query of GET /visitors/{id} (exposed for tests): `limit` only when `page_size` is set
+  // (the vendor's default otherwise). INVALID_ARGUMENT naming a filter field the vendor refuses.
+  static absl::StatusOr<http::QueryParams> VisitsParams(const fpgw::v1::DeviceHistoryFilter& filter,
+                                                        int page_size, const std::string& cursor);
 
  private:
   absl::StatusOr<EvaluationPage> ParseSearchPage(absl::string_view body,

@@ -25,6 +25,7 @@ class FingerprintV3Factory final : public fingerprint::FingerprintFactory {
 
  protected:
   fingerprint::ApiVersion version() const override { return fingerprint::ApiVersion::kV3; }
+  fingerprint::EventNormalizer event_normalizer() const override { return &NormalizeEvent; }
   VendorCapabilities AdapterCapabilities(std::shared_ptr<const Endpoint> endpoint) const override {
     return Offer(std::make_shared<FingerprintV3Adapter>(std::move(endpoint)));
   }

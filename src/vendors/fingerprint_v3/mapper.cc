@@ -39,9 +39,12 @@ constexpr FieldRow kIdentificationRows[] = {
     {"/tag", "identity.tags", C::kStruct},
     {"/confidence/score", "identity.confidence", C::kNumber},
     {"/confidence/revision", "identity.confidence_version", C::kString},
+    {"/confidence/comment", "identity.confidence_comment", C::kString},
     {"/visitorFound", "identity.returning_visitor", C::kTristate},
     {"/firstSeenAt/global", "identity.first_seen_time", C::kRfc3339},
     {"/lastSeenAt/global", "identity.last_seen_time", C::kRfc3339},
+    {"/firstSeenAt/subscription", "identity.subscription_first_seen_time", C::kRfc3339},
+    {"/lastSeenAt/subscription", "identity.subscription_last_seen_time", C::kRfc3339},
     {"/browserDetails/browserName", "client.browser_name", C::kString},
     {"/browserDetails/browserMajorVersion", "client.browser_major_version", C::kString},
     {"/browserDetails/browserFullVersion", "client.browser_full_version", C::kString},
@@ -109,7 +112,8 @@ constexpr FieldRow kVirtualMachineRows[] = {
     {"/result", "signals.virtual_machine.detected", C::kTristate},
     {"/mlScore", "signals.virtual_machine.score", C::kNumber}};
 constexpr FieldRow kHighActivityRows[] = {
-    {"/result", "signals.high_activity.detected", C::kTristate}};
+    {"/result", "signals.high_activity.detected", C::kTristate},
+    {"/dailyRequests", "signals.high_activity_daily_requests", C::kInteger}};
 constexpr FieldRow kLocationSpoofingRows[] = {
     {"/result", "signals.location_spoofing.detected", C::kTristate}};
 constexpr FieldRow kDeveloperToolsRows[] = {
@@ -221,6 +225,7 @@ void FinishNetwork(const JsonObject& ip_location, Evaluation* evaluation) {
 void MapIdentification(const JsonObject& id, bool visitor_id_required, Evaluation* evaluation) {
   StaticTable<kIdentificationRows>(Evaluation::descriptor())
       .Apply(*id.value(), id.path(), evaluation, evaluation);
+  fingerprint::MapSdkIntegrations(id.Object("sdk"), evaluation->mutable_client());
   if (id.Raw("visitorId") == nullptr && visitor_id_required) {
     id.Drift("visitorId", "string (required)");
   }

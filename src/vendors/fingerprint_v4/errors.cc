@@ -5,9 +5,17 @@
 namespace fpgw::vendors::fingerprint_v4 {
 namespace {
 
-// Codes the status rows already map right (request_cannot_be_parsed → 400, too_many_requests → 429,
-// failed → 5xx) are not repeated here.
+// Codes the status rows already map right (request_cannot_be_parsed → 400, failed → 5xx) are not
+// repeated here.
 const ErrorRow kRows[] = {
+    // v4 documents no Retry-After and limits of very different windows (requests per second, 30
+    // deletions per hour, load shedding of searches): a retry time fpgw made up would be wrong for
+    // most of them, so RetryInfo is sent only when the vendor names a time itself.
+    {"too_many_requests",
+     {absl::StatusCode::kResourceExhausted, fpgw::v1::ERROR_REASON_VENDOR_RATE_LIMITED,
+      "the vendor rate-limited fpgw and named no retry time; back off (deletions are limited to 30 "
+      "per hour)",
+      absl::ZeroDuration()}},
     {"event_not_found",
      {absl::StatusCode::kNotFound, fpgw::v1::ERROR_REASON_TOKEN_NOT_FOUND,
       "the vendor does not know this event", absl::ZeroDuration()}},

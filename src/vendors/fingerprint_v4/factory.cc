@@ -31,6 +31,7 @@ class FingerprintV4Factory final : public fingerprint::FingerprintFactory {
 
  protected:
   fingerprint::ApiVersion version() const override { return fingerprint::ApiVersion::kV4; }
+  fingerprint::EventNormalizer event_normalizer() const override { return &NormalizeEvent; }
   VendorCapabilities AdapterCapabilities(std::shared_ptr<const Endpoint> endpoint) const override {
     return Offer(std::make_shared<FingerprintV4Adapter>(std::move(endpoint)));
   }

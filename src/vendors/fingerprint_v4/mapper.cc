@@ -21,6 +21,7 @@ constexpr FieldRow kEventRows[] = {
     {"/identification/visitor_found", "identity.returning_visitor", C::kTristate},
     {"/identification/confidence/score", "identity.confidence", C::kNumber},
     {"/identification/confidence/version", "identity.confidence_version", C::kString},
+    {"/identification/confidence/comment", "identity.confidence_comment", C::kString},
     {"/identification/first_seen_at", "identity.first_seen_time", C::kMillis},
     {"/identification/last_seen_at", "identity.last_seen_time", C::kMillis},
     {"/supplementary_id_high_recall/visitor_id", "identity.high_recall_id.device_id", C::kString},
@@ -234,6 +235,7 @@ void MapEvent(const Json& event_json, const std::string& path, const MapOptions&
     event.Drift("timestamp", "integer (required)");
   }
   StaticTable<kEventRows>(Evaluation::descriptor()).Apply(event_json, path, evaluation, evaluation);
+  fingerprint::MapSdkIntegrations(event.Object("sdk"), evaluation->mutable_client());
   MapLogic(event, evaluation);
 
   // Smart Signals of a partially completed identification must be ignored (OAS4).

@@ -32,6 +32,12 @@ class StytchFactory final : public VendorFactory {
     return Offer(std::make_shared<StytchAdapter>(MakeEndpoint(integration, deps)));
   }
 
+  // Stytch recommends treating an unknown telemetry id as BLOCK ("fail closed"): a forged id must
+  // not be allowed by a caller that fails open on errors (CONTRACTS.md §2.3).
+  fpgw::config::v1::NotFoundPolicy default_not_found_policy() const override {
+    return fpgw::config::v1::NOT_FOUND_POLICY_BLOCK;
+  }
+
   ErrorRows error_rows() const override { return ErrorTable(); }
 
   std::vector<PayloadKind> payload_kinds() const override {

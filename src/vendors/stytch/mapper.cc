@@ -17,7 +17,10 @@
 // - `ip_geolocation.country` is documented without a format: two letters are an ISO 3166-1
 //   alpha-2 code (upper-cased into country_code), anything else a name (country_name).
 // - `asn.asn` is a decimal string, with or without an "AS" prefix.
-// - client.device is `verdict.detected_device_type` ("UNKNOWN" included, as the vendor says it).
+// - client.os_architecture is `verdict.detected_device_type`, which the vendor describes as "the
+//   operating system and architecture that took the fingerprint"; its "UNKNOWN" stays unset.
+// - `request_id` may be absent (the vendor's own GET example has none): source.vendor_request_id
+//   then stays unset, without drift.
 #include "vendors/stytch/mapper.h"
 
 #include <algorithm>
@@ -214,7 +217,11 @@ void MapVerdict(const JsonObject& lookup, Evaluation* evaluation) {
       signals->mutable_virtual_machine()->set_detected(fpgw::v1::TRISTATE_TRUE);
     }
   }
-  SetIf(verdict.String("detected_device_type"), evaluation->mutable_client()->mutable_device());
+  // "The operating system and architecture that took the fingerprint": not a device type.
+  if (std::optional<std::string> os = verdict.String("detected_device_type");
+      os && *os != "UNKNOWN") {
+    evaluation->mutable_client()->set_os_architecture(*os);
+  }
 }
 
 void MapProperties(const JsonObject& lookup, Evaluation* evaluation) {
@@ -307,10 +314,10 @@ void MapLookup(const Json& lookup_json, const std::string& path, const MapOption
   source->set_status(fpgw::v1::EVALUATION_STATUS_COMPLETED);
   *source->mutable_fetch_time() = google::protobuf::util::TimeUtil::MillisecondsToTimestamp(
       absl::ToUnixMillis(options.fetch_time));
+  // Typed as required by the SDKs, yet absent from the vendor's own GET example: an absent id is
+  // unknown, not drift (a value of another type still is).
   if (std::optional<std::string> request_id = lookup.String("request_id")) {
     source->set_vendor_request_id(*request_id);
-  } else if (lookup.Raw("request_id") == nullptr) {
-    lookup.Drift("request_id", "string (required)");
   }
   if (!ReadTime(lookup, "created_at", source->mutable_event_time())) {
     source->clear_event_time();

@@ -98,7 +98,7 @@ class CsideAdapterTest : public ::testing::Test {
     context.deadline = absl::Now() + absl::Seconds(5);
     absl::Notification finished;
     absl::StatusOr<EvaluationPage> out;
-    adapter.ListDevice("tok-device", page_size, cursor, context,
+    adapter.ListDevice("tok-device", {}, page_size, cursor, context,
                        [&](absl::StatusOr<EvaluationPage> result) {
                          out = std::move(result);
                          finished.Notify();
@@ -291,7 +291,7 @@ TEST_F(CsideAdapterTest, PublicModeUsesTextPlainAndFillsTheIdFromClientId) {
   absl::Notification finished;
   absl::Status history;
   CallContext context;
-  backends.evaluation->ListDevice("tok-device", 10, "", context,
+  backends.evaluation->ListDevice("tok-device", {}, 10, "", context,
                                   [&](absl::StatusOr<EvaluationPage> result) {
                                     history = result.status();
                                     finished.Notify();

@@ -20,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/error.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 #include "testing/fixtures.h"
 #include "testing/vendor_reference.h"
@@ -29,6 +30,7 @@
 namespace fpgw::vendors::fingerprint_v3 {
 namespace {
 
+using ::google::protobuf::util::TimeUtil;
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::UnorderedElementsAreArray;
@@ -75,11 +77,19 @@ TEST(FingerprintV3Mapper, MapsEveryGroupOfAFullEvent) {
   EXPECT_EQ(id.environment_id(), "ae_test_v3");
   EXPECT_DOUBLE_EQ(id.confidence(), 0.88);
   EXPECT_EQ(id.confidence_version(), "v1.1");
+  EXPECT_EQ(id.confidence_comment(), "incognito detected");
+  ASSERT_EQ(e->client().sdk_integrations_size(), 1);
+  EXPECT_EQ(e->client().sdk_integrations(0).name(), "fingerprint-pro-vue");
+  EXPECT_FALSE(e->client().sdk_integrations(0).has_subintegration());
   EXPECT_EQ(id.returning_visitor(), fpgw::v1::TRISTATE_TRUE);
   // First/last seen come from the ISO-8601 `global` values.
   EXPECT_EQ(id.first_seen_time().seconds(), 1749981600);
   EXPECT_EQ(id.first_seen_time().nanos(), 250000000);
   EXPECT_EQ(id.last_seen_time().seconds(), 1759999800);
+  // The subscription's own times: a null one stays unknown.
+  EXPECT_EQ(TimeUtil::ToString(id.subscription_first_seen_time()), "2025-06-16T10:00:00Z");
+  EXPECT_FALSE(id.has_subscription_last_seen_time());
+  EXPECT_EQ(e->signals().high_activity_daily_requests(), 42);
   EXPECT_EQ(id.tags().fields().at("flow").string_value(), "login");
   EXPECT_DOUBLE_EQ(id.tags().fields().at("attempt").number_value(), 2);
   EXPECT_EQ(id.proximity().id(), "prox_v3_77");
@@ -653,6 +663,15 @@ TEST(FingerprintV3VendorReference, EveryPublishedExampleNormalisesOrMapsAsDocume
         EXPECT_EQ(e->identity().event_id(), "1708102555327.NLOjmg");
         EXPECT_EQ(e->identity().first_seen_time().seconds(), 1647430005);
         EXPECT_FALSE(e->identity().has_last_seen_time());
+        // The subscription's own first/last seen and the SDK's integrations are not dropped.
+        EXPECT_EQ(TimeUtil::ToString(e->identity().subscription_first_seen_time()),
+                  "2022-03-16T11:31:01.101Z");
+        EXPECT_FALSE(e->identity().has_subscription_last_seen_time());
+        ASSERT_EQ(e->client().sdk_integrations_size(), 1);
+        EXPECT_EQ(e->client().sdk_integrations(0).name(), "fingerprint-pro-react");
+        EXPECT_EQ(e->client().sdk_integrations(0).version(), "3.11.10");
+        EXPECT_EQ(e->client().sdk_integrations(0).subintegration().name(), "preact");
+        EXPECT_EQ(e->client().sdk_integrations(0).subintegration().version(), "10.21.0");
         EXPECT_EQ(e->signals().bot().result(), fpgw::v1::BOT_RESULT_NOT_DETECTED);
         EXPECT_EQ(e->signals().proxy().type(), "residential");
         EXPECT_EQ(e->signals().velocity().at("distinct_country").last_1_hour(), 2);

@@ -130,6 +130,9 @@ TEST_F(FingerprintV4GatewayTest, VendorErrorsMapToCanonicalCodes) {
        fpgw::v1::ERROR_REASON_VENDOR_FEATURE_NOT_ENABLED, false},
       {"sandbox-rate-limited", absl::StatusCode::kResourceExhausted,
        fpgw::v1::ERROR_REASON_VENDOR_RATE_LIMITED, true},
+      // Without the vendor's Retry-After, no retry time is made up.
+      {"sandbox-rate-limited-bare", absl::StatusCode::kResourceExhausted,
+       fpgw::v1::ERROR_REASON_VENDOR_RATE_LIMITED, false},
       {"sandbox-server-error", absl::StatusCode::kUnavailable,
        fpgw::v1::ERROR_REASON_VENDOR_UNAVAILABLE, true},
       {"sandbox-gateway-timeout", absl::StatusCode::kUnavailable,

@@ -60,6 +60,7 @@ TEST(FingerprintV4Mapper, MapsEveryGroupOfAFullEvent) {
   EXPECT_EQ(id.environment_id(), "env_test_01");
   EXPECT_DOUBLE_EQ(id.confidence(), 0.61);
   EXPECT_EQ(id.confidence_version(), "2.0");
+  EXPECT_EQ(id.confidence_comment(), "low entropy");
   EXPECT_EQ(id.returning_visitor(), fpgw::v1::TRISTATE_TRUE);
   EXPECT_EQ(id.first_seen_time().seconds(), 1750000000);
   EXPECT_EQ(id.last_seen_time().seconds(), 1759999990);
@@ -302,11 +303,23 @@ void CheckErrorBody(const std::string& text, int http_status) {
   EXPECT_EQ(status.code(), want);
   EXPECT_EQ(MetadataOf(status, "vendor_code"), body->code);
   EXPECT_NE(ReasonOf(status), fpgw::v1::ERROR_REASON_UNSPECIFIED);
-  const bool retryable =
-      want == absl::StatusCode::kUnavailable || want == absl::StatusCode::kResourceExhausted;
-  EXPECT_EQ(RetryDelayOf(status).has_value(), retryable);
+  // A 429 names no retry time in v4 (no Retry-After is documented): fpgw invents none.
+  EXPECT_EQ(RetryDelayOf(status).has_value(), want == absl::StatusCode::kUnavailable);
   // No vendor body text in the caller-facing message.
   EXPECT_FALSE(absl::StrContains(status.message(), body->message)) << status.message();
+}
+
+// v4 documents no Retry-After and limits of very different windows (deletions: 30 per hour), so
+// a 429 carries RetryInfo only when the vendor sent a time itself.
+TEST(FingerprintV4Mapper, RateLimitsCarryOnlyTheVendorsOwnRetryTime) {
+  const absl::Status bare =
+      MapVendorHttpError({"fingerprint", 429, "too_many_requests", std::nullopt}, ErrorTable());
+  EXPECT_EQ(bare.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(ReasonOf(bare), fpgw::v1::ERROR_REASON_VENDOR_RATE_LIMITED);
+  EXPECT_FALSE(RetryDelayOf(bare).has_value());
+  const absl::Status timed = MapVendorHttpError(
+      {"fingerprint", 429, "too_many_requests", absl::Seconds(120)}, ErrorTable());
+  EXPECT_EQ(RetryDelayOf(timed), absl::Seconds(120));
 }
 
 // The HTTP status is the number at the start of a name such as `404_event_not_found.json`.
@@ -355,6 +368,12 @@ TEST(FingerprintV4VendorReference, EveryPublishedEventExampleNormalises) {
         EXPECT_FALSE(e->identity().device_id().empty());
       }
       EXPECT_TRUE(e->drift().empty()) << e->drift(0).path();
+    }
+    if (absl::EndsWith(file, "/fingerprint_v4_get_event_200.json")) {
+      // The SDK's integrations are not dropped.
+      ASSERT_EQ(e->client().sdk_integrations_size(), 1);
+      EXPECT_EQ(e->client().sdk_integrations(0).name(), "fingerprint-pro-react");
+      EXPECT_EQ(e->client().sdk_integrations(0).subintegration().name(), "preact");
     }
     if (absl::StrContains(file, "with_ruleset") && !absl::StrContains(file, "extra_rule_action")) {
       EXPECT_NE(e->verdict().action(), fpgw::v1::ACTION_UNSPECIFIED);

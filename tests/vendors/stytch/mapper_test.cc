@@ -24,8 +24,11 @@ namespace fpgw::vendors::stytch {
 namespace {
 
 using ::google::protobuf::util::TimeUtil;
+using ::testing::Contains;
 using ::testing::ElementsAre;
+using ::testing::IsEmpty;
 using ::testing::IsSupersetOf;
+using ::testing::Not;
 using ::testing::Pair;
 using ::testing::UnorderedElementsAre;
 
@@ -109,7 +112,8 @@ TEST(StytchMapper, MapsEveryGroupOfAPostLookup) {
   EXPECT_EQ(network.asn().name(), "AMAZON-AES");
   EXPECT_EQ(network.asn().network(), "3.208.0.0/12");
 
-  EXPECT_EQ(e->client().device(), "LINUX_X86_64");
+  EXPECT_EQ(e->client().os_architecture(), "LINUX_X86_64");
+  EXPECT_EQ(e->client().device(), "");
   EXPECT_THAT(e->client().user_agent(), ::testing::HasSubstr("HeadlessChrome"));
 
   ASSERT_TRUE(e->has_raw());
@@ -160,8 +164,25 @@ TEST(StytchMapper, DeprecatedGetShapeHasNoNetworkAndAnEmptyRuleMatch) {
   EXPECT_TRUE(e->verdict().rule_match_type().empty());
   EXPECT_FALSE(e->has_network());
   EXPECT_EQ(e->signals().vpn().signal().detected(), fpgw::v1::TRISTATE_UNSPECIFIED);
-  EXPECT_EQ(e->client().device(), "WINDOWS_X86_64");
+  EXPECT_EQ(e->client().os_architecture(), "WINDOWS_X86_64");
   EXPECT_TRUE(e->client().user_agent().empty());
+}
+
+// The deprecated GET's fields as the vendor's document lists them (CONTRACTS.md §2.4, with its
+// example values): no `request_id`, no `properties`, `detected_device_type` "UNKNOWN". Nothing is
+// missing that the vendor promises, so nothing is partial.
+TEST(StytchMapper, DeprecatedGetExampleWithoutRequestIdIsComplete) {
+  absl::StatusOr<fpgw::v1::Evaluation> e =
+      NormalizeLookup(Fixture("lookup_get_doc_example.json"), {});
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_FALSE(e->partial());
+  EXPECT_THAT(DriftPaths(*e), IsEmpty());
+  EXPECT_TRUE(e->source().vendor_request_id().empty());
+  EXPECT_EQ(e->identity().event_id(), "026ac93b-8cdf-4fcb-bfa6-36a31cfecac1");
+  // "UNKNOWN" is unknown, not an operating system; and never a device type.
+  EXPECT_TRUE(e->client().os_architecture().empty());
+  EXPECT_TRUE(e->client().device().empty());
+  EXPECT_EQ(TimeUtil::ToString(e->source().expire_time()), "2033-01-01T00:00:00Z");
 }
 
 TEST(StytchMapper, DriftIsRecordedAndMappingGoesOn) {
@@ -191,8 +212,10 @@ TEST(StytchMapper, DriftIsRecordedAndMappingGoesOn) {
 TEST(StytchMapper, MissingRequiredFieldsAreDriftAndNonObjectsAreRefused) {
   absl::StatusOr<fpgw::v1::Evaluation> e = NormalizeLookup("{}", {});
   ASSERT_TRUE(e.ok());
-  EXPECT_THAT(DriftPaths(*e), IsSupersetOf({"$.request_id", "$.telemetry_id", "$.fingerprints",
-                                            "$.verdict", "$.created_at"}));
+  EXPECT_THAT(DriftPaths(*e),
+              IsSupersetOf({"$.telemetry_id", "$.fingerprints", "$.verdict", "$.created_at"}));
+  // Optional in practice (see DeprecatedGetExampleWithoutRequestIdIsComplete).
+  EXPECT_THAT(DriftPaths(*e), Not(Contains("$.request_id")));
   EXPECT_EQ(NormalizeLookup("[1,2]", {}).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(NormalizeLookup("{\"request_id\":", {}).status().code(),
             absl::StatusCode::kInvalidArgument);
