@@ -207,6 +207,20 @@ check "normalize reads stdin and shows the raw payload with --full" bash -c "
   '$fpgw' normalize --full - <'$testdata/fingerprint_v4/event_mobile_vpn.json' | grep -q future_field_from_vendor"
 check "normalize refuses an HTML body with a clear error" bash -c "
   ! echo '<html>502</html>' | '$fpgw' normalize - 2>'$work/html.err' && grep -q 'not valid JSON' '$work/html.err'"
+# --lines: one payload per line (vendors mixed, a broken line and a blank one), one answer each.
+python3 -c "import json,sys; [print(json.dumps(json.load(open(f))) if f.endswith('.json') else f) for f in sys.argv[1:]]" \
+  "$testdata/fingerprint_v4/event_mobile_vpn.json" '{"event_id": ' '' "$testdata/cside/verify_completed.json" \
+  >"$work/batch.ndjson"
+"$fpgw" normalize --lines "$work/batch.ndjson" >"$work/batch.out" 2>"$work/batch.err"
+batch_status=$?
+check "normalize --lines answers every line in order, naming the broken one, and exits 1" bash -c "
+  [ $batch_status -eq 1 ] && grep -q '^fpgw normalize: line 2: not valid JSON' '$work/batch.err' &&
+  python3 -c \"import json; d=[json.loads(l) for l in open('$work/batch.out')];
+assert [(x['line'], x.get('kind'), 'evaluation' in x, x.get('error', {}).get('code')) for x in d] == [
+  (1, 'fingerprint-v4-event', True, None), (2, None, False, 'INVALID_ARGUMENT'), (4, 'cside-verify', True, None)], d\""
+check "normalize --lines reads stdin, applies --kind to every line and exits 0 when all normalise" bash -c "
+  out=\$(head -1 '$work/batch.ndjson' | '$fpgw' normalize --lines --kind=fingerprint-v4-webhook -) &&
+  grep -q '^{\"line\":1,\"kind\":\"fingerprint-v4-webhook\",\"evaluation\":{.*PAYLOAD_KIND_WEBHOOK' <<<\"\$out\""
 
 # --- 5. --help and --version. ----------------------------------------------------------------------
 "$fpgw" --help >"$work/help.out" 2>&1
