@@ -35,7 +35,12 @@ using ::fpgw::testing::ScriptedHttpClient;
 
 constexpr char kKeyEnv[] = "FPGW_CSIDE_ADAPTER_TEST_KEY";
 constexpr char kKey[] = "cside_tgatv1_adapter-test";
+// A completed payload that names the device where fpgw assumes it (ASSUMED_PATHS.md)...
 constexpr char kCompleted[] =
+    R"({"status":"completed","created_at":1779441600000,"updated_at":1779441600500,)"
+    R"("fingerprint":{"id":"dev_in_payload"},"geo_data":{"country_code":"CZ"}})";
+// ... and one that does not: the documented top level only (CONTRACTS.md §1.4).
+constexpr char kCompletedWithoutId[] =
     R"({"status":"completed","created_at":1779441600000,"updated_at":1779441600500,)"
     R"("geo_data":{"country_code":"CZ"}})";
 
@@ -54,7 +59,11 @@ class CsideAdapterTest : public ::testing::Test {
     integration.set_vendor(fpgw::config::v1::VENDOR_CSIDE);
     integration.set_base_url("https://cside.test/");
     integration.mutable_timeout()->set_seconds(5);
-    if (with_key) integration.mutable_credential()->set_env(kKeyEnv);
+    if (with_key) {
+      integration.mutable_credential()->set_env(kKeyEnv);
+    } else {
+      integration.mutable_cside()->set_public_mode(true);
+    }
     integration.mutable_cside()->set_pending_policy(policy);
     integration.mutable_cside()->mutable_poll_initial_delay()->set_nanos(20 * 1000 * 1000);
     return integration;
@@ -128,6 +137,35 @@ TEST_F(CsideAdapterTest, VerifyPostsTheTokenAsJsonWithTheBearerKey) {
   body.Parse(requests[0].body.c_str());
   ASSERT_TRUE(body.IsObject()) << requests[0].body;
   EXPECT_STREQ(body["token"].GetString(), "tok\"with-quote");
+}
+
+// With the API key, the device id comes from /token/v1/clientId (within the same deadline) when
+// the verify payload names none at the assumed paths; neither giving one is a named drift.
+TEST_F(CsideAdapterTest, VerifyWithoutADeviceIdFallsBackToClientId) {
+  auto adapter = Adapter();
+  http_->Script({{200, kCompletedWithoutId}, {200, "dev_from_client_id"}});
+  absl::StatusOr<fpgw::v1::Evaluation> e = Evaluate(*adapter, "tok-renamed");
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_EQ(e->identity().device_id(), "dev_from_client_id");
+  EXPECT_FALSE(e->partial());
+  EXPECT_EQ(e->source().api_version(), "v2");
+  std::vector<http::HttpRequest> requests = http_->requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0].url, "https://cside.test/token/v2/verify");
+  EXPECT_EQ(requests[1].url, "https://cside.test/token/v1/clientId");
+  EXPECT_EQ(requests[1].body, "tok-renamed");
+  EXPECT_EQ(HeaderOf(requests[1], "Content-Type"), "text/plain");
+
+  http_->Script({{200, kCompletedWithoutId}, {404, "Not Found"}});
+  e = Evaluate(*adapter, "tok-unknown-device");
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_TRUE(e->identity().device_id().empty());
+  EXPECT_TRUE(e->partial());
+  ASSERT_EQ(e->drift_size(), 1);
+  EXPECT_EQ(e->drift(0).path(), "$.fingerprint");
+  EXPECT_THAT(e->drift(0).expected(), ::testing::HasSubstr("/token/v1/clientId"));
+  // What the payload did give is kept.
+  EXPECT_EQ(e->network().geolocation().country_code(), "CZ");
 }
 
 TEST_F(CsideAdapterTest, WaitPollsWithDoublingBackoff) {
@@ -244,7 +282,7 @@ TEST_F(CsideAdapterTest, EntriesClampTheLimitAndFollowTheCursor) {
 TEST_F(CsideAdapterTest, PublicModeUsesTextPlainAndFillsTheIdFromClientId) {
   auto adapter = Adapter(/*with_key=*/false);
   EXPECT_TRUE(adapter->public_mode());
-  http_->Script({{200, kCompleted}, {200, "dev_public_42\n"}});
+  http_->Script({{200, kCompletedWithoutId}, {200, "dev_public_42\n"}});
   absl::StatusOr<fpgw::v1::Evaluation> e = Evaluate(*adapter, "tok-public");
   ASSERT_TRUE(e.ok()) << e.status();
   EXPECT_EQ(e->source().api_version(), "v1");
@@ -260,30 +298,33 @@ TEST_F(CsideAdapterTest, PublicModeUsesTextPlainAndFillsTheIdFromClientId) {
   }
 
   // An id in the payload makes clientId unnecessary.
-  http_->Script({{200, R"({"status":"completed","fingerprint":{"id":"dev_in_payload"}})"}});
+  http_->Script({{200, kCompleted}});
   e = Evaluate(*adapter, "tok-public-2");
   ASSERT_TRUE(e.ok());
   EXPECT_EQ(e->identity().device_id(), "dev_in_payload");
   EXPECT_EQ(http_->requests().size(), 3u);
 
-  // clientId failures leave the id unknown: 404 quietly, others as a signal failure or drift.
-  http_->Script({{200, kCompleted}, {404, "Not Found"}});
+  // clientId failures leave the id unknown and the evaluation partial: a 404 or an unreadable
+  // answer as a drift naming the missing id, others as a signal failure.
+  http_->Script({{200, kCompletedWithoutId}, {404, "Not Found"}});
   e = Evaluate(*adapter, "tok-public-3");
   ASSERT_TRUE(e.ok());
   EXPECT_TRUE(e->identity().device_id().empty());
-  EXPECT_FALSE(e->partial());
-  http_->Script({{200, kCompleted}, {500, "oops"}});
+  EXPECT_TRUE(e->partial());
+  ASSERT_EQ(e->drift_size(), 1);
+  EXPECT_EQ(e->drift(0).path(), "$.fingerprint");
+  http_->Script({{200, kCompletedWithoutId}, {500, "oops"}});
   e = Evaluate(*adapter, "tok-public-4");
   ASSERT_TRUE(e.ok());
   EXPECT_TRUE(e->partial());
   ASSERT_EQ(e->signal_failures_size(), 1);
   EXPECT_EQ(e->signal_failures(0).signal(), "client_id");
   EXPECT_EQ(e->signal_failures(0).code(), "VENDOR_UNAVAILABLE");
-  http_->Script({{200, kCompleted}, {200, "<html>proxy</html>"}});
+  http_->Script({{200, kCompletedWithoutId}, {200, "<html>proxy</html>"}});
   e = Evaluate(*adapter, "tok-public-5");
   ASSERT_TRUE(e.ok());
   EXPECT_TRUE(e->partial());
-  EXPECT_EQ(e->drift(0).path(), "/token/v1/clientId");
+  EXPECT_EQ(e->drift(0).path(), "$.fingerprint");
 
   // Device entries need the API key: in public mode the factory does not offer them.
   Backends backends = CapabilityBackends(Factory().Create(Integration(false), Deps()), "cs");

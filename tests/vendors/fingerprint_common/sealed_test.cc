@@ -19,6 +19,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testing/fixtures.h"
+#include "testing/sealed_results.h"
 #include "testing/status_matchers.h"
 #include "testing/vendor_reference.h"
 #include "vendors/common/json_reader.h"
@@ -58,61 +59,10 @@ constexpr char kPlaintextMarker[] = "SealedFixtureVisitor";
 
 std::string FixtureEvent() { return fpgw::testing::TestdataFile("fingerprint_sealed/event.json"); }
 
-// A 32-byte key, distinct per `seed`. Its bytes include 0xFB 0xEF 0xBE and 0xFF 0xFF 0xFF, so its
-// standard base64 holds '+' and '/' and its URL-safe base64 differs.
-std::string TestKey(unsigned char seed) {
-  std::string key(kSealedResultKeyBytes, '\0');
-  for (size_t i = 0; i < key.size(); ++i) key[i] = static_cast<char>(seed * 31 + i * 7);
-  const unsigned char fixed[] = {0xFB, 0xEF, 0xBE, 0xFF, 0xFF, 0xFF};
-  std::memcpy(key.data(), fixed, sizeof(fixed));
-  return key;
-}
-
-// `text` compressed with zlib; -15 window bits is raw DEFLATE, 15 the zlib format.
-std::string Deflate(absl::string_view text, int window_bits = -15) {
-  z_stream z{};
-  EXPECT_EQ(deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, window_bits, 9, Z_DEFAULT_STRATEGY),
-            Z_OK);
-  std::string out(deflateBound(&z, static_cast<uLong>(text.size())), '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  z.avail_in = static_cast<uInt>(text.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
-
-// `header`, a random nonce, `plaintext` encrypted with AES-256-GCM under `key`, and the tag.
-std::string Encrypt(absl::string_view plaintext, absl::string_view key,
-                    absl::string_view header = kHeader) {
-  unsigned char nonce[12];
-  EXPECT_EQ(RAND_bytes(nonce, sizeof(nonce)), 1);
-  std::string ciphertext(plaintext.size(), '\0');
-  unsigned char tag[16];
-  int length = 0;
-  EVP_CIPHER_CTX* context = EVP_CIPHER_CTX_new();
-  EXPECT_EQ(EVP_EncryptInit_ex(context, EVP_aes_256_gcm(), nullptr,
-                               reinterpret_cast<const unsigned char*>(key.data()), nonce),
-            1);
-  EXPECT_EQ(EVP_EncryptUpdate(context, reinterpret_cast<unsigned char*>(ciphertext.data()), &length,
-                              reinterpret_cast<const unsigned char*>(plaintext.data()),
-                              static_cast<int>(plaintext.size())),
-            1);
-  EXPECT_EQ(
-      EVP_EncryptFinal_ex(context, reinterpret_cast<unsigned char*>(ciphertext.data()), &length),
-      1);
-  EXPECT_EQ(EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_GET_TAG, sizeof(tag), tag), 1);
-  EVP_CIPHER_CTX_free(context);
-  return std::string(header) + std::string(reinterpret_cast<char*>(nonce), sizeof(nonce)) +
-         ciphertext + std::string(reinterpret_cast<char*>(tag), sizeof(tag));
-}
-
-// A sealed result as the agent makes it: `json` raw-deflated, then encrypted.
-std::string Seal(absl::string_view json, absl::string_view key) {
-  return Encrypt(Deflate(json), key);
-}
+using ::fpgw::testing::Deflate;
+using ::fpgw::testing::Encrypt;
+using ::fpgw::testing::Seal;
+using ::fpgw::testing::TestKey;
 
 std::string Base64(absl::string_view bytes) { return absl::Base64Escape(bytes); }
 

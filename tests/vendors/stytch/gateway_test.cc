@@ -45,6 +45,10 @@ class StytchGatewayTest : public GatewayHarnessTest {
       config.AddIntegration("stytch-get", "stytch", [](fpgw::config::v1::Integration& stytch) {
         stytch.mutable_stytch()->set_lookup_method(fpgw::config::v1::STYTCH_LOOKUP_METHOD_GET);
       });
+      config.AddIntegration("stytch-not-found-error", "stytch",
+                            [](fpgw::config::v1::Integration& stytch) {
+                              stytch.set_not_found_policy(fpgw::config::v1::NOT_FOUND_POLICY_ERROR);
+                            });
     });
   }
 
@@ -134,9 +138,27 @@ TEST_F(StytchGatewayTest, EvaluateFillsVerdictFingerprintsAndNetwork) {
   EXPECT_THAT(status, HasMetadata("field", "stytch"));
 }
 
-TEST_F(StytchGatewayTest, UnknownTelemetryIdIsNotFoundWithTheVendorsAdvice) {
+// The vendor recommends treating an unknown telemetry id as BLOCK ("fail closed"): by default a
+// forged or expired id is a BLOCK verdict decided by fpgw's policy, naming the vendor's code, so a
+// caller that fails open on errors still blocks it.
+TEST_F(StytchGatewayTest, UnknownTelemetryIdIsABlockByDefault) {
   fpgw::v1::EvaluateResponse response;
-  grpc::Status status = Evaluate("sandbox-not-found-3", &response);
+  ASSERT_THAT(Evaluate("sandbox-not-found-3", &response), IsOk());
+  const fpgw::v1::Evaluation& e = response.evaluation();
+  EXPECT_EQ(e.verdict().action(), fpgw::v1::ACTION_BLOCK);
+  EXPECT_EQ(e.verdict().origin(), fpgw::v1::VERDICT_ORIGIN_FPGW_POLICY);
+  EXPECT_THAT(e.verdict().reasons(), ::testing::ElementsAre("telemetry_id_not_found"));
+  EXPECT_EQ(e.source().vendor(), fpgw::v1::VENDOR_STYTCH);
+  EXPECT_EQ(e.source().integration(), "stytch");
+  EXPECT_EQ(e.source().status(), fpgw::v1::EVALUATION_STATUS_COMPLETED);
+  // Nothing is known of the device.
+  EXPECT_TRUE(e.identity().device_id().empty());
+  EXPECT_FALSE(e.has_signals());
+}
+
+TEST_F(StytchGatewayTest, UnknownTelemetryIdIsNotFoundWithTheVendorsAdviceWhenConfigured) {
+  fpgw::v1::EvaluateResponse response;
+  grpc::Status status = Evaluate("sandbox-not-found-3", &response, {}, "stytch-not-found-error");
   EXPECT_THAT(status, StatusIs(absl::StatusCode::kNotFound));
   EXPECT_THAT(status, HasReason(fpgw::v1::ERROR_REASON_TOKEN_NOT_FOUND));
   EXPECT_THAT(status, HasMetadata("vendor", "stytch"));
