@@ -3,8 +3,9 @@
 // events (GET `/events/search`), visits (GET `/visitors/{visitor_id}`, with getVisits' plain
 // `{"error": "..."}` bodies), delete visitor data (DELETE `/visitors/{visitor_id}`) and related
 // visitors (GET `/related-visitors`), with the vendor's key check (`Auth-API-Key` header or
-// `api_key` query; the legacy `Auth-Token` header and `token` query too), error bodies and error
-// scenarios. Data comes from FingerprintV3Data. Its credential is the secret API key.
+// `api_key` query, the two schemes of the v3 specification), every documented search filter,
+// error bodies and error scenarios. Data comes from FingerprintV3Data. Its credential is the
+// secret API key.
 #ifndef FPGW_SANDBOX_FINGERPRINT_V3_ROUTES_H_
 #define FPGW_SANDBOX_FINGERPRINT_V3_ROUTES_H_
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <random>
 #include <string>
 #include <utility>
@@ -157,6 +158,63 @@ constexpr const char* kFonts[] = {"Arial",  "Helvetica Neue", "Menlo",     "Sego
                                   "Roboto", "Noto Sans",      "Gill Sans", "Courier New"};
 constexpr const char* kLanguages[] = {"en-US", "de-DE", "pt-BR", "hi-IN", "ja-JP", "en-GB"};
 constexpr const char* kEnvironmentId = "ae_sandbox01";
+// The environment of search-issued events whose n is 1 modulo 4 (so that the `environment` filter
+// splits a search set).
+constexpr const char* kSecondEnvironmentId = "ae_sandbox02";
+// kCities' datacenter range (where a showcased datacenter event comes from).
+constexpr size_t kDatacenterCity = 7;
+
+// The signal a search-issued event shows (forced true on top of its random draws).
+enum class Showcase {
+  kNone,
+  kSuspect,
+  kVpn,
+  kTampering,
+  kAntiDetectBrowser,
+  kAttackSource,
+  kDatacenter,
+  kMitmAttack,
+  kRareDevice,
+  kProxy,
+  kTorNode,
+  kVirtualMachine,
+  kPrivacySettings,
+  kDeveloperTools,
+  kRootApps,
+  kEmulator,
+  kClonedApp,
+  kFactoryReset,
+  kFrida,
+  kLocationSpoofing,
+  kActiveCall,
+  kJailbroken,
+  kSimulator,
+};
+
+// Event n of a search set shows list[n % size] of its platform's list. The sizes are prime to
+// kGlobalVisitors (5): in the global set, visitor slot n % 5 owns event n, so each slot's events
+// still meet every entry of its platform's list; a visitor's own 23 events meet each entry too.
+constexpr Showcase kWebShowcase[] = {
+    Showcase::kSuspect,        Showcase::kVpn,
+    Showcase::kTampering,      Showcase::kAntiDetectBrowser,
+    Showcase::kAttackSource,   Showcase::kDatacenter,
+    Showcase::kMitmAttack,     Showcase::kRareDevice,
+    Showcase::kProxy,          Showcase::kTorNode,
+    Showcase::kVirtualMachine, Showcase::kPrivacySettings,
+    Showcase::kDeveloperTools,
+};
+constexpr Showcase kAndroidShowcase[] = {
+    Showcase::kRootApps,     Showcase::kEmulator, Showcase::kClonedApp,
+    Showcase::kFactoryReset, Showcase::kFrida,    Showcase::kLocationSpoofing,
+    Showcase::kActiveCall,
+};
+constexpr Showcase kIosShowcase[] = {
+    Showcase::kJailbroken,       Showcase::kSimulator,  Showcase::kFrida,
+    Showcase::kLocationSpoofing, Showcase::kActiveCall, Showcase::kSuspect,
+};
+// Search-issued events with n % 19 == 7 are only partially identified.
+constexpr int kPartialEvery = 19;
+constexpr int kPartialAt = 7;
 
 // A deterministic stream of choices. Uses only mt19937_64's raw output (its sequence is fixed by
 // the standard), never the implementation-defined std distributions.
@@ -235,14 +293,26 @@ bool SplitTimestamp(absl::string_view event_id, int64_t* ms, absl::string_view* 
   return true;
 }
 
-// The visitor id named by an issued event id's `<visitor>_<n>` suffix, or empty.
-absl::string_view EmbeddedVisitor(absl::string_view suffix) {
+bool IsBase62(absl::string_view text) {
+  return std::all_of(text.begin(), text.end(), absl::ascii_isalnum);
+}
+
+// The visitor id named by an issued event id's `<visitor>_<n>` suffix, or empty; sets `*n`.
+absl::string_view EmbeddedVisitor(absl::string_view suffix, int* n) {
   size_t underscore = suffix.rfind('_');
   if (underscore == absl::string_view::npos || underscore + 1 == suffix.size()) return {};
-  absl::string_view n = suffix.substr(underscore + 1);
-  if (!std::all_of(n.begin(), n.end(), absl::ascii_isdigit)) return {};
+  absl::string_view digits = suffix.substr(underscore + 1);
+  if (digits.size() > 6 || !std::all_of(digits.begin(), digits.end(), absl::ascii_isdigit) ||
+      !absl::SimpleAtoi(digits, n)) {
+    return {};
+  }
   absl::string_view visitor = suffix.substr(0, underscore);
   return FingerprintV4Data::IsValidVisitorId(visitor) ? visitor : absl::string_view();
+}
+
+Platform PlatformOf(const FingerprintV4Data& data, absl::string_view visitor_id) {
+  // The first draw of the visitor's stream, as EventWriter::ChooseDevice makes it.
+  return Rng(data.Hash("visitor-profile", visitor_id)).Pick(kProfiles).platform;
 }
 
 std::string FormatVersion(const char* format, absl::string_view full) {
@@ -324,6 +394,7 @@ class EventWriter final {
         visitor_(data.Hash("visitor-profile", facts.visitor_id)),
         rng_(data.Hash("event", facts.event_id)) {
     ChooseDevice();
+    ChooseShowcase();
     ChooseLocation();
   }
 
@@ -365,10 +436,29 @@ class EventWriter final {
     returning_ = facts_.timestamp_ms > first_seen_ + 60000;
   }
 
+  // The signal a search-issued event shows (no draw: ordinary ids keep their bytes).
+  void ChooseShowcase() {
+    if (facts_.search_index < 0) return;
+    const auto index = static_cast<size_t>(facts_.search_index);
+    switch (profile_->platform) {
+      case Platform::kJs:
+        showcase_ = kWebShowcase[index % std::size(kWebShowcase)];
+        break;
+      case Platform::kAndroid:
+        showcase_ = kAndroidShowcase[index % std::size(kAndroidShowcase)];
+        break;
+      case Platform::kIos:
+        showcase_ = kIosShowcase[index % std::size(kIosShowcase)];
+        break;
+    }
+  }
+  bool Shows(Showcase signal) const { return showcase_ == signal; }
+
   // Event-level: where the visitor is (at home or travelling) and the IPv4 address.
   void ChooseLocation() {
     travelling_ = rng_.Chance(15);
     city_ = travelling_ ? &rng_.Pick(kCities) : home_;
+    if (Shows(Showcase::kDatacenter)) city_ = &kCities[kDatacenterCity];
     const City& city = *city_;
     const int host = static_cast<int>(visitor_.Range(1, 254));
     ipv4_ = absl::StrCat(city.ipv4_first_octet, ".", city.ipv4_second_octet + visitor_.Below(8),
@@ -380,10 +470,12 @@ class EventWriter final {
     b_.Add(e_, "event_id", facts_.event_id);
     b_.Add(e_, "timestamp", facts_.timestamp_ms);
     b_.Add(e_, "source", "device");
-    b_.Add(e_, "incremental_identification_status", "completed");
+    const bool partial = facts_.search_index % kPartialEvery == kPartialAt;
+    b_.Add(e_, "incremental_identification_status", partial ? "partially_completed" : "completed");
     if (!facts_.linked_id.empty()) b_.Add(e_, "linked_id", facts_.linked_id);
-    b_.Add(e_, "environment_id", kEnvironmentId);
-    b_.Add(e_, "suspect", rng_.Chance(4));
+    b_.Add(e_, "environment_id",
+           facts_.search_index % 4 == 1 ? kSecondEnvironmentId : kEnvironmentId);
+    b_.Add(e_, "suspect", rng_.Chance(4) || Shows(Showcase::kSuspect));
     Value tags = Object();
     if (rng_.Chance(50)) {
       b_.Add(tags, "campaign", rng_.Chance(50) ? "spring_sale" : "newsletter");
@@ -481,7 +573,7 @@ class EventWriter final {
     b_.Add(proximity, "precision_radius", rng_.Pick(kPrecisionRadii));
     b_.Add(proximity, "confidence", rng_.Real(0.5, 1.0, 2));
     b_.Add(e_, "proximity", std::move(proximity));
-    b_.Add(e_, "active_call", rng_.Chance(5));
+    b_.Add(e_, "active_call", rng_.Chance(5) || Shows(Showcase::kActiveCall));
   }
 
   // bot, and for a detected bot its type and info.
@@ -503,18 +595,18 @@ class EventWriter final {
   // Mobile SDKs only: rooted / jailbroken, emulator / simulator, cloned app, factory reset, Frida.
   void AddMobileIntegrity() {
     if (profile_->platform == Platform::kAndroid) {
-      b_.Add(e_, "root_apps", rng_.Chance(5));
-      b_.Add(e_, "emulator", rng_.Chance(5));
-      b_.Add(e_, "cloned_app", rng_.Chance(3));
+      b_.Add(e_, "root_apps", rng_.Chance(5) || Shows(Showcase::kRootApps));
+      b_.Add(e_, "emulator", rng_.Chance(5) || Shows(Showcase::kEmulator));
+      b_.Add(e_, "cloned_app", rng_.Chance(3) || Shows(Showcase::kClonedApp));
+      const bool reset = rng_.Chance(20) || Shows(Showcase::kFactoryReset);
       b_.Add(e_, "factory_reset_timestamp",
-             rng_.Chance(20) ? first_seen_ - static_cast<int64_t>(rng_.Below(30 * kDayMs))
-                             : int64_t{0});
-      b_.Add(e_, "frida", rng_.Chance(2));
+             reset ? first_seen_ - static_cast<int64_t>(rng_.Below(30 * kDayMs)) : int64_t{0});
+      b_.Add(e_, "frida", rng_.Chance(2) || Shows(Showcase::kFrida));
     } else if (profile_->platform == Platform::kIos) {
-      b_.Add(e_, "jailbroken", rng_.Chance(5));
-      b_.Add(e_, "simulator", rng_.Chance(3));
+      b_.Add(e_, "jailbroken", rng_.Chance(5) || Shows(Showcase::kJailbroken));
+      b_.Add(e_, "simulator", rng_.Chance(3) || Shows(Showcase::kSimulator));
       b_.Add(e_, "factory_reset_timestamp", int64_t{0});
-      b_.Add(e_, "frida", rng_.Chance(2));
+      b_.Add(e_, "frida", rng_.Chance(2) || Shows(Showcase::kFrida));
     }
   }
 
@@ -540,15 +632,15 @@ class EventWriter final {
     b_.Add(e_, "ip_info", std::move(ip_info));
 
     Value blocklist = Object();
-    tor_ = rng_.Chance(2);
+    tor_ = rng_.Chance(2) || Shows(Showcase::kTorNode);
     b_.Add(blocklist, "email_spam", rng_.Chance(3));
-    b_.Add(blocklist, "attack_source", rng_.Chance(2));
+    b_.Add(blocklist, "attack_source", rng_.Chance(2) || Shows(Showcase::kAttackSource));
     b_.Add(blocklist, "tor_node", tor_);
     b_.Add(e_, "ip_blocklist", std::move(blocklist));
   }
 
   void AddProxy() {
-    proxy_ = rng_.Chance(8);
+    proxy_ = rng_.Chance(8) || Shows(Showcase::kProxy);
     b_.Add(e_, "proxy", proxy_);
     b_.Add(e_, "proxy_confidence", rng_.Pick(kConfidences));
     if (proxy_) {
@@ -564,7 +656,7 @@ class EventWriter final {
 
   // A VPN only ever hides a travelling visitor, whose home then shows as its origin.
   void AddVpn() {
-    vpn_ = travelling_ && rng_.Chance(50);
+    vpn_ = (travelling_ && rng_.Chance(50)) || Shows(Showcase::kVpn);
     b_.Add(e_, "vpn", vpn_);
     b_.Add(e_, "vpn_confidence", rng_.Pick(kConfidences));
     b_.Add(e_, "vpn_ml_score", vpn_ ? rng_.Real(0.6, 1.0, 2) : rng_.Real(0.0, 0.3, 2));
@@ -584,26 +676,29 @@ class EventWriter final {
   void AddBrowserSignals() {
     incognito_ = !mobile_ && rng_.Chance(15);
     if (!mobile_) b_.Add(e_, "incognito", incognito_);
-    tampering_ = rng_.Chance(4);
+    tampering_ =
+        rng_.Chance(4) || Shows(Showcase::kTampering) || Shows(Showcase::kAntiDetectBrowser);
     b_.Add(e_, "tampering", tampering_);
     b_.Add(e_, "tampering_confidence", rng_.Pick(kConfidences));
     b_.Add(e_, "tampering_ml_score", tampering_ ? rng_.Real(0.8, 1.0, 4) : rng_.Real(0.0, 0.2, 4));
     Value tampering_details = Object();
     b_.Add(tampering_details, "anomaly_score",
            tampering_ ? rng_.Real(0.5, 1.0, 4) : rng_.Real(0.0, 0.3, 4));
-    b_.Add(tampering_details, "anti_detect_browser", tampering_ && rng_.Chance(50));
+    b_.Add(tampering_details, "anti_detect_browser",
+           (tampering_ && rng_.Chance(50)) || Shows(Showcase::kAntiDetectBrowser));
     b_.Add(e_, "tampering_details", std::move(tampering_details));
     if (!mobile_) {
-      const bool vm = rng_.Chance(3);
+      const bool vm = rng_.Chance(3) || Shows(Showcase::kVirtualMachine);
       b_.Add(e_, "virtual_machine", vm);
       b_.Add(e_, "virtual_machine_ml_score", vm ? rng_.Real(0.7, 1.0, 2) : rng_.Real(0.0, 0.2, 2));
-      b_.Add(e_, "privacy_settings", rng_.Chance(5));
-      b_.Add(e_, "developer_tools", rng_.Chance(5));
+      b_.Add(e_, "privacy_settings", rng_.Chance(5) || Shows(Showcase::kPrivacySettings));
+      b_.Add(e_, "developer_tools", rng_.Chance(5) || Shows(Showcase::kDeveloperTools));
     }
-    b_.Add(e_, "location_spoofing", mobile_ && rng_.Chance(3));
-    b_.Add(e_, "mitm_attack", rng_.Chance(1));
+    b_.Add(e_, "location_spoofing",
+           (mobile_ && rng_.Chance(3)) || Shows(Showcase::kLocationSpoofing));
+    b_.Add(e_, "mitm_attack", rng_.Chance(1) || Shows(Showcase::kMitmAttack));
     b_.Add(e_, "high_activity_device", rng_.Chance(5));
-    b_.Add(e_, "rare_device", rng_.Chance(10));
+    b_.Add(e_, "rare_device", rng_.Chance(10) || Shows(Showcase::kRareDevice));
     b_.Add(e_, "rare_device_percentile_bucket", rng_.Pick(kRareBuckets));
   }
 
@@ -747,6 +842,7 @@ class EventWriter final {
   int hardware_concurrency_ = 0;
   bool mobile_ = false;
   bool returning_ = false;
+  Showcase showcase_ = Showcase::kNone;
 
   // Event-level choices that several groups use (ChooseLocation, then the signal groups).
   bool travelling_ = false;
@@ -782,6 +878,20 @@ bool FingerprintV4Data::IsValidVisitorId(absl::string_view visitor_id) {
                      [](char c) { return absl::ascii_isalnum(c) || c == '-'; });
 }
 
+bool FingerprintV4Data::IsGeneratedVisitorId(absl::string_view visitor_id) {
+  return (visitor_id.size() == 20 || visitor_id.size() == 21) && IsBase62(visitor_id);
+}
+
+bool FingerprintV4Data::IsGeneratedEventId(absl::string_view event_id) {
+  int64_t ms = 0;
+  absl::string_view suffix;
+  if (!SplitTimestamp(event_id, &ms, &suffix) || event_id.find('.') != 13) return false;
+  if (!suffix.empty() && suffix.size() <= 16 && IsBase62(suffix)) return true;
+  int n = -1;
+  const absl::string_view visitor = EmbeddedVisitor(suffix, &n);
+  return IsGeneratedVisitorId(visitor) && n < kGlobalEvents;
+}
+
 EventFacts FingerprintV4Data::Facts(absl::string_view event_id) const {
   EventFacts facts;
   facts.event_id = std::string(event_id);
@@ -789,7 +899,9 @@ EventFacts FingerprintV4Data::Facts(absl::string_view event_id) const {
   absl::string_view suffix;
   if (SplitTimestamp(event_id, &ms, &suffix)) {
     facts.timestamp_ms = ms;
-    facts.visitor_id = std::string(EmbeddedVisitor(suffix));
+    int n = -1;
+    facts.visitor_id = std::string(EmbeddedVisitor(suffix, &n));
+    if (!facts.visitor_id.empty()) facts.search_index = n;
   } else {
     facts.timestamp_ms =
         kAnchorMs - static_cast<int64_t>(Hash("timestamp", event_id) % (30 * kDayMs));
@@ -833,15 +945,25 @@ std::vector<EventFacts> FingerprintV4Data::SearchSet(absl::string_view visitor_i
     }
     return events;
   }
+  // Three web visitors, one Android and one iOS, so that every platform's signals (and so every
+  // search filter) have events in the global set. Event i belongs to visitor slot i % 5.
+  static constexpr Platform kSlots[kGlobalVisitors] = {Platform::kJs, Platform::kJs, Platform::kJs,
+                                                       Platform::kAndroid, Platform::kIos};
   std::vector<std::string> visitors;
   for (int v = 0; v < kGlobalVisitors; ++v) {
-    visitors.push_back(Rng(Hash("global-visitor", absl::StrCat(v))).Base62(20));
+    for (int candidate = 0;; ++candidate) {
+      std::string id = Rng(Hash("global-visitor", absl::StrCat(v, "/", candidate))).Base62(20);
+      if (PlatformOf(*this, id) == kSlots[v]) {
+        visitors.push_back(std::move(id));
+        break;
+      }
+    }
   }
   Rng rng(Hash("search-global", ""));
   int64_t ts = kAnchorMs - static_cast<int64_t>(rng.Below(kDayMs));
   events.reserve(kGlobalEvents);
   for (int i = 0; i < kGlobalEvents; ++i) {
-    const std::string& visitor = visitors[rng.Below(visitors.size())];
+    const std::string& visitor = visitors[static_cast<size_t>(i % kGlobalVisitors)];
     events.push_back(Facts(absl::StrCat(ts, ".", visitor, "_", i)));
     ts -= rng.Range(1000, 20 * 60 * 1000);
   }

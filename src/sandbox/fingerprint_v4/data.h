@@ -7,6 +7,11 @@
 // event id. Visitor-level data (browser, OS, city, first-seen time) depends only on the visitor id,
 // so every event of one visitor agrees on it; event-level data (signals, velocity, URL) depends on
 // the event id. A leading `<unix ms>.` gives the event's timestamp.
+//
+// Search-issued events (`_<n>`) also show, one per event, a signal chosen by `n` from a list for
+// the visitor's platform (tor node, VPN, emulator, jailbreak...), a second environment for some
+// `n` and an incomplete incremental identification for a few, so that every search filter finds
+// some but not all events of a search set.
 #ifndef FPGW_SANDBOX_FINGERPRINT_V4_DATA_H_
 #define FPGW_SANDBOX_FINGERPRINT_V4_DATA_H_
 
@@ -33,6 +38,8 @@ struct EventFacts {
   std::string bot;
   // Empty when the event has no linked_id.
   std::string linked_id;
+  // `n` of a search-issued id `<unix ms>.<visitor>_<n>`; -1 for any other id.
+  int search_index = -1;
 };
 
 // Generates Fingerprint v4 data for one seed. Immutable after construction; thread-safe.
@@ -45,6 +52,14 @@ class FingerprintV4Data final {
   static bool IsValidEventId(absl::string_view event_id);
   // True when `visitor_id` is acceptable as a search filter: 1..64 characters of [A-Za-z0-9-].
   static bool IsValidVisitorId(absl::string_view visitor_id);
+
+  // The generator's id spaces: the ids it has events and visitors for. Other well-formed ids are
+  // unknown to it (the routes answer them as not found).
+  //   event id:   `<13 digits>.<1..16 of [A-Za-z0-9]>` (a request id; the vendor's have six), or
+  //               `<13 digits>.<visitor id>_<n>` with n < kGlobalEvents (what search issues);
+  //   visitor id: 20 or 21 characters of [A-Za-z0-9] (the vendor's are 20; its v4 example 21).
+  static bool IsGeneratedEventId(absl::string_view event_id);
+  static bool IsGeneratedVisitorId(absl::string_view visitor_id);
 
   // Facts of the event `event_id` (see the identity model in the file comment).
   EventFacts Facts(absl::string_view event_id) const;

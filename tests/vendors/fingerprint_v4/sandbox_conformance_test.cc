@@ -46,15 +46,20 @@ struct Trigger {
   std::vector<std::string> headers;
 };
 
-// Reference errors of endpoints this slice does not emulate yet (POST /v4/edge). A new reference
-// file that is neither triggered nor listed here fails the test, so the list stays honest.
+// Reference errors the sandbox does not emulate: a body not sent within 5 s (the sandbox reads
+// with civetweb's own timeout). A new reference file that is neither triggered nor listed here
+// fails the test, so the list stays honest.
 const std::set<std::string>& NotYetEmulated() {
   static const auto* names = new std::set<std::string>{
-      "400_edge_ip_required",
-      "400_edge_unknown_field",
       "400_request_read_timeout",
   };
   return *names;
+}
+
+// An EdgeRequest (POST /v4/edge) with `extra` members appended to its object.
+std::string EdgeBody(absl::string_view ip_members, absl::string_view extra = "") {
+  return absl::StrCat(R"({"headers":[{"name":"User-Agent","value":"Mozilla/5.0"}],"method":"GET",)",
+                      R"("url":"https://example.com/login")", ip_members, extra, "}");
 }
 
 Trigger Make(std::string method, std::string path, std::string key = kKey, std::string body = "",
@@ -67,6 +72,9 @@ std::map<std::string, Trigger> Triggers() {
   const std::string event = "/v4/events/1708102555327.NLOjmg";
   std::map<std::string, Trigger> t;
   t["400_bot_type_invalid"] = Make("GET", "/v4/events?bot=robots");
+  t["400_edge_ip_required"] = Make("POST", "/v4/edge", kKey, EdgeBody(""));
+  t["400_edge_unknown_field"] = Make(
+      "POST", "/v4/edge", kKey, EdgeBody(R"(,"ipv4_address":"34.162.244.71")", R"(,"unknown":1)"));
   t["400_end_time_invalid"] = Make("GET", "/v4/events?end=later");
   t["400_event_id_invalid"] = Make("GET", "/v4/events/not%20an%20id");
   t["400_ip_address_invalid"] = Make("GET", "/v4/events?ip_address=300.1.2.3");
@@ -175,6 +183,89 @@ TEST(SandboxFingerprintV4VendorReference, ErrorBodiesMatchTheVendorReference) {
   // Every trigger is provoked at least once: a reference error the sandbox cannot produce fails.
   EXPECT_GE(CheckErrorBodies(::fpgw::testing::VendorReferenceFiles(prefix), prefix),
             static_cast<int>(Triggers().size()));
+}
+
+// The same JSON type (and, for objects, recursively for the members both have).
+void ExpectSameShape(const rapidjson::Value& want, const rapidjson::Value& got,
+                     const std::string& path) {
+  SCOPED_TRACE(path);
+  EXPECT_EQ(want.GetType() == rapidjson::kTrueType ? rapidjson::kFalseType : want.GetType(),
+            got.GetType() == rapidjson::kTrueType ? rapidjson::kFalseType : got.GetType());
+  if (!want.IsObject() || !got.IsObject()) return;
+  for (const auto& member : want.GetObject()) {
+    auto it = got.FindMember(member.name);
+    if (it != got.MemberEnd()) {
+      ExpectSameShape(member.value, it->value, path + "/" + member.name.GetString());
+    }
+  }
+}
+
+rapidjson::Document ParseFile(const std::string& path) {
+  rapidjson::Document doc;
+  const std::string text = ::fpgw::testing::ReadFile(path);
+  doc.Parse(text.data(), text.size());
+  EXPECT_FALSE(doc.HasParseError()) << path;
+  return doc;
+}
+
+TEST(SandboxFingerprintV4EdgeVendorReference, PublishedRequestGetsAnEdgeResponseOfTheSpecsShape) {
+  FPGW_SKIP_WITHOUT_VENDOR_REFERENCE();
+  const std::string dir = *::fpgw::testing::VendorReferenceDir();
+  const std::string request_text =
+      ::fpgw::testing::ReadFile(dir + "/fingerprint_v4_edge_request_example.json");
+  const std::string schema =
+      ::fpgw::testing::ReadFile(dir + "/fingerprint_v4_openapi_src_EdgeResponse.yaml");
+  ASSERT_FALSE(request_text.empty());
+  ASSERT_FALSE(schema.empty());
+
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  SandboxOptions options;
+  options.credentials["fingerprint_v4"] = kKey;
+  absl::StatusOr<std::unique_ptr<Sandbox>> sandbox = Sandbox::Start(options);
+  ASSERT_TRUE(sandbox.ok()) << sandbox.status();
+  CurlTestClient client((*sandbox)->ca_cert_path());
+  CurlRequest request;
+  request.method = "POST";
+  request.url = (*sandbox)->base_url() + "/v4/edge";
+  request.headers = {absl::StrCat("Authorization: Bearer ", kKey),
+                     "Content-Type: application/json"};
+  request.body = request_text;
+  CurlResponse response = client.Perform(request);
+  ASSERT_EQ(response.status, 200) << response.body;
+  rapidjson::Document got;
+  got.Parse(response.body.data(), response.body.size());
+  ASSERT_TRUE(got.IsObject()) << response.body;
+
+  // EdgeResponse.yaml: required event_id, timestamp, ip_info; additionalProperties false.
+  EXPECT_TRUE(got.HasMember("event_id") && got["event_id"].IsString());
+  EXPECT_TRUE(got.HasMember("timestamp") && got["timestamp"].IsInt64());
+  EXPECT_TRUE(got.HasMember("ip_info") && got["ip_info"].IsObject());
+  for (const auto& member : got.GetObject()) {
+    EXPECT_TRUE(absl::StrContains(schema, absl::StrCat("\n  ", member.name.GetString(), ":")))
+        << member.name.GetString() << " is not an EdgeResponse property";
+  }
+  rapidjson::Document sent;
+  sent.Parse(request_text.data(), request_text.size());
+  EXPECT_STREQ(got["url"].GetString(), sent["url"].GetString());
+  EXPECT_STREQ(got["ip_info"]["v4"]["address"].GetString(), sent["ipv4_address"].GetString());
+
+  // The example request signs as ChatGPT (Web Bot Auth): the published "bot detected" answer.
+  rapidjson::Document bot = ParseFile(dir + "/fingerprint_v4_edge_200_bot_detected.json");
+  ASSERT_TRUE(got.HasMember("bot_info"));
+  EXPECT_EQ(got["bot_info"], bot["bot_info"]);
+  for (const char* example : {"bot_detected", "bot_not_detected", "proxy_detected"}) {
+    ExpectSameShape(ParseFile(absl::StrCat(dir, "/fingerprint_v4_edge_200_", example, ".json")),
+                    got, example);
+  }
+
+  // The published 413 for a body over the limit.
+  request.body =
+      absl::StrCat(R"({"headers":[{"name":"X-Pad","value":")", std::string(100000, 'x'), R"("}]})");
+  response = client.Perform(request);
+  EXPECT_EQ(response.status, 413);
+  rapidjson::Document too_large;
+  too_large.Parse(response.body.data(), response.body.size());
+  EXPECT_EQ(too_large, ParseFile(dir + "/fingerprint_v4_errors_413_payload_too_large.json"));
 }
 
 }  // namespace

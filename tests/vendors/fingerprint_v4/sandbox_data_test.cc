@@ -34,8 +34,8 @@ constexpr Golden kGolden[] = {
     {42u, "1708102555327.NLOjmg", "rs_demo", 4372u, 0x86d397df50b44e53ull},
     {42u, "plain-request-id", "", 3487u, 0x0269479602d42680ull},
     {42u, "plain-request-id", "rs_demo", 3805u, 0x478eb6d510f29e45ull},
-    {42u, "1767000000000.VisitorGolden000001_3", "", 3579u, 0x9d5f45c3663da8c4ull},
-    {42u, "1767000000000.VisitorGolden000001_3", "rs_demo", 3828u, 0x259c643d96a5250dull},
+    {42u, "1767000000000.VisitorGolden000001_3", "", 3581u, 0x673c13fc319cda0eull},
+    {42u, "1767000000000.VisitorGolden000001_3", "rs_demo", 3830u, 0x859653b3ab66801full},
     {42u, "1700000000000.Zz9_Android_12", "", 3374u, 0x0a767feab3b890e0ull},
     {42u, "1700000000000.Zz9_Android_12", "rs_demo", 3623u, 0x10d37558b3fc3d27ull},
 };
@@ -57,9 +57,9 @@ TEST(FingerprintV4SandboxDataTest, ManyEventsHashToTheGoldenValue) {
     uint64_t fnv1a64;
   };
   constexpr Combined kCombined[] = {
-      {1u, 0x287b3b2f405ad94aull},
-      {42u, 0x8b58f81559efb09bull},
-      {7u, 0x8eac2c18e8e87100ull},
+      {1u, 0x21d801a89599dc5eull},
+      {42u, 0x7b880fa617e84893ull},
+      {7u, 0x8d71cd0d623fc1fcull},
   };
   for (const Combined& golden : kCombined) {
     const FingerprintV4Data data(golden.seed);

@@ -2,13 +2,17 @@
 // (verification on, trusting only the generated CA) against a sandbox on loopback.
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rapidjson/document.h"
@@ -218,12 +222,10 @@ TEST_F(SandboxTest, SameIdGivesIdenticalBodyAndDifferentIdsDifferentVisitors) {
   EXPECT_STRNE(At(a, "/identification/visitor_id")->GetString(),
                At(b, "/identification/visitor_id")->GetString());
 
-  // An id without a leading timestamp still gets an int64 timestamp.
+  // A well-formed id outside the generator's id space names no event.
   CurlResponse plain = GetAuthorized("/v4/events/plain-request-id");
-  ASSERT_EQ(plain.status, 200);
-  rapidjson::Document c = Parse(plain.body);
-  ASSERT_TRUE(c["timestamp"].IsInt64());
-  EXPECT_GT(c["timestamp"].GetInt64(), 1600000000000);
+  EXPECT_EQ(plain.status, 404);
+  EXPECT_EQ(ErrorCode(plain.body), "event_not_found");
 }
 
 TEST_F(SandboxTest, SameSeedSameBytesAcrossInstancesOtherSeedDiffers) {
@@ -645,6 +647,547 @@ TEST_F(SandboxTest, CountsRequestsTotalAndPerRoute) {
   EXPECT_EQ(doc["requests_total"].GetUint64(), total + 5);
   EXPECT_EQ(At(doc, "/by_route/fingerprint_v4.get_event")->GetUint64(), gets + 3);
   EXPECT_EQ(sandbox_->request_count(), total + 5);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Search filters: each one, applied to the global data set, keeps exactly the events whose field
+// satisfies it, and that is a non-empty strict subset.
+
+using Event = rapidjson::Value;
+
+// One filter: how to pick a value from the unfiltered events, and which events it keeps.
+struct FilterCase {
+  std::string param;
+  std::function<std::string(const std::vector<const Event*>&)> pick;
+  std::function<bool(const Event&, const std::string&)> keeps;
+};
+
+std::string StringAt(const Event& e, const char* pointer) {
+  const Event* v = At(e, pointer);
+  return v != nullptr && v->IsString() ? v->GetString() : "";
+}
+
+// The first non-empty string at `pointer` among `events`.
+std::function<std::string(const std::vector<const Event*>&)> FirstString(const char* pointer) {
+  return [pointer](const std::vector<const Event*>& events) {
+    for (const Event* e : events) {
+      if (!StringAt(*e, pointer).empty()) return StringAt(*e, pointer);
+    }
+    return std::string();
+  };
+}
+
+std::function<std::string(const std::vector<const Event*>&)> Fixed(const char* value) {
+  return [value](const std::vector<const Event*>&) { return std::string(value); };
+}
+
+FilterCase BoolCase(const char* param, const char* pointer, bool value = true) {
+  return {param, Fixed(value ? "true" : "false"),
+          [pointer, value](const Event& e, const std::string&) {
+            const Event* v = At(e, pointer);
+            return v != nullptr && v->IsBool() && v->GetBool() == value;
+          }};
+}
+
+FilterCase EqualsCase(const char* param, const char* pointer) {
+  return {param, FirstString(pointer), [pointer](const Event& e, const std::string& value) {
+            return StringAt(e, pointer) == value;
+          }};
+}
+
+FilterCase FixedEqualsCase(const char* param, const char* pointer, const char* value) {
+  return {param, Fixed(value),
+          [pointer](const Event& e, const std::string& v) { return StringAt(e, pointer) == v; }};
+}
+
+std::string Origin(const std::string& url) {
+  const size_t end = url.find('/', url.find("://") + 3);
+  return url.substr(0, end);
+}
+
+std::vector<FilterCase> V4FilterCases() {
+  std::vector<FilterCase> cases = {
+      BoolCase("suspect", "/suspect"),
+      BoolCase("vpn", "/vpn"),
+      BoolCase("virtual_machine", "/virtual_machine"),
+      BoolCase("tampering", "/tampering"),
+      BoolCase("anti_detect_browser", "/tampering_details/anti_detect_browser"),
+      BoolCase("incognito", "/incognito"),
+      BoolCase("privacy_settings", "/privacy_settings"),
+      BoolCase("jailbroken", "/jailbroken"),
+      // False keeps only the events that carry the signal (iOS), not every event.
+      BoolCase("jailbroken", "/jailbroken", false),
+      BoolCase("frida", "/frida"),
+      BoolCase("cloned_app", "/cloned_app"),
+      BoolCase("emulator", "/emulator"),
+      BoolCase("root_apps", "/root_apps"),
+      BoolCase("developer_tools", "/developer_tools"),
+      BoolCase("location_spoofing", "/location_spoofing"),
+      BoolCase("mitm_attack", "/mitm_attack"),
+      BoolCase("rare_device", "/rare_device"),
+      BoolCase("proxy", "/proxy"),
+      BoolCase("tor_node", "/ip_blocklist/tor_node"),
+      BoolCase("simulator", "/simulator"),
+      BoolCase("active_call", "/active_call"),
+      {"factory_reset", Fixed("true"),
+       [](const Event& e, const std::string&) {
+         const Event* v = At(e, "/factory_reset_timestamp");
+         return v != nullptr && v->IsInt64() && v->GetInt64() > 0;
+       }},
+      {"bot", Fixed("all"),
+       [](const Event& e, const std::string&) { return StringAt(e, "/bot") != "not_detected"; }},
+      FixedEqualsCase("bot", "/bot", "good"),
+      FixedEqualsCase("bot", "/bot", "bad"),
+      {"bot", Fixed("none"),
+       [](const Event& e, const std::string&) { return StringAt(e, "/bot") == "not_detected"; }},
+      {"bot_info", Fixed("all"),
+       [](const Event& e, const std::string&) { return At(e, "/bot_info") != nullptr; }},
+      {"bot_info", Fixed("none"),
+       [](const Event& e, const std::string&) { return At(e, "/bot_info") == nullptr; }},
+      EqualsCase("bot_info_category", "/bot_info/category"),
+      EqualsCase("bot_info_identity", "/bot_info/identity"),
+      EqualsCase("bot_info_confidence", "/bot_info/confidence"),
+      EqualsCase("bot_info_provider", "/bot_info/provider"),
+      EqualsCase("bot_info_name", "/bot_info/name"),
+      EqualsCase("high_recall_id", "/supplementary_id_high_recall/visitor_id"),
+      EqualsCase("ip_address", "/ip_address"),
+      {"ip_address",
+       [](const std::vector<const Event*>& events) {
+         const std::string ip = StringAt(*events[0], "/ip_address");
+         return ip.substr(0, ip.find('.', ip.find('.') + 1)) + ".0.0/16";
+       },
+       [](const Event& e, const std::string& cidr) {
+         return absl::StartsWith(StringAt(e, "/ip_address"), cidr.substr(0, cidr.size() - 6));
+       }},
+      {"asn", FirstString("/ip_info/v4/asn"),
+       [](const Event& e, const std::string& asn) {
+         return StringAt(e, "/ip_info/v4/asn") == asn || StringAt(e, "/ip_info/v6/asn") == asn;
+       }},
+      EqualsCase("linked_id", "/linked_id"),
+      EqualsCase("url", "/url"),
+      EqualsCase("bundle_id", "/bundle_id"),
+      EqualsCase("package_name", "/package_name"),
+      {"origin",
+       [](const std::vector<const Event*>& events) { return Origin(FirstString("/url")(events)); },
+       [](const Event& e, const std::string& origin) {
+         return !StringAt(e, "/url").empty() && Origin(StringAt(e, "/url")) == origin;
+       }},
+      FixedEqualsCase("vpn_confidence", "/vpn_confidence", "high"),
+      {"min_suspect_score",
+       [](const std::vector<const Event*>& events) {
+         std::vector<int> scores;
+         for (const Event* e : events) scores.push_back((*e)["suspect_score"].GetInt());
+         std::sort(scores.begin(), scores.end());
+         return std::to_string(scores[scores.size() / 2] + 1);
+       },
+       [](const Event& e, const std::string& min) {
+         return e["suspect_score"].GetInt() >= std::stoi(min);
+       }},
+      EqualsCase("rare_device_percentile_bucket", "/rare_device_percentile_bucket"),
+      EqualsCase("sdk_version", "/sdk/version"),
+      FixedEqualsCase("sdk_platform", "/sdk/platform", "android"),
+      FixedEqualsCase("environment", "/environment_id", "ae_sandbox02"),
+      EqualsCase("proximity_id", "/proximity/id"),
+      FixedEqualsCase("incremental_identification_status", "/incremental_identification_status",
+                      "partially_completed"),
+  };
+  return cases;
+}
+
+TEST_F(SandboxTest, EverySearchFilterKeepsExactlyTheEventsThatSatisfyIt) {
+  CurlResponse all = GetAuthorized("/v4/events?limit=100");
+  ASSERT_EQ(all.status, 200);
+  rapidjson::Document all_doc = Parse(all.body);
+  std::vector<const Event*> events;
+  for (const Event& e : all_doc["events"].GetArray()) events.push_back(&e);
+  ASSERT_EQ(events.size(), 57u);
+
+  std::set<std::string> tested;
+  for (const FilterCase& c : V4FilterCases()) {
+    const std::string value = c.pick(events);
+    SCOPED_TRACE(absl::StrCat(c.param, "=", value));
+    ASSERT_FALSE(value.empty());
+    std::set<std::string> want;
+    for (const Event* e : events) {
+      if (c.keeps(*e, value)) want.insert((*e)["event_id"].GetString());
+    }
+    EXPECT_FALSE(want.empty());
+    EXPECT_LT(want.size(), events.size());
+    char* escaped = curl_easy_escape(nullptr, value.c_str(), static_cast<int>(value.size()));
+    CurlResponse filtered =
+        GetAuthorized(absl::StrCat("/v4/events?limit=100&", c.param, "=", escaped));
+    curl_free(escaped);
+    ASSERT_EQ(filtered.status, 200) << filtered.body;
+    std::set<std::string> got;
+    const rapidjson::Document filtered_doc = Parse(filtered.body);
+    for (const Event& e : filtered_doc["events"].GetArray()) {
+      got.insert(e["event_id"].GetString());
+      EXPECT_TRUE(c.keeps(e, value)) << e["event_id"].GetString();
+    }
+    EXPECT_EQ(got, want);
+    tested.insert(c.param);
+  }
+  // Every filter of OAS4 searchEvents is in the table (or tested below: visitor_id, start, end,
+  // source, and the array parameters' repeated keys).
+  EXPECT_EQ(tested.size(), 44u) << absl::StrJoin(tested, ",");
+}
+
+TEST_F(SandboxTest, RepeatedKeysTimeWindowAndTotalHitsApplyTheFilters) {
+  CurlResponse all = GetAuthorized("/v4/events?limit=100");
+  rapidjson::Document all_doc = Parse(all.body);
+  std::set<std::string> categories;
+  for (const Event& e : all_doc["events"].GetArray()) {
+    if (const Event* c = At(e, "/bot_info/category")) categories.insert(c->GetString());
+  }
+  ASSERT_GE(categories.size(), 2u);
+  const std::string first = *categories.begin();
+  const std::string second = *std::next(categories.begin());
+  CurlResponse both = GetAuthorized(absl::StrCat("/v4/events?limit=100&bot_info_category=", first,
+                                                 "&bot_info_category=", second));
+  ASSERT_EQ(both.status, 200);
+  std::set<std::string> seen;
+  const rapidjson::Document both_doc = Parse(both.body);
+  for (const Event& e : both_doc["events"].GetArray()) {
+    seen.insert(At(e, "/bot_info/category")->GetString());
+  }
+  EXPECT_EQ(seen, (std::set<std::string>{first, second}));
+
+  // start/end (Unix ms and RFC 3339) keep the events inside the window.
+  const auto& list = all_doc["events"];
+  const int64_t newest = list[0]["timestamp"].GetInt64();
+  const int64_t oldest = list[list.Size() - 1]["timestamp"].GetInt64();
+  const int64_t middle = oldest + (newest - oldest) / 2;
+  for (const std::string& query : {absl::StrCat("start=", middle), absl::StrCat("end=", middle),
+                                   absl::StrCat("start=", oldest + 1, "&end=", newest - 1)}) {
+    SCOPED_TRACE(query);
+    CurlResponse windowed = GetAuthorized(absl::StrCat("/v4/events?limit=100&", query));
+    ASSERT_EQ(windowed.status, 200);
+    const rapidjson::Document kept_doc = Parse(windowed.body);
+    const auto& kept = kept_doc["events"];
+    EXPECT_GT(kept.Size(), 0u);
+    EXPECT_LT(kept.Size(), list.Size());
+  }
+  CurlResponse before_all = GetAuthorized("/v4/events?limit=100&end=2025-01-01T00:00:00Z");
+  EXPECT_EQ(Parse(before_all.body)["events"].Size(), 0u);
+
+  // total_hits counts the matching events (capped), not the page.
+  CurlResponse hits = GetAuthorized("/v4/events?limit=2&sdk_platform=js&total_hits=1000");
+  rapidjson::Document hits_doc = Parse(hits.body);
+  CurlResponse js = GetAuthorized("/v4/events?limit=100&sdk_platform=js");
+  EXPECT_EQ(hits_doc["total_hits"].GetInt64(),
+            static_cast<int64_t>(Parse(js.body)["events"].Size()));
+  EXPECT_EQ(hits_doc["events"].Size(), 2u);
+  CurlResponse capped = GetAuthorized("/v4/events?limit=2&sdk_platform=js&total_hits=3");
+  EXPECT_EQ(Parse(capped.body)["total_hits"].GetInt64(), 3);
+}
+
+TEST_F(SandboxTest, PaginationKeyIsBoundToEveryFilter) {
+  CurlResponse first = GetAuthorized("/v4/events?limit=2&sdk_platform=js");
+  ASSERT_EQ(first.status, 200);
+  const std::string key = Parse(first.body)["pagination_key"].GetString();
+  EXPECT_EQ(
+      GetAuthorized(absl::StrCat("/v4/events?limit=2&sdk_platform=js&pagination_key=", key)).status,
+      200);
+  for (const char* other : {"sdk_platform=android", "sdk_platform=js&vpn=false",
+                            "sdk_platform=js&source=edge", "sdk_platform=js&reverse=true"}) {
+    SCOPED_TRACE(other);
+    CurlResponse replayed =
+        GetAuthorized(absl::StrCat("/v4/events?limit=2&", other, "&pagination_key=", key));
+    EXPECT_EQ(replayed.status, 400);
+    EXPECT_EQ(ErrorMessage(replayed.body), "invalid pagination key");
+  }
+}
+
+TEST_F(SandboxTest, UndocumentedParametersAndBadFilterValuesAre400) {
+  const BadSearchCase cases[] = {
+      {"colour=red", "unknown parameter colour"},
+      // The spec refuses bracket notation for arrays.
+      {"environment[]=ae_sandbox01", "unknown parameter environment[]"},
+      {"vpn=maybe", "invalid vpn param"},
+      {"factory_reset=1", "invalid factory reset param"},
+      {"min_suspect_score=high", "invalid min suspect score"},
+      {"vpn_confidence=extreme", "invalid vpn confidence"},
+      {"bot_info=some", "invalid bot info"},
+      {"bot_info_category=robots", "invalid bot info category"},
+      {"sdk_platform=windows", "invalid sdk platform"},
+      {"incremental_identification_status=done", "invalid incremental identification status"},
+      {"origin=https://example.com/path", "invalid origin"},
+      {"source=device", "invalid source"},
+      {"source=edge&source=edge", "invalid source"},
+      {"total_hits=0", "invalid total_hits"},
+  };
+  for (const BadSearchCase& c : cases) {
+    SCOPED_TRACE(c.query);
+    CurlResponse response = GetAuthorized(absl::StrCat("/v4/events?", c.query));
+    EXPECT_EQ(response.status, 400);
+    EXPECT_EQ(ErrorCode(response.body), "request_cannot_be_parsed");
+    EXPECT_EQ(ErrorMessage(response.body), c.message);
+  }
+  // The SDKs' integration info is accepted everywhere; other endpoints refuse strangers too.
+  EXPECT_EQ(GetAuthorized("/v4/events?limit=1&ii=fingerprint-pro-server-node-sdk/7.0.0").status,
+            200);
+  EXPECT_EQ(GetAuthorized(absl::StrCat("/v4/events/", kEventId, "?ii=x&ruleset_id=rs_a")).status,
+            200);
+  CurlResponse get = GetAuthorized(absl::StrCat("/v4/events/", kEventId, "?linked_id=x"));
+  EXPECT_EQ(get.status, 400);
+  EXPECT_EQ(ErrorMessage(get.body), "unknown parameter linked_id");
+}
+
+TEST_F(SandboxTest, OnlyTheBearerSchemeCarriesTheKey) {
+  const std::string path = absl::StrCat("/v4/events/", kEventId);
+  EXPECT_EQ(client_->Get(Url(path), {absl::StrCat("Authorization: Bearer ", kKey)}).status, 200);
+  for (const std::vector<std::string>& headers :
+       {std::vector<std::string>{absl::StrCat("Auth-API-Key: ", kKey)},
+        std::vector<std::string>{absl::StrCat("Authorization: ", kKey)},
+        std::vector<std::string>{absl::StrCat("Authorization: Basic ", kKey)}}) {
+    SCOPED_TRACE(headers[0]);
+    CurlResponse refused = client_->Get(Url(path), headers);
+    EXPECT_EQ(refused.status, 403);
+    EXPECT_EQ(ErrorCode(refused.body), "secret_api_key_required");
+  }
+  CurlResponse query = client_->Get(Url(absl::StrCat(path, "?api_key=", kKey)));
+  EXPECT_EQ(query.status, 403);
+  EXPECT_EQ(ErrorCode(query.body), "secret_api_key_required");
+}
+
+TEST_F(SandboxTest, IdsOutsideTheGeneratorsSpaceAreNotFound) {
+  for (const char* id : {"1708102555327", "170810255532.abcdef",
+                         "1708102555327.way-too-long-suffix", "1708102555327.shortVisitor_3"}) {
+    SCOPED_TRACE(id);
+    CurlResponse response = GetAuthorized(absl::StrCat("/v4/events/", id));
+    EXPECT_EQ(response.status, 404);
+    EXPECT_EQ(ErrorCode(response.body), "event_not_found");
+  }
+  CurlRequest patch;
+  patch.method = "PATCH";
+  patch.url = Url("/v4/events/unknown-event");
+  patch.headers = {absl::StrCat("Authorization: Bearer ", kKey)};
+  patch.body = R"({"suspect":true})";
+  CurlResponse updated = client_->Perform(patch);
+  EXPECT_EQ(updated.status, 404);
+  EXPECT_EQ(ErrorCode(updated.body), "event_not_found");
+
+  CurlRequest del;
+  del.method = "DELETE";
+  del.url = Url("/v4/visitors/shortVisitor");
+  del.headers = {absl::StrCat("Authorization: Bearer ", kKey)};
+  CurlResponse deleted = client_->Perform(del);
+  EXPECT_EQ(deleted.status, 404);
+  EXPECT_EQ(ErrorCode(deleted.body), "visitor_not_found");
+
+  // Search has no such visitor's events.
+  CurlResponse search = GetAuthorized("/v4/events?visitor_id=shortVisitor");
+  ASSERT_EQ(search.status, 200);
+  EXPECT_EQ(Parse(search.body)["events"].Size(), 0u);
+  // Ids of the space (a 21-character visitor, the vendor's own example id) are found.
+  EXPECT_EQ(GetAuthorized("/v4/events?visitor_id=Ibk1527CUFmcnjLwIs4A9&limit=1").status, 200);
+  EXPECT_EQ(
+      Parse(GetAuthorized("/v4/events?visitor_id=Ibk1527CUFmcnjLwIs4A9").body)["events"].Size(),
+      10u);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Automation Intelligence (POST /v4/edge).
+
+std::string EdgeRequest(const std::string& user_agent, const std::string& ip_members,
+                        const std::string& extra = "") {
+  return absl::StrCat(R"({"headers":[{"name":"Host","value":"shop.example.com"},)",
+                      R"({"name":"User-Agent","value":")", user_agent, R"("},)",
+                      R"({"name":"Cookie","value":""}],"method":"GET",)",
+                      R"("url":"https://shop.example.com/checkout?step=2")", ip_members, extra,
+                      "}");
+}
+
+class EdgeTest : public SandboxTest {
+ protected:
+  CurlResponse PostEdge(const std::string& body, const std::string& key = kKey) {
+    CurlRequest request;
+    request.method = "POST";
+    request.url = Url("/v4/edge");
+    request.headers = {"Content-Type: application/json"};
+    if (!key.empty()) request.headers.push_back(absl::StrCat("Authorization: Bearer ", key));
+    request.body = body;
+    return client_->Perform(request);
+  }
+};
+
+// The EdgeResponse's properties (EdgeResponse.yaml, additionalProperties false).
+const std::set<std::string>& EdgeResponseProperties() {
+  static const auto* names = new std::set<std::string>{
+      "event_id",      "timestamp", "source",         "linked_id",  "tags",
+      "url",           "bot_info",  "ip_info",        "proxy",      "proxy_confidence",
+      "proxy_details", "vpn",       "vpn_confidence", "vpn_methods"};
+  return *names;
+}
+
+TEST_F(EdgeTest, AnswersAnEdgeResponseThatVariesWithTheRequest) {
+  CurlResponse human = PostEdge(EdgeRequest(
+      "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0 Safari/537.36",
+      R"(,"ipv4_address":"173.56.25.103")", R"(,"linked_id":"order-7","tags":{"cart":3})"));
+  ASSERT_EQ(human.status, 200) << human.body;
+  rapidjson::Document h = Parse(human.body);
+  for (const char* required : {"event_id", "timestamp", "ip_info"}) {
+    EXPECT_TRUE(h.HasMember(required)) << required;
+  }
+  for (const auto& member : h.GetObject()) {
+    EXPECT_EQ(EdgeResponseProperties().count(member.name.GetString()), 1u)
+        << member.name.GetString();
+  }
+  EXPECT_STREQ(h["source"].GetString(), "edge");
+  EXPECT_STREQ(h["url"].GetString(), "https://shop.example.com/checkout?step=2");
+  EXPECT_STREQ(h["linked_id"].GetString(), "order-7");
+  EXPECT_EQ(At(h, "/tags/cart")->GetInt(), 3);
+  EXPECT_STREQ(At(h, "/ip_info/v4/address")->GetString(), "173.56.25.103");
+  EXPECT_TRUE(At(h, "/ip_info/v4/geolocation/country_code")->IsString());
+  EXPECT_FALSE(h.HasMember("bot_info"));
+  EXPECT_FALSE(h["proxy"].GetBool());
+  EXPECT_FALSE(h["vpn"].GetBool());
+  const std::string event_id = h["event_id"].GetString();
+  EXPECT_TRUE(absl::StartsWith(event_id, std::to_string(h["timestamp"].GetInt64()) + "."));
+
+  // Deterministic: the same request names the same event; GET serves it as an edge event.
+  EXPECT_EQ(PostEdge(EdgeRequest("Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0 "
+                                 "Safari/537.36",
+                                 R"(,"ipv4_address":"173.56.25.103")",
+                                 R"(,"linked_id":"order-7","tags":{"cart":3})"))
+                .body,
+            human.body);
+  CurlResponse fetched = GetAuthorized(absl::StrCat("/v4/events/", event_id));
+  ASSERT_EQ(fetched.status, 200);
+  EXPECT_EQ(fetched.body, human.body);
+
+  rapidjson::Document bot = Parse(PostEdge(EdgeRequest("Mozilla/5.0 (compatible; Googlebot/2.1)",
+                                                       R"(,"ipv6_address":"2001:4860:4801:10::1")"))
+                                      .body);
+  EXPECT_STREQ(At(bot, "/bot_info/name")->GetString(), "Googlebot");
+  EXPECT_STREQ(At(bot, "/bot_info/category")->GetString(), "search_engine_crawler");
+  EXPECT_NE(At(bot, "/ip_info/v6/address"), nullptr);
+  EXPECT_EQ(At(bot, "/ip_info/v4"), nullptr);
+
+  rapidjson::Document proxied =
+      Parse(PostEdge(EdgeRequest("Mozilla/5.0", R"(,"ipv4_address":"203.0.113.9")")).body);
+  EXPECT_TRUE(proxied["proxy"].GetBool());
+  EXPECT_STREQ(At(proxied, "/proxy_details/proxy_type")->GetString(), "residential");
+  rapidjson::Document vpn =
+      Parse(PostEdge(EdgeRequest("Mozilla/5.0", R"(,"ipv4_address":"198.51.100.20")")).body);
+  EXPECT_TRUE(vpn["vpn"].GetBool());
+  EXPECT_TRUE(At(vpn, "/vpn_methods/public_vpn")->GetBool());
+  // An IPv4-mapped IPv6 address is reported as IPv4.
+  rapidjson::Document mapped =
+      Parse(PostEdge(EdgeRequest("Mozilla/5.0", R"(,"ipv6_address":"::ffff:34.162.244.71")")).body);
+  EXPECT_STREQ(At(mapped, "/ip_info/v4/address")->GetString(), "34.162.244.71");
+}
+
+TEST_F(EdgeTest, RefusesRequestsTheSpecRefuses) {
+  struct BadEdgeCase {
+    std::string body;
+    const char* message;
+  };
+  const BadEdgeCase cases[] = {
+      {R"({"headers":[{"name":"Host","value":"a"}],"method":"GET","url":"https://a.test/"})",
+       "at least one of ipv4_address or ipv6_address is required"},
+      {EdgeRequest("x", R"(,"ipv4_address":"1.2.3.4")", R"(,"colour":"red")"),
+       "request body contains an unknown field \"colour\""},
+      {R"({"headers":[{"name":"A","value":"b","x":1}],"method":"GET","url":"https://a.test/",)"
+       R"("ipv4_address":"1.2.3.4"})",
+       "request body contains an unknown field \"x\""},
+      {R"({"headers":[],"method":"GET","url":"https://a.test/","ipv4_address":"1.2.3.4"})",
+       "headers is required"},
+      {R"({"method":"GET","url":"https://a.test/","ipv4_address":"1.2.3.4"})",
+       "headers is required"},
+      {R"({"headers":[{"name":"A"}],"method":"GET","url":"https://a.test/","ipv4_address":"1.2.3.4"})",
+       "each header needs a name and a value"},
+      {R"({"headers":[{"name":"Bad Name","value":""}],"method":"GET","url":"https://a.test/",)"
+       R"("ipv4_address":"1.2.3.4"})",
+       "invalid header name \"Bad Name\""},
+      {R"({"headers":[{"name":"A","value":"b"}],"url":"https://a.test/","ipv4_address":"1.2.3.4"})",
+       "method is required"},
+      {R"({"headers":[{"name":"A","value":"b"}],"method":"GET","ipv4_address":"1.2.3.4"})",
+       "url is required"},
+      {R"({"headers":[{"name":"A","value":"b"}],"method":"GET","url":"/relative",)"
+       R"("ipv4_address":"1.2.3.4"})",
+       "invalid url"},
+      {R"({"headers":[{"name":"A","value":"b"}],"method":"GET","url":"ftp://a.test/",)"
+       R"("ipv4_address":"1.2.3.4"})",
+       "invalid url"},
+      {R"({"headers":[{"name":"A","value":"b"}],"method":"GET","url":"https://a.test/#frag",)"
+       R"("ipv4_address":"1.2.3.4"})",
+       "invalid url"},
+      {R"({"headers":[{"name":"A","value":"b"}],"method":"GET","url":"https://a.test/",)"
+       R"("ipv4_address":"2001:db8::1"})",
+       "invalid ipv4_address"},
+      {R"({"headers":[{"name":"A","value":"b"}],"method":"GET","url":"https://a.test/",)"
+       R"("ipv6_address":"1.2.3.4"})",
+       "invalid ipv6_address"},
+      {R"({"headers":{"A":"b"},"method":"GET","url":"https://a.test/","ipv4_address":"1.2.3.4"})",
+       "request body is not valid"},
+      {"not json", "request body is not valid"},
+  };
+  for (const BadEdgeCase& c : cases) {
+    SCOPED_TRACE(c.body);
+    CurlResponse response = PostEdge(c.body);
+    EXPECT_EQ(response.status, 400);
+    EXPECT_EQ(ErrorCode(response.body), "request_cannot_be_parsed");
+    EXPECT_EQ(ErrorMessage(response.body), c.message);
+  }
+  CurlResponse large =
+      PostEdge(EdgeRequest(std::string(70 * 1024, 'x'), R"(,"ipv4_address":"1.2.3.4")"));
+  EXPECT_EQ(large.status, 413);
+  EXPECT_EQ(ErrorCode(large.body), "payload_too_large");
+
+  CurlResponse no_key = PostEdge(EdgeRequest("x", R"(,"ipv4_address":"1.2.3.4")"), "");
+  EXPECT_EQ(no_key.status, 403);
+  EXPECT_EQ(ErrorCode(no_key.body), "secret_api_key_required");
+  CurlRequest get;
+  get.url = Url("/v4/edge");
+  get.headers = {absl::StrCat("Authorization: Bearer ", kKey)};
+  CurlResponse wrong_method = client_->Perform(get);
+  EXPECT_EQ(wrong_method.status, 405);
+  EXPECT_EQ(wrong_method.headers["allow"], "POST");
+}
+
+TEST_F(EdgeTest, ScenariosAndCountersCoverTheEdgeRoute) {
+  const uint64_t before = sandbox_->request_count(kRouteFingerprintV4Edge);
+  CurlResponse limited = PostEdge(
+      EdgeRequest("x", R"(,"ipv4_address":"1.2.3.4")", R"(,"linked_id":"sandbox-rate-limited")"));
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_EQ(ErrorCode(limited.body), "too_many_requests");
+  CurlRequest request;
+  request.method = "POST";
+  request.url = Url("/v4/edge");
+  request.headers = {absl::StrCat("Authorization: Bearer ", kKey),
+                     "X-Sandbox-Scenario: server-error"};
+  request.body = EdgeRequest("x", R"(,"ipv4_address":"1.2.3.4")");
+  EXPECT_EQ(client_->Perform(request).status, 500);
+  EXPECT_EQ(sandbox_->request_count(kRouteFingerprintV4Edge) - before, 2u);
+}
+
+TEST_F(EdgeTest, SourceEdgeSearchesEdgeEventsOnly) {
+  CurlResponse edge = GetAuthorized("/v4/events?source=edge&limit=100");
+  ASSERT_EQ(edge.status, 200);
+  rapidjson::Document e = Parse(edge.body);
+  ASSERT_GT(e["events"].Size(), 0u);
+  std::set<std::string> edge_ids;
+  for (const Event& event : e["events"].GetArray()) {
+    EXPECT_STREQ(event["source"].GetString(), "edge");
+    edge_ids.insert(event["event_id"].GetString());
+  }
+  CurlResponse device = GetAuthorized("/v4/events?limit=100");
+  const rapidjson::Document device_doc = Parse(device.body);
+  for (const Event& event : device_doc["events"].GetArray()) {
+    EXPECT_STREQ(event["source"].GetString(), "device");
+    EXPECT_EQ(edge_ids.count(event["event_id"].GetString()), 0u);
+  }
+  // Filters apply to edge events too, and an edge event is served by id.
+  CurlResponse bots = GetAuthorized("/v4/events?source=edge&limit=100&bot_info=all");
+  const rapidjson::Document bots_doc = Parse(bots.body);
+  const auto& bot_events = bots_doc["events"];
+  EXPECT_GT(bot_events.Size(), 0u);
+  EXPECT_LT(bot_events.Size(), e["events"].Size());
+  const std::string id = e["events"][0]["event_id"].GetString();
+  CurlResponse by_id = GetAuthorized(absl::StrCat("/v4/events/", id));
+  ASSERT_EQ(by_id.status, 200);
+  EXPECT_EQ(Parse(by_id.body), e["events"][0]);
 }
 
 }  // namespace
