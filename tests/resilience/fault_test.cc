@@ -21,6 +21,7 @@
 #include "fpgw/v1/evaluation_service.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "sandbox/stytch/data.h"
 #include "testing/gateway_harness.h"
 #include "testing/status_matchers.h"
 
@@ -49,7 +50,9 @@ const Vendor kVendors[] = {
      [](const std::string& unique) { return absl::StrCat("1760000000123.", unique); }},
     {"fingerprint_v3", "fingerprint-v3",
      [](const std::string& unique) { return absl::StrCat("1760000000456.", unique); }},
-    {"stytch", "stytch", [](const std::string& unique) { return absl::StrCat("fault.", unique); }},
+    // Stytch's telemetry ids are UUIDs: the sandbox finds no other (harness seed 1).
+    {"stytch", "stytch",
+     [](const std::string& unique) { return sandbox::TestTelemetryId(1, "fault." + unique); }},
     {"cside", "cside", [](const std::string& unique) { return absl::StrCat("fault-", unique); }},
 };
 
@@ -241,12 +244,18 @@ TEST_F(FaultTest, AnIntegrationsCircuitOpensAfterFailuresInARowAndOnlyItsOwn) {
   EXPECT_GT(pushback_ms, 0);
   EXPECT_EQ(harness().sandbox().request_count(), before);  // refused without a vendor call
   // Another tenant's integration on the same host is still called.
-  EXPECT_THAT(Evaluate("globex", "stytch", "fault.circuit-other", absl::Seconds(10)), IsOk());
+  EXPECT_THAT(Evaluate("globex", "stytch", sandbox::TestTelemetryId(1, "fault.circuit-other"),
+                       absl::Seconds(10)),
+              IsOk());
   EXPECT_EQ(harness().sandbox().request_count(), before + 1);
   // Once the open time has passed, a call probes the host and, answered, closes the circuit.
   absl::SleepFor(*delay + absl::Milliseconds(50));
-  EXPECT_THAT(Evaluate("acme", "stytch", "fault.circuit-probe", absl::Seconds(10)), IsOk());
-  EXPECT_THAT(Evaluate("acme", "stytch", "fault.circuit-closed", absl::Seconds(10)), IsOk());
+  EXPECT_THAT(Evaluate("acme", "stytch", sandbox::TestTelemetryId(1, "fault.circuit-probe"),
+                       absl::Seconds(10)),
+              IsOk());
+  EXPECT_THAT(Evaluate("acme", "stytch", sandbox::TestTelemetryId(1, "fault.circuit-closed"),
+                       absl::Seconds(10)),
+              IsOk());
 }
 
 }  // namespace

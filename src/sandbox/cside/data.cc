@@ -1,12 +1,18 @@
 #include "sandbox/cside/data.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <iterator>
 #include <string>
+#include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "common/json_chars.h"
+#include "rapidjson/stringbuffer.h"
+#include "rapidjson/writer.h"
 #include "sandbox/hash.h"
 
 namespace fpgw::sandbox {
@@ -130,16 +136,27 @@ int64_t CreatedAt(uint64_t seed, absl::string_view token, const std::string& dev
          static_cast<int64_t>(Hash(seed, "entry-jitter", device, index) % kHourMillis);
 }
 
-}  // namespace
+// One known token in this many has no fingerprint id; one JWT-looking token in this many is
+// unknown.
+constexpr uint64_t kNoFingerprintIdShare = 16;
+constexpr uint64_t kUnknownJwtShare = 16;
 
-std::string CsideDeviceId(uint64_t seed, absl::string_view token) {
-  // A device id of the entries page names itself (BuildCsidePayload is called with it).
-  if (absl::StartsWith(token, "dev_")) return std::string(token);
-  return absl::StrCat("dev_", absl::Hex(Hash(seed, "device", token), absl::kZeroPad16));
+constexpr absl::string_view kJwtStart = "eyJ";
+
+bool IsBase64UrlSegment(absl::string_view segment) {
+  return !segment.empty() && std::all_of(segment.begin(), segment.end(), [](char c) {
+    return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+  });
 }
 
-void BuildCsidePayload(uint64_t seed, absl::string_view token, int index,
-                       rapidjson::Document* doc) {
+// Three non-empty base64url segments separated by dots, the first starting as a JSON object does.
+bool IsWellFormedJwt(absl::string_view token) {
+  if (!absl::StartsWith(token, kJwtStart)) return false;
+  const std::vector<absl::string_view> segments = absl::StrSplit(token, '.');
+  return segments.size() == 3 && std::all_of(segments.begin(), segments.end(), IsBase64UrlSegment);
+}
+
+void BuildAssumed(uint64_t seed, absl::string_view token, int index, rapidjson::Document* doc) {
   const std::string device = CsideDeviceId(seed, token);
   Draw draw(index < 0 ? Hash(seed, "verify", token) : Hash(seed, "entry", device, index));
   const Place& place = kPlaces[Hash(seed, "place", device) % std::size(kPlaces)];
@@ -213,6 +230,278 @@ void BuildCsidePayload(uint64_t seed, absl::string_view token, int index,
   AddString(&metrics, "user_agent", browser.user_agent, alloc);
   metrics.AddMember("rtt_ms", static_cast<int64_t>(10 + draw.Below(190)), alloc);
   doc->AddMember("network_client_metrics", metrics, alloc);
+}
+
+// ----------------------------------------------------------------------------------------------
+// The other shapes, made from the assumed one so that every shape carries the same facts.
+
+// A field of the assumed shape and its name in the renamed shape. `block` empty: top level.
+struct RenamedField {
+  const char* block;
+  const char* from;
+  const char* to;
+};
+
+// Every assumed path gets a name no row of ASSUMED_PATHS.md reads (a name the mapper might try
+// next, in another convention, or a synonym).
+constexpr RenamedField kRenames[] = {
+    {"", "external_ids", "externalIds"},
+    {"fingerprint", "id", "visitor_id"},
+    {"fingerprint", "confidence", "confidence_score"},
+    {"fingerprint", "first_seen_at", "first_seen"},
+    {"fingerprint", "last_seen_at", "last_seen"},
+    {"fingerprint_enrichment", "browser_name", "browser"},
+    {"fingerprint_enrichment", "browser_version", "browser_full_version"},
+    {"fingerprint_enrichment", "os", "os_name"},
+    {"fingerprint_enrichment", "os_version", "os_full_version"},
+    {"fingerprint_enrichment", "device_type", "device"},
+    {"fingerprint_enrichment", "is_incognito", "incognito"},
+    {"geo_data", "country_code", "country_iso"},
+    {"geo_data", "country", "countryName"},
+    {"geo_data", "region", "subdivision"},
+    {"geo_data", "city", "city_name"},
+    {"geo_data", "postal_code", "postcode"},
+    {"geo_data", "latitude", "lat"},
+    {"geo_data", "longitude", "lng"},
+    {"geo_data", "timezone", "time_zone"},
+    {"ip_enrichment", "ip", "ip_addr"},
+    {"ip_enrichment", "asn", "as_number"},
+    {"ip_enrichment", "asn_name", "as_org"},
+    {"ip_enrichment", "is_datacenter", "hosting"},
+    {"vpn_evaluation", "is_vpn", "vpn"},
+    {"vpn_evaluation", "is_proxy", "proxy"},
+    {"vpn_evaluation", "is_tor", "tor"},
+    {"bot", "is_bot", "detected"},
+    {"bot", "type", "category"},
+    {"network_client_metrics", "user_agent", "ua"},
+};
+
+// The value a drifted field gets instead of its own.
+enum class WrongType { kString, kNumber, kArray, kObject };
+
+struct DriftRow {
+  const char* block;
+  const char* field;
+  WrongType to;
+};
+
+// Every assumed path the assumed shape writes, each with a type its row does not accept.
+constexpr DriftRow kDriftRows[] = {
+    {"", "external_ids", WrongType::kArray},
+    {"fingerprint", "id", WrongType::kNumber},
+    {"fingerprint", "confidence", WrongType::kString},
+    {"fingerprint", "first_seen_at", WrongType::kString},
+    {"fingerprint", "last_seen_at", WrongType::kString},
+    {"fingerprint_enrichment", "browser_name", WrongType::kNumber},
+    {"fingerprint_enrichment", "browser_version", WrongType::kNumber},
+    {"fingerprint_enrichment", "os", WrongType::kObject},
+    {"fingerprint_enrichment", "os_version", WrongType::kNumber},
+    {"fingerprint_enrichment", "device_type", WrongType::kArray},
+    {"fingerprint_enrichment", "is_incognito", WrongType::kString},
+    {"geo_data", "country_code", WrongType::kNumber},
+    {"geo_data", "country", WrongType::kArray},
+    {"geo_data", "region", WrongType::kNumber},
+    {"geo_data", "city", WrongType::kArray},
+    {"geo_data", "postal_code", WrongType::kNumber},
+    {"geo_data", "latitude", WrongType::kString},
+    {"geo_data", "longitude", WrongType::kString},
+    {"geo_data", "timezone", WrongType::kNumber},
+    {"ip_enrichment", "ip", WrongType::kNumber},
+    {"ip_enrichment", "asn", WrongType::kObject},
+    {"ip_enrichment", "asn_name", WrongType::kNumber},
+    {"ip_enrichment", "is_datacenter", WrongType::kString},
+    {"vpn_evaluation", "is_vpn", WrongType::kString},
+    {"vpn_evaluation", "is_proxy", WrongType::kNumber},
+    {"vpn_evaluation", "is_tor", WrongType::kString},
+    {"bot", "is_bot", WrongType::kString},
+    {"bot", "type", WrongType::kNumber},
+    {"network_client_metrics", "user_agent", WrongType::kObject},
+};
+
+// The object holding `block`'s fields (the document itself for the top level), or null.
+rapidjson::Value* Block(rapidjson::Document* doc, const char* block) {
+  if (*block == '\0') return doc;
+  auto it = doc->FindMember(block);
+  return it != doc->MemberEnd() && it->value.IsObject() ? &it->value : nullptr;
+}
+
+void RenameFields(rapidjson::Document* doc) {
+  for (const auto& row : kRenames) {
+    rapidjson::Value* block = Block(doc, row.block);
+    if (block == nullptr) continue;
+    auto it = block->FindMember(row.from);
+    if (it != block->MemberEnd()) it->name.SetString(rapidjson::StringRef(row.to));
+  }
+}
+
+void KeepOnlyTheDocumentedTopLevel(rapidjson::Document* doc) {
+  for (auto it = doc->MemberBegin(); it != doc->MemberEnd();) {
+    const absl::string_view name(it->name.GetString(), it->name.GetStringLength());
+    if (name == "status" || name == "created_at" || name == "updated_at") {
+      ++it;
+    } else {
+      it = doc->EraseMember(it);
+    }
+  }
+}
+
+// `value`, turned into the type `to` (a string becomes a number derived from its text).
+rapidjson::Value Wrong(const rapidjson::Value& value, WrongType to,
+                       rapidjson::Document::AllocatorType& alloc) {
+  switch (to) {
+    case WrongType::kString: {
+      // The JSON text of the number or boolean, quoted: "0.93", "true".
+      rapidjson::StringBuffer text;
+      rapidjson::Writer<rapidjson::StringBuffer> writer(text);
+      value.Accept(writer);
+      return rapidjson::Value(text.GetString(), static_cast<rapidjson::SizeType>(text.GetSize()),
+                              alloc);
+    }
+    case WrongType::kNumber:
+      if (value.IsBool()) return rapidjson::Value(value.GetBool() ? 1 : 0);
+      if (value.IsString()) {
+        return rapidjson::Value(static_cast<int64_t>(
+            Fnv1a64(absl::string_view(value.GetString(), value.GetStringLength())) % 1000000));
+      }
+      return rapidjson::Value(0);
+    case WrongType::kArray: {
+      rapidjson::Value array(rapidjson::kArrayType);
+      array.PushBack(rapidjson::Value(value, alloc), alloc);
+      return array;
+    }
+    case WrongType::kObject: {
+      rapidjson::Value object(rapidjson::kObjectType);
+      object.AddMember("value", rapidjson::Value(value, alloc), alloc);
+      return object;
+    }
+  }
+  return rapidjson::Value();
+}
+
+void DriftTypes(rapidjson::Document* doc) {
+  auto& alloc = doc->GetAllocator();
+  for (const DriftRow& row : kDriftRows) {
+    rapidjson::Value* block = Block(doc, row.block);
+    if (block == nullptr) continue;
+    auto it = block->FindMember(row.field);
+    if (it != block->MemberEnd()) {
+      it->value = Wrong(it->value, row.to, alloc);
+    } else if (absl::string_view(row.field) == "type") {
+      // Written only for bots; drifted on every payload, so every assumed path drifts.
+      block->AddMember(rapidjson::StringRef(row.field),
+                       Wrong(rapidjson::Value("headless"), row.to, alloc), alloc);
+    }
+  }
+}
+
+void AddExtraBlocks(uint64_t seed, absl::string_view token, int index, rapidjson::Document* doc) {
+  auto& alloc = doc->GetAllocator();
+  const std::string device = CsideDeviceId(seed, token);
+  Draw draw(Hash(seed, "extra", device, index));
+  const Browser& browser = kBrowsers[Hash(seed, "browser", device) % std::size(kBrowsers)];
+
+  if (rapidjson::Value* fingerprint = Block(doc, "fingerprint")) {
+    rapidjson::Value components(rapidjson::kObjectType);
+    AddString(&components, "canvas", absl::StrCat(absl::Hex(Hash(seed, "canvas", device))), alloc);
+    AddString(&components, "webgl", absl::StrCat(absl::Hex(Hash(seed, "webgl", device))), alloc);
+    components.AddMember("audio", draw.Between(30, 40, 4), alloc);
+    components.AddMember("fonts", static_cast<int64_t>(20 + draw.Below(80)), alloc);
+    AddString(&components, "screen", draw.Chance(50) ? "1920x1080" : "2560x1440", alloc);
+    fingerprint->AddMember("components", components, alloc);
+  }
+  if (rapidjson::Value* geo = Block(doc, "geo_data")) {
+    geo->AddMember("accuracy_radius_km", static_cast<int64_t>(5 + draw.Below(50)), alloc);
+  }
+  if (rapidjson::Value* ip = Block(doc, "ip_enrichment")) {
+    AddString(ip, "reverse_dns", absl::StrCat("host-", draw.Below(1000), ".example.net"), alloc);
+  }
+
+  rapidjson::Value risk(rapidjson::kObjectType);
+  const int64_t score = static_cast<int64_t>(draw.Below(100));
+  risk.AddMember("score", score, alloc);
+  AddString(&risk, "level", score >= 70 ? "high" : score >= 30 ? "medium" : "low", alloc);
+  doc->AddMember("risk", risk, alloc);
+
+  rapidjson::Value browser_block(rapidjson::kObjectType);
+  AddString(&browser_block, "name", browser.name, alloc);
+  AddString(&browser_block, "version", browser.version, alloc);
+  rapidjson::Value languages(rapidjson::kArrayType);
+  languages.PushBack("en-US", alloc).PushBack("en", alloc);
+  browser_block.AddMember("languages", languages, alloc);
+  browser_block.AddMember("cookies_enabled", !draw.Chance(5), alloc);
+  doc->AddMember("browser", browser_block, alloc);
+
+  rapidjson::Value device_block(rapidjson::kObjectType);
+  AddString(&device_block, "type", browser.device_type, alloc);
+  AddString(&device_block, "platform", browser.os, alloc);
+  device_block.AddMember("memory_gb", static_cast<int64_t>(4 << draw.Below(3)), alloc);
+  device_block.AddMember("cpu_cores", static_cast<int64_t>(2 << draw.Below(3)), alloc);
+  doc->AddMember("device", device_block, alloc);
+
+  rapidjson::Value session(rapidjson::kObjectType);
+  session.AddMember("page_views", static_cast<int64_t>(1 + draw.Below(20)), alloc);
+  session.AddMember("duration_ms", static_cast<int64_t>(1000 + draw.Below(600000)), alloc);
+  doc->AddMember("session", session, alloc);
+}
+
+}  // namespace
+
+bool IsKnownCsideToken(uint64_t seed, absl::string_view token) {
+  if (!absl::StartsWith(token, kJwtStart)) return !token.empty();
+  return IsWellFormedJwt(token) && Hash(seed, "unknown-token", token) % kUnknownJwtShare != 0;
+}
+
+bool CsideHasFingerprintId(uint64_t seed, absl::string_view token) {
+  return IsKnownCsideToken(seed, token) &&
+         Hash(seed, "no-fingerprint-id", token) % kNoFingerprintIdShare != 0;
+}
+
+std::string CsideDeviceId(uint64_t seed, absl::string_view token) {
+  // A device id of the entries page names itself (BuildCsidePayload is called with it).
+  if (absl::StartsWith(token, "dev_")) return std::string(token);
+  return absl::StrCat("dev_", absl::Hex(Hash(seed, "device", token), absl::kZeroPad16));
+}
+
+std::string CsideTestToken(uint64_t seed, absl::string_view prefix, bool has_fingerprint_id) {
+  for (int n = 0;; ++n) {
+    std::string token = absl::StrCat(prefix, n);
+    if (IsKnownCsideToken(seed, token) &&
+        CsideHasFingerprintId(seed, token) == has_fingerprint_id) {
+      return token;
+    }
+  }
+}
+
+std::string CsideSessionToken(uint64_t seed, absl::string_view label, bool known) {
+  // {"alg":"HS256","typ":"JWT"}, then a payload and a signature made of hex.
+  constexpr absl::string_view kHeader = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
+  for (int attempt = 0;; ++attempt) {
+    std::string token =
+        absl::StrCat(kHeader, ".", absl::Hex(Hash(0, "session", label, attempt), absl::kZeroPad16),
+                     ".", absl::Hex(Hash(1, "session", label, attempt), absl::kZeroPad16));
+    if (IsKnownCsideToken(seed, token) == known) return token;
+  }
+}
+
+void BuildCsidePayload(uint64_t seed, absl::string_view token, int index, CsidePayloadShape shape,
+                       rapidjson::Document* doc) {
+  BuildAssumed(seed, token, index, doc);
+  switch (shape) {
+    case CsidePayloadShape::kAssumed:
+      break;
+    case CsidePayloadShape::kRenamed:
+      RenameFields(doc);
+      break;
+    case CsidePayloadShape::kMissingBlocks:
+      KeepOnlyTheDocumentedTopLevel(doc);
+      break;
+    case CsidePayloadShape::kExtraBlocks:
+      AddExtraBlocks(seed, token, index, doc);
+      break;
+    case CsidePayloadShape::kDrift:
+      DriftTypes(doc);
+      break;
+  }
 }
 
 }  // namespace fpgw::sandbox

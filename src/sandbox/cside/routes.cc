@@ -8,7 +8,10 @@
 #include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "common/json_chars.h"
 #include "rapidjson/document.h"
 #include "rapidjson/stringbuffer.h"
@@ -32,16 +35,23 @@ constexpr uint32_t kEntries = 2;
 constexpr uint32_t kClient = 4;
 constexpr uint32_t kClientId = 8;
 
+// What cside answers for a token it does not know: clientId's documented plain-text 404, and, as
+// cside documents no status for the other endpoints, the same 404 with the endpoint's error member.
+constexpr absl::string_view kClientIdNotFound = "Not Found";
+constexpr VendorError kTokenNotFound{404, "", "Token not found"};
+constexpr VendorError kDeviceNotFound{404, "", "Device not found"};
+
 // cside's scenarios. Error bodies carry only a message (see WriteError); `clientId` answers plain
 // text. `pending[-<n>]` answers 202 for the first n polls of the token (default 1), counted per
 // endpoint; `no-fingerprint-id` lets /token/v1/client answer but makes /token/v1/clientId a 404.
+// `not-found` answers as for an unknown token.
 constexpr ScenarioRow kScenarioRows[] = {
-    AnswerBody("not-found", 404, kPlainText, "Not Found").For(kClientId),
-    AnswerBody("no-fingerprint-id", 404, kPlainText, "Not Found").For(kClientId),
+    AnswerBody("not-found", 404, kPlainText, kClientIdNotFound).For(kClientId),
+    AnswerBody("no-fingerprint-id", 404, kPlainText, kClientIdNotFound).For(kClientId),
     AnswerBody("rate-limited", 429, kPlainText, "Too Many Requests").For(kClientId).RetryAfter(1),
     AnswerBody("server-error", 500, kPlainText, "Internal Server Error").For(kClientId),
-    Answer("not-found", {404, "", "Device not found"}).For(kEntries),
-    Answer("not-found", {404, "", "Token not found"}),
+    Answer("not-found", kDeviceNotFound).For(kEntries),
+    Answer("not-found", kTokenNotFound),
     Answer("rate-limited", {429, "", "rate_limited"}).RetryAfter(1),
     Answer("rate-limited-bare", {429, "", "rate_limited"}),  // no Retry-After
     Answer("server-error", {500, "", "Internal server error"}),
@@ -49,7 +59,36 @@ constexpr ScenarioRow kScenarioRows[] = {
         .For(kVerify | kClient)
         .FirstNumberPerRoute(),
 };
-constexpr absl::string_view kBodyScenarios[] = {"drift"};
+
+// The payload shapes (verify, each device entry, /token/v1/client), for cside does not publish the
+// blocks' insides; none selected is `shape-assumed`.
+struct ShapeScenario {
+  absl::string_view scenario;
+  CsidePayloadShape shape;
+};
+constexpr ShapeScenario kShapeScenarios[] = {
+    {"shape-assumed", CsidePayloadShape::kAssumed},
+    {"shape-renamed", CsidePayloadShape::kRenamed},
+    {"shape-missing-blocks", CsidePayloadShape::kMissingBlocks},
+    {"shape-extra-blocks", CsidePayloadShape::kExtraBlocks},
+    {"shape-drift", CsidePayloadShape::kDrift},
+};
+// Broken device-entries pages: `has_more` true with `next_offset` null, or with `next_offset` equal
+// to the page's own offset (a cursor that does not advance).
+constexpr absl::string_view kNextOffsetNull = "next-offset-null";
+constexpr absl::string_view kNextOffsetStuck = "next-offset-stuck";
+
+constexpr absl::string_view kBodyScenarios[] = {
+    "drift",       "shape-assumed", "shape-renamed", "shape-missing-blocks", "shape-extra-blocks",
+    "shape-drift", kNextOffsetNull, kNextOffsetStuck};
+
+CsidePayloadShape ShapeOf(const Scenario& scenario) {
+  for (const ShapeScenario& entry : kShapeScenarios) {
+    if (scenario.Is(entry.scenario)) return entry.shape;
+  }
+  return CsidePayloadShape::kAssumed;
+}
+
 constexpr ScenarioTable kScenarios{
     "cside", kScenarioRows, kBodyScenarios, {400, "", "Unknown sandbox scenario $0"}};
 
@@ -198,8 +237,9 @@ bool CsideRoutes::ReadTextToken(Exchange& ex, Call& call) const {
 }
 
 int CsideRoutes::HandleVerify(Exchange& ex, const Call& call) const {
+  if (!IsKnownCsideToken(seed_, call.token)) return SendError(ex, call, kTokenNotFound);
   rapidjson::Document doc;
-  BuildCsidePayload(seed_, call.token, -1, &doc);
+  BuildCsidePayload(seed_, call.token, -1, ShapeOf(call.scenario), &doc);
   if (call.scenario.Is("drift")) Drift(&doc);
   return ex.SendJson(call.scenario, Serialize(doc));
 }
@@ -208,6 +248,7 @@ int CsideRoutes::HandleEntries(Exchange& ex, const Call& call) const {
   int64_t limit = 0;
   int64_t offset = 0;
   EntriesWindow(call.body, &limit, &offset);  // checked by ReadEntriesRequest
+  if (!IsKnownCsideToken(seed_, call.token)) return SendError(ex, call, kDeviceNotFound);
   const std::string device = CsideDeviceId(seed_, call.token);
   // offset may be anything the client sent: compare before adding, so nothing overflows.
   const int64_t end = offset >= kCsideEntriesPerDevice
@@ -219,16 +260,25 @@ int CsideRoutes::HandleEntries(Exchange& ex, const Call& call) const {
   rapidjson::Value entries(rapidjson::kArrayType);
   for (int64_t i = offset; i < end; ++i) {
     rapidjson::Document entry(&alloc);
-    BuildCsidePayload(seed_, device, static_cast<int>(i), &entry);
+    BuildCsidePayload(seed_, device, static_cast<int>(i), ShapeOf(call.scenario), &entry);
     if (call.scenario.Is("drift")) Drift(&entry);
     entries.PushBack(rapidjson::Value(entry, alloc), alloc);
   }
   doc.AddMember("entries", entries, alloc);
   doc.AddMember("limit", limit, alloc);
   doc.AddMember("offset", offset, alloc);
-  const bool has_more = end < kCsideEntriesPerDevice;
-  if (has_more) {
-    doc.AddMember("next_offset", end, alloc);
+  bool has_more = end < kCsideEntriesPerDevice;
+  std::optional<int64_t> next_offset;
+  if (has_more) next_offset = end;
+  if (call.scenario.Is(kNextOffsetNull)) {
+    has_more = true;
+    next_offset.reset();
+  } else if (call.scenario.Is(kNextOffsetStuck)) {
+    has_more = true;
+    next_offset = offset;
+  }
+  if (next_offset.has_value()) {
+    doc.AddMember("next_offset", *next_offset, alloc);
   } else {
     doc.AddMember("next_offset", rapidjson::Value(rapidjson::kNullType), alloc);
   }
@@ -237,8 +287,9 @@ int CsideRoutes::HandleEntries(Exchange& ex, const Call& call) const {
 }
 
 int CsideRoutes::HandleClient(Exchange& ex, const Call& call) const {
+  if (!IsKnownCsideToken(seed_, call.token)) return SendError(ex, call, kTokenNotFound);
   rapidjson::Document doc;
-  BuildCsidePayload(seed_, call.token, -1, &doc);
+  BuildCsidePayload(seed_, call.token, -1, ShapeOf(call.scenario), &doc);
   // The public payload's shape is not published; the sandbox leaves out the fingerprint block,
   // so the stable id comes from /token/v1/clientId, as the contract describes it.
   doc.RemoveMember("fingerprint");
@@ -247,6 +298,11 @@ int CsideRoutes::HandleClient(Exchange& ex, const Call& call) const {
 }
 
 int CsideRoutes::HandleClientId(Exchange& ex, const Call& call) const {
+  // cside's documented 404: no fingerprint id for the token (an unknown token has none either).
+  if (!CsideHasFingerprintId(seed_, call.token)) {
+    return ex.Send(404, kPlainText, kClientIdNotFound);
+  }
+  // The id every shape of the token's verify payload carries.
   const std::string id = CsideDeviceId(seed_, call.token);
   if (call.scenario.Is("html") || call.scenario.Is("malformed") || call.scenario.Is("slow-body")) {
     return ex.SendJson(call.scenario, id);
@@ -260,18 +316,28 @@ int CsideRoutes::HandleClientId(Exchange& ex, const Call& call) const {
 constexpr SandboxIntegration kIntegrations[] = {
     {"cside", "cside", "", "", true, R"({"token":"eyJhbGciOiJIUzI1NiJ9.demo.token"})"},
     // Public mode: the `/token/v1` endpoints, without a key.
-    {"cside-public", "cside", "", "", false, R"({"token":"eyJhbGciOiJIUzI1NiJ9.demo.public"})",
+    {"cside-public", "cside", "", "", false, R"({"token":"eyJhbGciOiJIUzI1NiJ9.demo.client"})",
      R"("cside": {"public_mode": true})"},
 };
 constexpr SandboxVendorInfo kInfo{"cside", "FPGW_SANDBOX_CSIDE_KEY", "cside.key", "cside_tgatv1_",
                                   kIntegrations};
 constexpr RoutePrefix kPrefixes[] = {{"/token/v1", /*needs_credential=*/false}, {"/token/v2"}};
 
+// cside's fingerprint API keys start with `cside_tgatv1_` (CONTRACTS.md §1.2).
+absl::Status CheckCredential(absl::string_view credential) {
+  if (!absl::StartsWith(credential, kInfo.credential_prefix) ||
+      credential.size() == kInfo.credential_prefix.size()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("must be a cside fingerprint API key (", kInfo.credential_prefix, "…)"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 const SandboxVendor& CsideSandboxVendor() {
   static const SandboxVendor* const kModule =
-      new RoutesModule<CsideRoutes>(kInfo, kPrefixes, kScenarios);
+      new RoutesModule<CsideRoutes>(kInfo, kPrefixes, kScenarios, &CheckCredential);
   return *kModule;
 }
 

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
@@ -69,17 +70,47 @@ Value Str(absl::string_view text, Allocator& alloc) {
   return Value(fpgw::JsonChars(text), static_cast<rapidjson::SizeType>(text.size()), alloc);
 }
 
+// A version-4 UUID in text form from 128 bits.
+std::string UuidText(uint64_t a, uint64_t b) {
+  return absl::StrFormat("%08x-%04x-4%03x-%04x-%012x", a >> 32, (a >> 16) & 0xffff, a & 0xfff,
+                         0x8000 | ((b >> 48) & 0x3fff), b & 0xffffffffffffULL);
+}
+
+// One UUID in this many names no fingerprint.
+constexpr uint64_t kUnknownShare = 16;
+
 }  // namespace
+
+bool IsUuid(absl::string_view id) {
+  if (id.size() != 36) return false;
+  for (size_t i = 0; i < id.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? id[i] != '-' : !absl::ascii_isxdigit(static_cast<unsigned char>(id[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool IsKnownTelemetryId(uint64_t seed, absl::string_view telemetry_id) {
+  return IsUuid(telemetry_id) &&
+         Mix(seed, "unknown", absl::AsciiStrToLower(telemetry_id)) % kUnknownShare != 0;
+}
+
+std::string TestTelemetryId(uint64_t seed, absl::string_view label, bool known) {
+  for (uint64_t attempt = 0;; ++attempt) {
+    const std::string salt = absl::StrCat("test-id-", attempt);
+    std::string id = UuidText(Mix(0, salt, label), Mix(1, salt, label));
+    if (IsKnownTelemetryId(seed, id) == known) return id;
+  }
+}
 
 std::string StytchTime(int64_t unix_ms) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::FromUnixMillis(unix_ms), absl::UTCTimeZone());
 }
 
 std::string StytchData::Uuid(absl::string_view kind, absl::string_view id) const {
-  const uint64_t a = Mix(seed_, kind, id);
-  const uint64_t b = Mix(seed_ + 1, kind, id);
-  return absl::StrFormat("%08x-%04x-4%03x-%04x-%012x", a >> 32, (a >> 16) & 0xffff, a & 0xfff,
-                         0x8000 | ((b >> 48) & 0x3fff), b & 0xffffffffffffULL);
+  return UuidText(Mix(seed_, kind, id), Mix(seed_ + 1, kind, id));
 }
 
 std::string StytchData::RequestId(absl::string_view salt, uint64_t sequence) const {
@@ -89,13 +120,16 @@ std::string StytchData::RequestId(absl::string_view salt, uint64_t sequence) con
 StytchLookupFacts StytchData::Facts(absl::string_view telemetry_id) const {
   StytchLookupFacts f;
   f.telemetry_id = std::string(telemetry_id);
-  const size_t dot = telemetry_id.find('.');
+  // A UUID's letters may come in either case; it is the same id. Ids that are no UUID (the ones
+  // that select a scenario) are a visitor of their own.
+  const std::string id =
+      IsUuid(telemetry_id) ? absl::AsciiStrToLower(telemetry_id) : std::string(telemetry_id);
   const absl::string_view visitor =
-      dot != absl::string_view::npos && dot > 0 ? telemetry_id.substr(0, dot) : telemetry_id;
+      IsUuid(id) ? absl::string_view(id).substr(0, 8) : absl::string_view(id);
   const uint64_t v = Mix(seed_, "visitor", visitor);
-  const uint64_t e = Mix(seed_, "lookup", telemetry_id);
+  const uint64_t e = Mix(seed_, "lookup", id);
 
-  f.request_id = absl::StrCat("request-id-test-", Uuid("request", telemetry_id));
+  f.request_id = absl::StrCat("request-id-test-", Uuid("request", id));
   // One lookup in six is cookie-less: no visitor_id / browser_id.
   const bool cookieless = e % 6 == 5;
   if (!cookieless) {
@@ -105,7 +139,7 @@ StytchLookupFacts StytchData::Facts(absl::string_view telemetry_id) const {
   f.visitor_fingerprint = absl::StrCat("visitor-fingerprint-", Uuid("visitor_fp", visitor));
   f.browser_fingerprint = absl::StrCat("browser-fingerprint-", Uuid("browser_fp", visitor));
   f.hardware_fingerprint = absl::StrCat("hardware-fingerprint-", Uuid("hardware_fp", visitor));
-  f.network_fingerprint = absl::StrCat("network-fingerprint-", Uuid("network_fp", telemetry_id));
+  f.network_fingerprint = absl::StrCat("network-fingerprint-", Uuid("network_fp", id));
 
   const Place& place = kPlaces[v % (sizeof(kPlaces) / sizeof(kPlaces[0]))];
   f.city = place.city;
@@ -159,7 +193,8 @@ void StytchData::BuildLookup(const StytchLookupFacts& f, bool post,
                              rapidjson::Document* doc) {
   doc->SetObject();
   Allocator& alloc = doc->GetAllocator();
-  doc->AddMember("request_id", Str(f.request_id, alloc), alloc);
+  // The vendor's GET example has no request_id (its field list names one; the example wins).
+  if (post) doc->AddMember("request_id", Str(f.request_id, alloc), alloc);
   doc->AddMember("status_code", 200, alloc);
   doc->AddMember("telemetry_id", Str(f.telemetry_id, alloc), alloc);
 
@@ -181,16 +216,15 @@ void StytchData::BuildLookup(const StytchLookupFacts& f, bool post,
   verdict.AddMember("reasons", reasons, alloc);
   verdict.AddMember("detected_device_type", Str(f.verdict.detected_device_type, alloc), alloc);
   verdict.AddMember("is_authentic_device", f.verdict.is_authentic_device, alloc);
-  if (post) {
-    Value overrides(rapidjson::kArrayType);
-    for (const StytchAppliedOverride& o : f.verdict.overrides) {
-      Value item(rapidjson::kObjectType);
-      item.AddMember("verdict_reason", Str(o.verdict_reason, alloc), alloc);
-      item.AddMember("override_action", Str(o.override_action, alloc), alloc);
-      overrides.PushBack(item, alloc);
-    }
-    verdict.AddMember("verdict_reason_overrides", overrides, alloc);
+  // Required in the vendor's response type, whichever method asked.
+  Value overrides(rapidjson::kArrayType);
+  for (const StytchAppliedOverride& o : f.verdict.overrides) {
+    Value item(rapidjson::kObjectType);
+    item.AddMember("verdict_reason", Str(o.verdict_reason, alloc), alloc);
+    item.AddMember("override_action", Str(o.override_action, alloc), alloc);
+    overrides.PushBack(item, alloc);
   }
+  verdict.AddMember("verdict_reason_overrides", overrides, alloc);
   // The deprecated GET's example shows an empty rule_match_type when no rule matched.
   if (!f.verdict.rule_match_type.empty() || !post) {
     verdict.AddMember("rule_match_type", Str(f.verdict.rule_match_type, alloc), alloc);

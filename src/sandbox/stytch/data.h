@@ -4,11 +4,15 @@
 // the verdict reasons with their default actions. No I/O: the same seed and id always give the
 // same bytes.
 //
-// Identity model: a telemetry id of the form `<visitor>.<anything>` belongs to the visitor
-// `<visitor>` (so tests can make several lookups of one device); any other telemetry id belongs to
-// a visitor derived from the whole id. Visitor-level facts (visitor id, hardware fingerprint,
-// geolocation, user agent) depend only on the visitor; lookup-level facts (verdict, network
-// fingerprint, time) on the telemetry id.
+// Which ids exist: Stytch's telemetry ids are UUIDs (`026ac93b-8cdf-4fcb-bfa6-36a31cfecac1`), so a
+// telemetry id that is not a UUID names no fingerprint, and neither does one UUID in sixteen (a
+// pure function of seed and id, IsKnownTelemetryId): a client meets "not found" without any magic
+// id, as it would for an expired or forged one.
+//
+// Identity model: the UUIDs that share their first group (`026ac93b-…`) belong to one visitor (so
+// tests can make several lookups of one device). Visitor-level facts (visitor id, hardware
+// fingerprint, geolocation, user agent) depend only on the visitor; lookup-level facts (verdict,
+// network fingerprint, time) on the telemetry id.
 #ifndef FPGW_SANDBOX_STYTCH_DATA_H_
 #define FPGW_SANDBOX_STYTCH_DATA_H_
 
@@ -21,6 +25,19 @@
 #include "rapidjson/document.h"
 
 namespace fpgw::sandbox {
+
+// Whether `id` is a UUID in its text form (8-4-4-4-12 hexadecimal digits, either case).
+bool IsUuid(absl::string_view id);
+
+// Whether the sandbox seeded with `seed` holds a fingerprint for `telemetry_id`: a UUID, and not
+// one of the sixteenth of UUIDs the seed leaves unknown. Ids that differ only in case are the same
+// id. Sandbox mode (`fpgw sandbox`, the demo) and the gateway test harness use seed 1.
+bool IsKnownTelemetryId(uint64_t seed, absl::string_view telemetry_id);
+
+// A telemetry id for tests, derived from `label`: a UUID that IsKnownTelemetryId(seed, ·) finds
+// (`known`) or does not. Deterministic: the same seed, label and `known` give the same id, and
+// different labels different ids.
+std::string TestTelemetryId(uint64_t seed, absl::string_view label, bool known = true);
 
 // Rules the sandbox holds when it starts.
 inline constexpr int kStytchSeedRules = 25;
@@ -110,9 +127,11 @@ class StytchData final {
   // Facts of the lookup of `telemetry_id` (see the identity model in the file comment).
   StytchLookupFacts Facts(absl::string_view telemetry_id) const;
 
-  // Replaces `*doc` with the lookup body. `post` gives the current POST shape (with `properties`,
-  // `external_metadata` and `verdict_reason_overrides`); otherwise the deprecated GET shape.
-  // `external_metadata` is echoed (POST only).
+  // Replaces `*doc` with the lookup body. `post` gives the current POST shape (with `request_id`,
+  // `properties` and `external_metadata`); otherwise the deprecated GET shape of the vendor's GET
+  // example (no `request_id`, `rule_match_type`/`rule_match_identifier` always present, empty when
+  // no rule matched). Both carry `verdict.verdict_reason_overrides`, which the vendor's response
+  // type requires. `external_metadata` is echoed (POST only).
   static void BuildLookup(const StytchLookupFacts& facts, bool post,
                           const std::map<std::string, std::string>& external_metadata,
                           rapidjson::Document* doc);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -44,9 +45,14 @@ constexpr absl::string_view kErrorUrlBase =
 constexpr uint32_t kLookup = 1;
 constexpr uint32_t kManage = 2;
 
-constexpr VendorError kUnauthorized{
-    401, "unauthorized_credentials",
-    "Unauthorized credentials. Please check your project ID and secret."};
+// The vendor's 401 (fraud API errors page) for a project id and secret that do not match.
+constexpr VendorError kUnauthorized{401, "unauthorized_credentials_error",
+                                    "The provided credentials are invalid."};
+// The vendor's 400 for a missing Authorization header or one that is not Basic
+// base64(project_id:secret) (its first listed causes).
+constexpr VendorError kInvalidAuthorizationHeader{
+    400, "invalid_authorization_header",
+    "The authorization header provided with the request is invalid."};
 constexpr VendorError kTelemetryIdNotFound{
     404, "telemetry_id_not_found",
     "Telemetry ID not found. The telemetry ID may be expired, missing, or invalid."};
@@ -76,6 +82,41 @@ constexpr ScenarioTable kScenarios{"stytch",
                                    kScenarioRows,
                                    kBodyScenarios,
                                    {400, "bad_request", "Unknown sandbox scenario \"$0\"."}};
+
+// Whether the scenario token itself names a scenario (`sandbox-<name>…`): such a telemetry id
+// stands for a lookup the test shaped, so it is found although it is no UUID.
+bool SelectsScenario(absl::string_view token) {
+  constexpr absl::string_view kPrefix = "sandbox-";
+  if (!absl::StartsWith(token, kPrefix)) return false;
+  std::vector<absl::string_view> names;
+  for (const ScenarioRow& row : kScenarioRows) names.push_back(row.scenario);
+  names.insert(names.end(), std::begin(kBodyScenarios), std::end(kBodyScenarios));
+  return ParseScenario(token.substr(kPrefix.size()), names).has_value();
+}
+
+// The credentials of `Authorization: Basic <base64(project_id:secret)>` as RFC 7617 writes them:
+// the scheme (any case), then the canonical padded base64 of a value with a colon after a
+// non-empty project id. Nothing else: no other scheme, no unpadded or URL-safe base64, no
+// whitespace inside it. Returns false for anything else.
+bool DecodeBasicCredentials(absl::string_view header, std::string* decoded) {
+  constexpr absl::string_view kScheme = "Basic";
+  header = absl::StripAsciiWhitespace(header);
+  if (header.size() <= kScheme.size() || !absl::StartsWithIgnoreCase(header, kScheme) ||
+      header[kScheme.size()] != ' ') {
+    return false;
+  }
+  const absl::string_view encoded =
+      absl::StripLeadingAsciiWhitespace(header.substr(kScheme.size()));
+  const size_t padding = encoded.size() - encoded.find_last_not_of('=') - 1;
+  const bool canonical =
+      !encoded.empty() && encoded.size() % 4 == 0 && padding <= 2 &&
+      std::all_of(encoded.begin(), encoded.end() - padding, [](char c) {
+        return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/';
+      });
+  if (!canonical || !absl::Base64Unescape(encoded, decoded)) return false;
+  const size_t colon = decoded->find(':');
+  return colon != std::string::npos && colon > 0;
+}
 
 struct IdentifierKind {
   absl::string_view key;
@@ -182,7 +223,7 @@ std::string StringMember(const rapidjson::Value& object, const char* key) {
 class StytchRoutes final : public VendorRoutes {
  public:
   StytchRoutes(uint64_t seed, absl::string_view credential)
-      : VendorRoutes(kScenarios), data_(seed), credential_(credential) {
+      : VendorRoutes(kScenarios), seed_(seed), data_(seed), credential_(credential) {
     for (StytchRule& rule : data_.SeedRules()) rules_.emplace(next_rule_seq_++, std::move(rule));
     const PrepareFn read_body = BindPrepare(&StytchRoutes::ReadJsonBody);
     AddEndpoint({"GET", Exact("/v1/fingerprint/lookup"), kRouteStytchLookup, kLookup,
@@ -219,7 +260,8 @@ class StytchRoutes final : public VendorRoutes {
     const std::string message = absl::StrCat("No route found for ", ex.path());
     return WriteError(ex, Call(), {404, "route_not_found", message}, {});
   }
-  // Checks `Authorization: Basic base64(project_id:secret)`.
+  // Checks `Authorization: Basic base64(project_id:secret)`: missing or malformed → 400
+  // invalid_authorization_header, credentials that do not match → 401.
   bool Authorized(Exchange& ex, const Call& call) const override;
   // Reads a JSON object body into `call.body`; sends 400 and returns false when it is not one.
   bool ReadJsonBody(Exchange& ex, Call& call) const;
@@ -246,6 +288,7 @@ class StytchRoutes final : public VendorRoutes {
                               const Override* override_entry,
                               rapidjson::Document::AllocatorType& alloc) const;
 
+  const uint64_t seed_;
   const StytchData data_;
   // "project_id:secret", as the Basic credentials decode.
   const std::string credential_;
@@ -272,16 +315,11 @@ int StytchRoutes::WriteError(Exchange& ex, const Call&, const VendorError& error
 }
 
 bool StytchRoutes::Authorized(Exchange& ex, const Call& call) const {
-  const absl::string_view value =
-      absl::StripAsciiWhitespace(ex.RequestHeader("Authorization").value_or(""));
-  if (value.empty()) return Refuse(ex, call, kUnauthorized);
   std::string decoded;
-  if (value.size() <= 6 || !absl::StartsWithIgnoreCase(value, "Basic ") ||
-      !absl::Base64Unescape(absl::StripAsciiWhitespace(value.substr(6)), &decoded) ||
-      decoded.find(':') == std::string::npos) {
-    return Refuse(ex, call,
-                  {400, "invalid_authorization_header",
-                   "The Authorization header must be Basic auth with your project ID and secret."});
+  const std::optional<absl::string_view> header = ex.RequestHeader("Authorization");
+  if (!header.has_value() || !DecodeBasicCredentials(*header, &decoded)) {
+    OPENSSL_cleanse(decoded.data(), decoded.size());
+    return Refuse(ex, call, kInvalidAuthorizationHeader);
   }
   const bool ok = SecretMatches(decoded, credential_);
   OPENSSL_cleanse(decoded.data(), decoded.size());
@@ -420,7 +458,11 @@ int StytchRoutes::HandleLookup(Exchange& ex, const Call& call) {
                       "External metadata values must be at most 65 characters and contain only "
                       "alphanumeric characters and _ - + . @"});
   }
-  if (telemetry_id.empty()) return SendError(ex, call, kTelemetryIdNotFound);
+  // A telemetry id the generator never made (not a UUID, or one of the UUIDs the seed leaves
+  // unknown) is the vendor's 404, as an expired or forged one is.
+  if (!IsKnownTelemetryId(seed_, telemetry_id) && !SelectsScenario(telemetry_id)) {
+    return SendError(ex, call, kTelemetryIdNotFound);
+  }
 
   StytchLookupFacts facts = data_.Facts(telemetry_id);
   ApplyRulesAndOverrides(&facts);

@@ -33,6 +33,9 @@ using ::fpgw::testing::WithCredentialEnv;
 using ::fpgw::v1::AdminService;
 using ::testing::Not;
 
+// A telemetry id the sandbox (seed 1, the harness's) finds: a UUID, as the vendor's are.
+constexpr char kTelemetryId[] = "5e7c1a2b-3d4f-4a6b-8c9d-0e1f2a3b4c5d";
+
 // A credential that is not "project_id:secret".
 constexpr char kNotAPairEnv[] = "FPGW_STYTCH_GATEWAY_TEST_NOT_A_PAIR";
 constexpr char kNotAPair[] = "not-a-project-secret-pair-0123456789";
@@ -84,13 +87,13 @@ class StytchGatewayTest : public GatewayHarnessTest {
 };
 
 TEST_F(StytchGatewayTest, EvaluateFillsVerdictFingerprintsAndNetwork) {
+  ASSERT_TRUE(sandbox::IsKnownTelemetryId(1, kTelemetryId));
   fpgw::v1::StytchOptions stytch;
   stytch.set_external_id("user-42@example.com");
   stytch.set_user_action("login");
   fpgw::v1::EvaluateResponse response;
-  ASSERT_THAT(
-      Evaluate("gwVisitor.5e7c1a2b", &response, stytch, "stytch", fpgw::v1::EVALUATION_VIEW_FULL),
-      IsOk());
+  ASSERT_THAT(Evaluate(kTelemetryId, &response, stytch, "stytch", fpgw::v1::EVALUATION_VIEW_FULL),
+              IsOk());
   const fpgw::v1::Evaluation& e = response.evaluation();
   EXPECT_FALSE(e.partial());
   EXPECT_EQ(e.source().vendor(), fpgw::v1::VENDOR_STYTCH);
@@ -100,7 +103,7 @@ TEST_F(StytchGatewayTest, EvaluateFillsVerdictFingerprintsAndNetwork) {
   EXPECT_TRUE(e.source().has_event_time());
   EXPECT_TRUE(e.source().has_expire_time());
 
-  EXPECT_EQ(e.identity().event_id(), "gwVisitor.5e7c1a2b");
+  EXPECT_EQ(e.identity().event_id(), kTelemetryId);
   EXPECT_FALSE(e.identity().device_id().empty());
   EXPECT_EQ(e.identity().fingerprints_size(), 4);
   EXPECT_EQ(e.identity().linked_id(), "user-42@example.com");
@@ -118,7 +121,7 @@ TEST_F(StytchGatewayTest, EvaluateFillsVerdictFingerprintsAndNetwork) {
   EXPECT_NE(e.signals().tampering().authentic_device(), fpgw::v1::TRISTATE_UNSPECIFIED);
   EXPECT_FALSE(e.client().user_agent().empty());
   ASSERT_TRUE(e.has_raw());
-  EXPECT_EQ(e.raw().fields().at("telemetry_id").string_value(), "gwVisitor.5e7c1a2b");
+  EXPECT_EQ(e.raw().fields().at("telemetry_id").string_value(), kTelemetryId);
 
   // A forced BLOCK carries the bot inference.
   ASSERT_THAT(Evaluate("sandbox-block-7", &response), IsOk());
@@ -128,8 +131,8 @@ TEST_F(StytchGatewayTest, EvaluateFillsVerdictFingerprintsAndNetwork) {
 
   // The deprecated GET lookup: same identity, no network properties.
   const uint64_t lookups = Lookups();
-  ASSERT_THAT(Evaluate("gwVisitor.5e7c1a2b", &response, {}, "stytch-get"), IsOk());
-  EXPECT_EQ(response.evaluation().identity().event_id(), "gwVisitor.5e7c1a2b");
+  ASSERT_THAT(Evaluate(kTelemetryId, &response, {}, "stytch-get"), IsOk());
+  EXPECT_EQ(response.evaluation().identity().event_id(), kTelemetryId);
   EXPECT_FALSE(response.evaluation().has_network());
   EXPECT_EQ(Lookups() - lookups, 1u);
   // ... which cannot carry external metadata: refused rather than dropped.

@@ -1,8 +1,12 @@
 // End-to-end tests of the sandbox's Stytch emulation: a real libcurl client over TLS (verification
 // on, trusting only the generated CA) against a sandbox on loopback. Asserts statuses, the Stytch
-// error object, lookup shapes, rule pagination and the effect of rules and overrides on lookups.
+// error object, the Basic auth the vendor accepts, which telemetry ids are found, lookup shapes
+// (POST and the deprecated GET), rule pagination and the effect of rules and overrides on
+// lookups.
 #include <curl/curl.h>
 
+#include <cctype>
+#include <cstdint>
 #include <memory>
 #include <set>
 #include <string>
@@ -26,9 +30,15 @@ using ::fpgw::testing::CurlRequest;
 using ::fpgw::testing::CurlResponse;
 using ::fpgw::testing::CurlTestClient;
 
+constexpr uint64_t kSeed = 7;
 constexpr char kProject[] = "project-test-11111111-2222-4333-8444-555555555555";
 constexpr char kSecret[] = "secret-test-sandbox-0123456789";
-constexpr char kTelemetryId[] = "visitorA.026ac93b-8cdf-4fcb-bfa6-36a31cfecac1";
+// A second credential the sandbox accepts (as while a key rotates), whose base64 holds '+' and '/',
+// so that a URL-safe encoding of it differs from the standard one.
+constexpr char kSymbolProject[] = "project-test-symbols";
+constexpr char kSymbolSecret[] = "secret>>>???";
+// The vendor's example telemetry id (found for this seed too, see KnownIdsAreTheVendorsUuids).
+constexpr char kTelemetryId[] = "026ac93b-8cdf-4fcb-bfa6-36a31cfecac1";
 
 rapidjson::Document Parse(const std::string& body) {
   rapidjson::Document doc;
@@ -49,13 +59,22 @@ std::string BasicAuth(const std::string& project, const std::string& secret) {
   return absl::StrCat("Authorization: Basic ", absl::Base64Escape(project + ":" + secret));
 }
 
+// A found telemetry id of the visitor of `base` (same first group), for `label`.
+std::string SiblingId(const std::string& base, const std::string& label) {
+  for (int n = 0;; ++n) {
+    std::string id = base.substr(0, 9) + TestTelemetryId(kSeed, absl::StrCat(label, n)).substr(9);
+    if (IsKnownTelemetryId(kSeed, id)) return id;
+  }
+}
+
 class StytchRoutesTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     SandboxOptions options;
-    options.credentials["stytch"] = absl::StrCat(kProject, ":", kSecret);
-    options.seed = 7;
+    options.credentials["stytch"] =
+        absl::StrCat(kProject, ":", kSecret, "\n", kSymbolProject, ":", kSymbolSecret);
+    options.seed = kSeed;
     absl::StatusOr<std::unique_ptr<Sandbox>> started = Sandbox::Start(options);
     ASSERT_TRUE(started.ok()) << started.status();
     sandbox_ = started->release();
@@ -126,7 +145,7 @@ TEST_F(StytchRoutesTest, PostLookupIsSchemaTrueAndDeterministic) {
   EXPECT_EQ(Str(again, "/fingerprints/hardware_fingerprint"),
             Str(doc, "/fingerprints/hardware_fingerprint"));
   EXPECT_EQ(Str(again, "/created_at"), Str(doc, "/created_at"));
-  rapidjson::Document sibling = Parse(Lookup("visitorA.second-lookup").body);
+  rapidjson::Document sibling = Parse(Lookup(SiblingId(kTelemetryId, "second-lookup")).body);
   EXPECT_EQ(Str(sibling, "/fingerprints/visitor_fingerprint"),
             Str(doc, "/fingerprints/visitor_fingerprint"));
   EXPECT_NE(Str(sibling, "/fingerprints/network_fingerprint"),
@@ -138,7 +157,7 @@ TEST_F(StytchRoutesTest, LookupsVaryAcrossIds) {
   std::set<std::string> countries;
   int cookieless = 0;
   for (int i = 0; i < 60; ++i) {
-    rapidjson::Document doc = Parse(Lookup(absl::StrCat("vary-", i)).body);
+    rapidjson::Document doc = Parse(Lookup(TestTelemetryId(kSeed, absl::StrCat("vary-", i))).body);
     actions.insert(Str(doc, "/verdict/action"));
     countries.insert(Str(doc, "/properties/network_properties/ip_geolocation/country"));
     if (At(doc, "/fingerprints/visitor_id") == nullptr) ++cookieless;
@@ -148,7 +167,7 @@ TEST_F(StytchRoutesTest, LookupsVaryAcrossIds) {
   EXPECT_GT(cookieless, 0);
 }
 
-TEST_F(StytchRoutesTest, DeprecatedGetLookupHasTheOldShape) {
+TEST_F(StytchRoutesTest, DeprecatedGetLookupHasTheShapeOfTheVendorsExample) {
   CurlRequest request;
   request.url =
       absl::StrCat(sandbox_->base_url(), "/v1/fingerprint/lookup?telemetry_id=", kTelemetryId);
@@ -157,38 +176,160 @@ TEST_F(StytchRoutesTest, DeprecatedGetLookupHasTheOldShape) {
   ASSERT_EQ(response.status, 200) << response.body;
   rapidjson::Document doc = Parse(response.body);
   EXPECT_EQ(Str(doc, "/telemetry_id"), kTelemetryId);
+  EXPECT_EQ(At(doc, "/status_code")->GetInt(), 200);
+  // The vendor's GET example has no request_id; the POST answer keeps it.
+  EXPECT_EQ(At(doc, "/request_id"), nullptr);
+  EXPECT_NE(Str(Parse(Lookup(kTelemetryId).body), "/request_id"), "<absent>");
   EXPECT_EQ(At(doc, "/properties"), nullptr);
   EXPECT_EQ(At(doc, "/external_metadata"), nullptr);
-  EXPECT_NE(At(doc, "/verdict/rule_match_type"), nullptr);
+  // Both rule fields, empty when no rule matched, as in the example.
+  EXPECT_EQ(Str(doc, "/verdict/rule_match_type"), "");
+  EXPECT_EQ(Str(doc, "/verdict/rule_match_identifier"), "");
+  // Required by the vendor's response type, on GET as on POST.
+  ASSERT_NE(At(doc, "/verdict/verdict_reason_overrides"), nullptr);
+  EXPECT_TRUE(At(doc, "/verdict/verdict_reason_overrides")->IsArray());
+  for (const char* key : {"/created_at", "/expires_at", "/fingerprints/visitor_fingerprint",
+                          "/verdict/action", "/verdict/detected_device_type"}) {
+    EXPECT_NE(Str(doc, key), "<absent>") << key;
+  }
+
+  // An unknown telemetry id is the vendor's 404 on GET too.
+  request.url = absl::StrCat(sandbox_->base_url(), "/v1/fingerprint/lookup?telemetry_id=",
+                             TestTelemetryId(kSeed, "get-unknown", /*known=*/false));
+  CurlResponse unknown = client_->Perform(request);
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(Str(Parse(unknown.body), "/error_type"), "telemetry_id_not_found");
 }
 
-TEST_F(StytchRoutesTest, BasicAuthFailuresUseTheErrorObject) {
-  CurlRequest request;
-  request.method = "POST";
-  request.url = sandbox_->base_url() + "/v1/fingerprint/lookup";
-  request.body = R"({"telemetry_id":"x"})";
-  CurlResponse missing = client_->Perform(request);
-  EXPECT_EQ(missing.status, 401);
-  rapidjson::Document doc = Parse(missing.body);
-  EXPECT_EQ(Str(doc, "/error_type"), "unauthorized_credentials");
-  EXPECT_EQ(At(doc, "/status_code")->GetInt(), 401);
-  EXPECT_NE(Str(doc, "/request_id"), "<absent>");
-  EXPECT_NE(Str(doc, "/error_message"), "<absent>");
-  EXPECT_EQ(Str(doc, "/error_url"),
-            "https://stytch.com/docs/api-reference/fraud/api/errors/401#unauthorized_credentials");
+TEST_F(StytchRoutesTest, OnlyBasicAuthWithTheProjectAndSecretIsAccepted) {
+  auto lookup_with = [&](std::vector<std::string> headers) {
+    CurlRequest request;
+    request.method = "POST";
+    request.url = sandbox_->base_url() + "/v1/fingerprint/lookup";
+    request.headers = std::move(headers);
+    request.headers.push_back("Content-Type: application/json");
+    request.body = absl::StrCat(R"({"telemetry_id":")", kTelemetryId, R"("})");
+    return client_->Perform(request);
+  };
 
-  request.headers = {BasicAuth(kProject, "wrong-secret")};
-  EXPECT_EQ(client_->Perform(request).status, 401);
-  request.headers = {"Authorization: Bearer abc"};
-  CurlResponse malformed = client_->Perform(request);
-  EXPECT_EQ(malformed.status, 400);
-  EXPECT_EQ(Str(Parse(malformed.body), "/error_type"), "invalid_authorization_header");
+  // Accepted: the scheme in any case, and either credential of the rotation.
+  EXPECT_EQ(lookup_with({BasicAuth(kProject, kSecret)}).status, 200);
+  EXPECT_EQ(lookup_with({absl::StrCat("Authorization: basic ",
+                                      absl::Base64Escape(absl::StrCat(kProject, ":", kSecret)))})
+                .status,
+            200);
+  EXPECT_EQ(lookup_with({BasicAuth(kSymbolProject, kSymbolSecret)}).status, 200);
+
+  // A well-formed pair that is not the credential: the vendor's 401.
+  for (const std::string& header :
+       {BasicAuth(kProject, "wrong-secret"), BasicAuth("project-test-other", kSecret)}) {
+    CurlResponse response = lookup_with({header});
+    EXPECT_EQ(response.status, 401) << header;
+    rapidjson::Document doc = Parse(response.body);
+    EXPECT_EQ(At(doc, "/status_code")->GetInt(), 401);
+    EXPECT_EQ(Str(doc, "/error_type"), "unauthorized_credentials_error");
+    EXPECT_EQ(Str(doc, "/error_message"), "The provided credentials are invalid.");
+    EXPECT_EQ(Str(doc, "/error_url"),
+              "https://stytch.com/docs/api-reference/fraud/api/errors/"
+              "401#unauthorized_credentials_error");
+    EXPECT_EQ(Str(doc, "/request_id").rfind("request-id-test-", 0), 0u);
+  }
+
+  // Anything but canonical Basic credentials: the vendor's 400.
+  const std::string pair = absl::StrCat(kProject, ":", kSecret);
+  const std::string encoded = absl::Base64Escape(pair);
+  const std::string symbols = absl::Base64Escape(absl::StrCat(kSymbolProject, ":", kSymbolSecret));
+  ASSERT_NE(symbols.find_first_of("+/"), std::string::npos);
+  std::string unpadded = encoded;
+  while (!unpadded.empty() && unpadded.back() == '=') unpadded.pop_back();
+  std::vector<std::string> refused = {
+      "Authorization: Bearer " + std::string(kSecret),
+      "Authorization: " + encoded,
+      "Authorization: Basic",
+      "Authorization: Basic " +
+          absl::WebSafeBase64Escape(absl::StrCat(kSymbolProject, ":", kSymbolSecret)),
+      "Authorization: Basic " + encoded.substr(0, 8) + " " + encoded.substr(8),
+      "Authorization: Basic " + absl::Base64Escape(absl::StrCat(kProject, kSecret)),  // no colon
+      "Authorization: Basic " + absl::Base64Escape(absl::StrCat(":", kSecret)),  // no project id
+      "Authorization: Basic not base64!",
+  };
+  if (unpadded != encoded) refused.push_back("Authorization: Basic " + unpadded);
+  refused.push_back("X-No-Authorization: at all");  // no Authorization header
+  for (const std::string& header : refused) {
+    CurlResponse response = lookup_with({header});
+    EXPECT_EQ(response.status, 400) << header;
+    rapidjson::Document doc = Parse(response.body);
+    EXPECT_EQ(Str(doc, "/error_type"), "invalid_authorization_header") << header;
+    EXPECT_EQ(Str(doc, "/error_message"),
+              "The authorization header provided with the request is invalid.");
+    EXPECT_EQ(At(doc, "/status_code")->GetInt(), 400);
+  }
+}
+
+TEST_F(StytchRoutesTest, KnownIdsAreTheVendorsUuids) {
+  // The vendor's example id stays found where it is used: sandbox mode and the harness (seed 1).
+  EXPECT_TRUE(IsKnownTelemetryId(1, kTelemetryId));
+  EXPECT_TRUE(IsKnownTelemetryId(kSeed, kTelemetryId));
+  for (const SandboxIntegration& integration : StytchSandboxVendor().info().integrations) {
+    rapidjson::Document example = Parse(std::string(integration.example_request));
+    ASSERT_TRUE(example.IsObject());
+    EXPECT_TRUE(IsKnownTelemetryId(1, example["token"].GetString())) << integration.name;
+  }
+
+  // Not UUIDs: never found.
+  for (const char* id :
+       {"visitorA.026ac93b-8cdf-4fcb-bfa6-36a31cfecac1", "t-1", "sandbox-nothing",
+        "026ac93b8cdf4fcbbfa636a31cfecac1", "026ac93b-8cdf-4fcb-bfa6-36a31cfecac1x",
+        "g26ac93b-8cdf-4fcb-bfa6-36a31cfecac1"}) {
+    EXPECT_FALSE(IsKnownTelemetryId(kSeed, id)) << id;
+    CurlResponse response = Lookup(id);
+    EXPECT_EQ(response.status, 404) << id;
+    rapidjson::Document doc = Parse(response.body);
+    // The vendor's error object (tests/testdata/stytch/errors/404_telemetry_id_not_found.json).
+    EXPECT_EQ(At(doc, "/status_code")->GetInt(), 404);
+    EXPECT_EQ(Str(doc, "/error_type"), "telemetry_id_not_found");
+    EXPECT_EQ(Str(doc, "/error_message"),
+              "Telemetry ID not found. The telemetry ID may be expired, missing, or invalid.");
+    EXPECT_EQ(Str(doc, "/error_url"),
+              "https://stytch.com/docs/api-reference/fraud/api/errors/404#telemetry_id_not_found");
+  }
+
+  // UUIDs: about one in sixteen unknown, decided by (seed, id), and the server agrees.
+  int unknown = 0;
+  for (int i = 0; i < 1600; ++i) {
+    if (!IsKnownTelemetryId(kSeed, TestTelemetryId(0, absl::StrCat("share-", i)))) ++unknown;
+  }
+  EXPECT_GT(unknown, 50);
+  EXPECT_LT(unknown, 160);
+  for (int i = 0; i < 20; ++i) {
+    const std::string found = TestTelemetryId(kSeed, absl::StrCat("found-", i));
+    const std::string missing = TestTelemetryId(kSeed, absl::StrCat("missing-", i), false);
+    EXPECT_TRUE(IsUuid(found) && IsUuid(missing));
+    EXPECT_NE(found, TestTelemetryId(kSeed, absl::StrCat("found-", i + 1)));
+    EXPECT_EQ(Lookup(found).status, 200) << found;
+    EXPECT_EQ(Lookup(missing).status, 404) << missing;
+  }
+
+  // Case does not make another id.
+  std::string upper = kTelemetryId;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  CurlResponse shouted = Lookup(upper);
+  ASSERT_EQ(shouted.status, 200);
+  EXPECT_EQ(Str(Parse(shouted.body), "/fingerprints/hardware_fingerprint"),
+            Str(Parse(Lookup(kTelemetryId).body), "/fingerprints/hardware_fingerprint"));
+
+  // An id that selects a scenario is found although it is no UUID; a header does not make an
+  // unknown id found.
+  EXPECT_EQ(Lookup("sandbox-allow-7").status, 200);
+  EXPECT_EQ(Lookup("t-2", {"X-Sandbox-Scenario: allow"}).status, 404);
+  EXPECT_EQ(Lookup(kTelemetryId, {"X-Sandbox-Scenario: allow"}).status, 200);
 }
 
 TEST_F(StytchRoutesTest, LookupErrorsAndScenarios) {
   CurlResponse bad_metadata =
       Post("/v1/fingerprint/lookup",
-           R"({"telemetry_id":"t-1","external_metadata":{"external_id":"has space"}})");
+           absl::StrCat(R"({"telemetry_id":")", kTelemetryId,
+                        R"(","external_metadata":{"external_id":"has space"}})"));
   EXPECT_EQ(bad_metadata.status, 400);
   EXPECT_EQ(Str(Parse(bad_metadata.body), "/error_type"), "invalid_external_metadata");
 
@@ -207,8 +348,8 @@ TEST_F(StytchRoutesTest, LookupErrorsAndScenarios) {
   }
   EXPECT_EQ(Lookup("sandbox-rate-limited").headers["retry-after"], "1");
   // By header, for any token.
-  EXPECT_EQ(Lookup("t-2", {"X-Sandbox-Scenario: not-found"}).status, 404);
-  EXPECT_EQ(Lookup("t-2", {"X-Sandbox-Scenario: no-such-scenario"}).status, 400);
+  EXPECT_EQ(Lookup(kTelemetryId, {"X-Sandbox-Scenario: not-found"}).status, 404);
+  EXPECT_EQ(Lookup(kTelemetryId, {"X-Sandbox-Scenario: no-such-scenario"}).status, 400);
   // Empty telemetry id: not found, as the vendor documents for a missing id.
   EXPECT_EQ(Lookup("").status, 404);
 
@@ -233,7 +374,9 @@ TEST_F(StytchRoutesTest, LookupErrorsAndScenarios) {
 
 TEST_F(StytchRoutesTest, RulesPageThroughSeedAndNewRulesAndAffectLookups) {
   // A rule on this visitor's hardware fingerprint decides its next lookup.
-  rapidjson::Document before = Parse(Lookup("visitorRule.1").body);
+  const std::string first = TestTelemetryId(kSeed, "visitorRule");
+  const std::string second = SiblingId(first, "visitorRule-sibling");
+  rapidjson::Document before = Parse(Lookup(first).body);
   const std::string hardware = Str(before, "/fingerprints/hardware_fingerprint");
   CurlResponse set =
       Post("/v1/rules/set", absl::StrCat(R"({"action":"BLOCK","hardware_fingerprint":")", hardware,
@@ -244,7 +387,7 @@ TEST_F(StytchRoutesTest, RulesPageThroughSeedAndNewRulesAndAffectLookups) {
   EXPECT_EQ(Str(set_doc, "/hardware_fingerprint"), hardware);
   EXPECT_NE(Str(set_doc, "/expires_at"), "<absent>");
 
-  rapidjson::Document after = Parse(Lookup("visitorRule.2").body);
+  rapidjson::Document after = Parse(Lookup(second).body);
   EXPECT_EQ(Str(after, "/verdict/action"), "BLOCK");
   EXPECT_EQ(Str(after, "/verdict/rule_match_type"), "HARDWARE_FINGERPRINT");
   EXPECT_EQ(Str(after, "/verdict/rule_match_identifier"), hardware);
@@ -284,7 +427,7 @@ TEST_F(StytchRoutesTest, RulesPageThroughSeedAndNewRulesAndAffectLookups) {
                  absl::StrCat(R"({"action":"NONE","hardware_fingerprint":")", hardware, R"("})"))
                 .status,
             200);
-  EXPECT_EQ(Str(Parse(Lookup("visitorRule.2").body), "/verdict/rule_match_type"), "<absent>");
+  EXPECT_EQ(Str(Parse(Lookup(second).body), "/verdict/rule_match_type"), "<absent>");
 }
 
 TEST_F(StytchRoutesTest, SetRuleValidatesLikeTheVendor) {
@@ -333,7 +476,7 @@ TEST_F(StytchRoutesTest, VerdictReasonOverridesListAndApplyToLookups) {
   EXPECT_EQ(Str(lookup, "/verdict/action"), "CHALLENGE");  // forced by the scenario
   bool found = false;
   for (int i = 0; i < 60 && !found; ++i) {
-    rapidjson::Document d = Parse(Lookup(absl::StrCat("vm-", i)).body);
+    rapidjson::Document d = Parse(Lookup(TestTelemetryId(kSeed, absl::StrCat("vm-", i))).body);
     const rapidjson::Value* reasons = At(d, "/verdict/reasons");
     if (reasons == nullptr || reasons->Empty() ||
         std::string((*reasons)[0].GetString()) != "VIRTUAL_MACHINE") {
@@ -361,7 +504,7 @@ TEST_F(StytchRoutesTest, VerdictReasonOverridesListAndApplyToLookups) {
 
 TEST_F(StytchRoutesTest, RoutingMethodsAndCounters) {
   const uint64_t lookups = sandbox_->request_count(kRouteStytchLookup);
-  Lookup("count-1");
+  Lookup(kTelemetryId);
   Lookup("sandbox-server-error");
   EXPECT_EQ(sandbox_->request_count(kRouteStytchLookup), lookups + 2);
 
