@@ -178,6 +178,19 @@ class TenantMatrixTest : public GatewayHarnessTest {
                     },
                     fpgw::v1::ERROR_REASON_INVALID_FIELD});
     rows.push_back(
+        {"EvaluateHttpRequest", false, "fp", [&](const std::string& integration, auto* context) {
+           fpgw::v1::EvaluateHttpRequestRequest request;
+           request.set_integration(integration);
+           fpgw::v1::HttpHeader* header = request.add_headers();
+           header->set_name("User-Agent");
+           header->set_value("matrix/1.0");
+           request.set_method("GET");
+           request.set_url("https://matrix.example/");
+           request.set_ipv4_address("192.0.2.10");
+           fpgw::v1::EvaluateHttpRequestResponse response;
+           return evaluation.EvaluateHttpRequest(context, request, &response);
+         }});
+    rows.push_back(
         {"ListDeviceEvaluations", false, "fp3", [&](const std::string& integration, auto* context) {
            fpgw::v1::ListDeviceEvaluationsRequest request;
            request.set_integration(integration);

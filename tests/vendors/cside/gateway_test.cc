@@ -352,5 +352,79 @@ TEST_F(CsideGatewayTest, SchemaDriftGivesAPartialEvaluation) {
             static_cast<uint64_t>(e.drift_size()));
 }
 
+// cside does not document the payload's inner names: when its real names differ from the assumed
+// ones, the device id still comes from /token/v1/clientId (the documented source), and the rest
+// stays unknown instead of guessed.
+TEST_F(CsideGatewayTest, RenamedFieldsTakeTheDeviceIdFromClientId) {
+  const std::string token = sandbox::CsideTestToken(kSeed, "sandbox-shape-renamed.", true);
+  const uint64_t client_ids = Requests("cside.client_id");
+  fpgw::v1::EvaluateResponse response;
+  ASSERT_THAT(Evaluate(token, &response), IsOk());
+  const fpgw::v1::Evaluation& e = response.evaluation();
+  EXPECT_EQ(e.identity().device_id(), sandbox::CsideDeviceId(kSeed, token));
+  EXPECT_EQ(Requests("cside.client_id") - client_ids, 1u);
+  EXPECT_FALSE(e.partial());
+  // Renamed geo and network fields are not guessed.
+  EXPECT_TRUE(e.network().geolocation().country_code().empty());
+  EXPECT_TRUE(e.network().ip_address().empty());
+}
+
+TEST_F(CsideGatewayTest, NoDeviceIdFromEitherSourceIsANamedDrift) {
+  for (const char* prefix : {"sandbox-shape-renamed.", "sandbox-shape-missing-blocks."}) {
+    SCOPED_TRACE(prefix);
+    const std::string token = sandbox::CsideTestToken(kSeed, prefix, false);
+    fpgw::v1::EvaluateResponse response;
+    ASSERT_THAT(Evaluate(token, &response), IsOk());
+    const fpgw::v1::Evaluation& e = response.evaluation();
+    EXPECT_EQ(e.source().status(), fpgw::v1::EVALUATION_STATUS_COMPLETED);
+    EXPECT_TRUE(e.identity().device_id().empty());
+    EXPECT_TRUE(e.partial());
+    ASSERT_GE(e.drift_size(), 1);
+    EXPECT_EQ(e.drift(e.drift_size() - 1).path(), "$.fingerprint");
+  }
+}
+
+TEST_F(CsideGatewayTest, ExtraBlocksChangeNothingTheAssumedPathsRead) {
+  const std::string token = sandbox::CsideTestToken(kSeed, "sandbox-shape-extra-blocks.", true);
+  const uint64_t client_ids = Requests("cside.client_id");
+  fpgw::v1::EvaluateResponse response;
+  ASSERT_THAT(Evaluate(token, &response), IsOk());
+  const fpgw::v1::Evaluation& e = response.evaluation();
+  EXPECT_EQ(e.identity().device_id(), sandbox::CsideDeviceId(kSeed, token));
+  EXPECT_FALSE(e.partial());
+  EXPECT_FALSE(e.network().geolocation().country_code().empty());
+  // The payload named the device: no extra round trip.
+  EXPECT_EQ(Requests("cside.client_id"), client_ids);
+}
+
+// A page that says more entries exist but gives no way to reach them ends the listing and says so.
+TEST_F(CsideGatewayTest, ABrokenEntriesPageIsPartialNotSilentlyShort) {
+  for (const char* token : {"sandbox-next-offset-null-gw", "sandbox-next-offset-stuck-gw"}) {
+    SCOPED_TRACE(token);
+    fpgw::v1::ListDeviceEvaluationsResponse response;
+    ASSERT_THAT(ListDevice(token, 5, "", &response), IsOk());
+    EXPECT_FALSE(response.evaluations().empty());
+    EXPECT_TRUE(response.next_page_token().empty());
+    EXPECT_TRUE(response.partial());
+    ASSERT_GE(response.drift_size(), 1);
+    EXPECT_EQ(response.drift(0).path(), "$.next_offset");
+  }
+  fpgw::v1::ListDeviceEvaluationsResponse healthy;
+  ASSERT_THAT(ListDevice("gw-history-token", 5, "", &healthy), IsOk());
+  EXPECT_FALSE(healthy.partial());
+}
+
+TEST_F(CsideGatewayTest, DeviceEntriesRefuseFiltersTheyCannotApply) {
+  fpgw::v1::ListDeviceEvaluationsRequest request;
+  request.set_integration("cs");
+  request.set_device("gw-history-token");
+  request.mutable_filter()->set_linked_id("account-1");
+  fpgw::v1::ListDeviceEvaluationsResponse response;
+  grpc::Status status =
+      harness().Call(&fpgw::v1::EvaluationService::Stub::ListDeviceEvaluations, request, &response);
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(status, HasMetadata("field", "filter.linked_id"));
+}
+
 }  // namespace
 }  // namespace fpgw::vendors::cside

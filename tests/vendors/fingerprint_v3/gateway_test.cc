@@ -407,5 +407,35 @@ TEST_F(FingerprintV3GatewayTest, RulesetsAreRefusedOnV3) {
   EXPECT_THAT(status, HasMetadata("field", "fingerprint.ruleset_id"));
 }
 
+// The visits filters of the vendor's document reach the vendor under its names: the sandbox
+// applies them, so a filtered history is visibly narrower.
+TEST_F(FingerprintV3GatewayTest, VisitsFiltersNarrowTheHistory) {
+  fpgw::v1::ListDeviceEvaluationsRequest request;
+  request.set_integration("fp3");
+  request.set_device("visitorHistoryV30001");
+  // The vendor answers one visit per page: the second visit is on the second page.
+  fpgw::v1::ListDeviceEvaluationsResponse first;
+  ASSERT_THAT(
+      harness().Call(&fpgw::v1::EvaluationService::Stub::ListDeviceEvaluations, request, &first),
+      IsOk());
+  ASSERT_FALSE(first.next_page_token().empty());
+  request.set_page_token(first.next_page_token());
+  fpgw::v1::ListDeviceEvaluationsResponse next;
+  ASSERT_THAT(
+      harness().Call(&fpgw::v1::EvaluationService::Stub::ListDeviceEvaluations, request, &next),
+      IsOk());
+  ASSERT_GE(next.evaluations_size(), 1);
+  const fpgw::v1::Evaluation& second = next.evaluations(0);
+  ASSERT_NE(second.identity().event_id(), first.evaluations(0).identity().event_id());
+  request.clear_page_token();
+  request.mutable_filter()->set_event_id(second.identity().event_id());
+  fpgw::v1::ListDeviceEvaluationsResponse one;
+  ASSERT_THAT(
+      harness().Call(&fpgw::v1::EvaluationService::Stub::ListDeviceEvaluations, request, &one),
+      IsOk());
+  ASSERT_EQ(one.evaluations_size(), 1);
+  EXPECT_EQ(one.evaluations(0).identity().event_id(), second.identity().event_id());
+}
+
 }  // namespace
 }  // namespace fpgw::vendors::fingerprint_v3

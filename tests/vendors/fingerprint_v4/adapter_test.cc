@@ -10,6 +10,7 @@
 #include "common/error.h"
 #include "gtest/gtest.h"
 #include "http/curl_http_client.h"
+#include "rapidjson/document.h"
 #include "sandbox/sandbox.h"
 #include "testing/env_secrets.h"
 
@@ -104,6 +105,41 @@ TEST_F(FingerprintV4AdapterTest, CancellingTheCallCancelsTheVendorRequest) {
       Evaluate(adapter.get(), "sandbox-slow", context, absl::Milliseconds(200));
   EXPECT_EQ(status.code(), absl::StatusCode::kCancelled) << status;
   EXPECT_LT(elapsed, absl::Seconds(1));
+}
+
+// The EdgeRequest as the vendor documents it; credential and session header values go as empty
+// strings, as the vendor asks, so callers can forward the headers they received.
+TEST(FingerprintV4EdgeRequest, KeepsTheHeadersInOrderAndBlanksCredentials) {
+  fpgw::v1::EvaluateHttpRequestRequest request;
+  const char* headers[][2] = {{"Host", "shop.example"},
+                              {"Authorization", "Bearer caller-secret"},
+                              {"cookie", "sid=caller-cookie"},
+                              {"X-CSRF-Token", "csrf-secret"},
+                              {"User-Agent", "curl/8.0"}};
+  for (const auto& h : headers) {
+    fpgw::v1::HttpHeader* header = request.add_headers();
+    header->set_name(h[0]);
+    header->set_value(h[1]);
+  }
+  request.set_method("POST");
+  request.set_url("https://shop.example/login");
+  request.set_ipv6_address("2001:db8::1");
+  const std::string body = FingerprintV4Adapter::EdgeRequestBody(request);
+  rapidjson::Document doc;
+  doc.Parse(body.c_str());
+  ASSERT_TRUE(doc.IsObject()) << body;
+  ASSERT_EQ(doc["headers"].Size(), 5u);
+  const char* expected[] = {"shop.example", "", "", "", "curl/8.0"};
+  for (rapidjson::SizeType i = 0; i < 5; ++i) {
+    EXPECT_STREQ(doc["headers"][i]["name"].GetString(), headers[i][0]);
+    EXPECT_STREQ(doc["headers"][i]["value"].GetString(), expected[i]) << headers[i][0];
+  }
+  EXPECT_STREQ(doc["method"].GetString(), "POST");
+  EXPECT_STREQ(doc["url"].GetString(), "https://shop.example/login");
+  EXPECT_STREQ(doc["ipv6_address"].GetString(), "2001:db8::1");
+  EXPECT_FALSE(doc.HasMember("ipv4_address"));
+  EXPECT_EQ(body.find("secret"), std::string::npos);
+  EXPECT_EQ(body.find("caller-cookie"), std::string::npos);
 }
 
 }  // namespace

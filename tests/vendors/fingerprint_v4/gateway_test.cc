@@ -251,5 +251,115 @@ TEST_F(FingerprintV4GatewayTest, DeleteDeviceDataCallsTheVendorAndMapsItsErrors)
   }
 }
 
+// POST /edge: an HTTP request the caller received, judged without a client-side token.
+TEST_F(FingerprintV4GatewayTest, EvaluateHttpRequestJudgesARequestAtTheEdge) {
+  fpgw::v1::EvaluateHttpRequestRequest request;
+  request.set_integration("fp");
+  auto add = [&request](const char* name, const char* value) {
+    fpgw::v1::HttpHeader* header = request.add_headers();
+    header->set_name(name);
+    header->set_value(value);
+  };
+  add("Host", "shop.example");
+  add("User-Agent", "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)");
+  add("Cookie", "session=caller-secret-cookie");
+  request.set_method("GET");
+  request.set_url("https://shop.example/checkout");
+  request.set_ipv4_address("203.0.113.7");
+  const uint64_t edges = harness().sandbox().request_count(sandbox::kRouteFingerprintV4Edge);
+  fpgw::v1::EvaluateHttpRequestResponse response;
+  ASSERT_THAT(harness().Call(&EvaluationService::Stub::EvaluateHttpRequest, request, &response),
+              IsOk());
+  EXPECT_EQ(harness().sandbox().request_count(sandbox::kRouteFingerprintV4Edge) - edges, 1u);
+  const fpgw::v1::Evaluation& e = response.evaluation();
+  EXPECT_EQ(e.source().payload_kind(), fpgw::v1::PAYLOAD_KIND_HTTP_REQUEST);
+  EXPECT_EQ(e.source().integration(), "fp");
+  EXPECT_FALSE(e.identity().event_id().empty());
+  EXPECT_EQ(e.client().page_url(), "https://shop.example/checkout");
+  EXPECT_EQ(e.signals().bot().name(), "Googlebot");
+  // The documented residential-proxy range of the sandbox.
+  EXPECT_EQ(e.signals().proxy().signal().detected(), fpgw::v1::TRISTATE_TRUE);
+  EXPECT_EQ(e.network().ipv4().address(), "203.0.113.7");
+
+  // A request the vendor would refuse is refused before any vendor call, naming the field.
+  request.clear_ipv4_address();
+  grpc::Status status =
+      harness().Call(&EvaluationService::Stub::EvaluateHttpRequest, request, &response);
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(status, HasMetadata("field", "ipv4_address"));
+  request.set_ipv4_address("203.0.113.7");
+  request.set_url("ftp://shop.example/");
+  status = harness().Call(&EvaluationService::Stub::EvaluateHttpRequest, request, &response);
+  EXPECT_THAT(status, HasMetadata("field", "url"));
+  EXPECT_EQ(harness().sandbox().request_count(sandbox::kRouteFingerprintV4Edge) - edges, 1u);
+}
+
+// Device history is a search by visitor id: the filter's linked id and time bound narrow it, and
+// an event id, which v4 search cannot filter on, is refused rather than ignored.
+TEST_F(FingerprintV4GatewayTest, DeviceHistoryFiltersNarrowTheSearchOrAreRefused) {
+  fpgw::v1::ListDeviceEvaluationsRequest request;
+  request.set_integration("fp");
+  request.set_device("visitorHistory000001");
+  request.set_page_size(100);
+  fpgw::v1::ListDeviceEvaluationsResponse all;
+  ASSERT_THAT(harness().Call(&EvaluationService::Stub::ListDeviceEvaluations, request, &all),
+              IsOk());
+  ASSERT_GE(all.evaluations_size(), 2);
+  const int64_t newest = all.evaluations(0).source().event_time().seconds() * 1000 +
+                         all.evaluations(0).source().event_time().nanos() / 1000000;
+  request.mutable_filter()->set_before_time_ms(newest);
+  fpgw::v1::ListDeviceEvaluationsResponse older;
+  ASSERT_THAT(harness().Call(&EvaluationService::Stub::ListDeviceEvaluations, request, &older),
+              IsOk());
+  ASSERT_GT(older.evaluations_size(), 0);
+  for (const auto& e : older.evaluations()) {
+    EXPECT_LT(e.source().event_time().seconds() * 1000 + e.source().event_time().nanos() / 1000000,
+              newest);
+    EXPECT_NE(e.identity().event_id(), all.evaluations(0).identity().event_id());
+  }
+  request.mutable_filter()->set_event_id(all.evaluations(0).identity().event_id());
+  grpc::Status status =
+      harness().Call(&EvaluationService::Stub::ListDeviceEvaluations, request, &older);
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(status, HasMetadata("field", "filter.event_id"));
+}
+
+// Every filter v4 has is applied by the sandbox; v3-only filters are refused, never dropped.
+TEST_F(FingerprintV4GatewayTest, SearchFiltersNarrowOrAreRefused) {
+  fpgw::v1::SearchEvaluationsRequest request;
+  request.set_integration("fp");
+  request.set_page_size(100);
+  fpgw::v1::SearchEvaluationsResponse all;
+  ASSERT_THAT(harness().Call(&EvaluationService::Stub::SearchEvaluations, request, &all), IsOk());
+  request.mutable_filter()->set_vpn(true);
+  request.mutable_filter()->set_total_hits(1000);
+  fpgw::v1::SearchEvaluationsResponse vpn;
+  ASSERT_THAT(harness().Call(&EvaluationService::Stub::SearchEvaluations, request, &vpn), IsOk());
+  EXPECT_GT(vpn.evaluations_size(), 0);
+  EXPECT_LT(vpn.evaluations_size(), all.evaluations_size());
+  for (const auto& e : vpn.evaluations()) {
+    EXPECT_EQ(e.signals().vpn().signal().detected(), fpgw::v1::TRISTATE_TRUE);
+  }
+  EXPECT_GE(vpn.total_size(), vpn.evaluations_size());
+  for (const char* field : {"ip_blocklist", "datacenter", "proximity_precision_radius"}) {
+    SCOPED_TRACE(field);
+    fpgw::v1::SearchEvaluationsRequest v3_only;
+    v3_only.set_integration("fp");
+    const auto* descriptor = v3_only.filter().GetDescriptor()->FindFieldByName(field);
+    ASSERT_NE(descriptor, nullptr);
+    if (descriptor->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_BOOL) {
+      v3_only.mutable_filter()->GetReflection()->SetBool(v3_only.mutable_filter(), descriptor,
+                                                         true);
+    } else {
+      v3_only.mutable_filter()->GetReflection()->SetInt32(v3_only.mutable_filter(), descriptor, 50);
+    }
+    fpgw::v1::SearchEvaluationsResponse refused;
+    grpc::Status status =
+        harness().Call(&EvaluationService::Stub::SearchEvaluations, v3_only, &refused);
+    EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument));
+    EXPECT_THAT(status, HasMetadata("field", std::string("filter.") + field));
+  }
+}
+
 }  // namespace
 }  // namespace fpgw::vendors::fingerprint_v4
