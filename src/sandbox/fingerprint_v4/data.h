@@ -72,9 +72,9 @@ class FingerprintV4Data final {
   // Convenience: the serialised `Event` for `event_id`.
   std::string EventJson(absl::string_view event_id, absl::string_view ruleset_id = {}) const;
 
-  // The search data set: kEventsPerVisitor events of `visitor_id`, or kGlobalEvents events of a
-  // few seed-derived visitors when `visitor_id` is empty. Newest first, timestamps strictly
-  // decreasing, ids unique.
+  // The search data set: kEventsPerVisitor events of `visitor_id`, or kGlobalEvents events of
+  // five seed-derived visitors (three web, one Android, one iOS; event n is visitor n % 5's) when
+  // `visitor_id` is empty. Newest first, timestamps strictly decreasing, ids unique.
   std::vector<EventFacts> SearchSet(absl::string_view visitor_id) const;
 
   // A 64-bit hash of `parts` mixed with the seed (FNV-1a, stable across platforms and runs).

@@ -12,6 +12,7 @@
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
 #include "sandbox/fingerprint_v4/event_requests.h"
+#include "sandbox/hash.h"
 
 namespace fpgw::sandbox {
 namespace {
@@ -104,7 +105,7 @@ bool InRange(const std::string& ipv4, absl::string_view prefix) {
 
 class EdgeWriter final {
  public:
-  explicit EdgeWriter(rapidjson::Document* doc) : doc_(doc), alloc_(doc->GetAllocator()) {}
+  explicit EdgeWriter(rapidjson::Document* doc) : alloc_(doc->GetAllocator()) {}
 
   Value Str(absl::string_view s) {
     return Value(fpgw::JsonChars(s), static_cast<rapidjson::SizeType>(s.size()), alloc_);
@@ -115,8 +116,8 @@ class EdgeWriter final {
   void AddStr(Value& object, const char* key, absl::string_view s) { Add(object, key, Str(s)); }
 
   Value IpEntry(const std::string& address, bool v6) {
-    const uint64_t hash = Fnv(address);
-    const Network& net = kNetworks[hash % std::size(kNetworks)];
+    // Seed-independent: an address is in the same place in every sandbox.
+    const Network& net = kNetworks[Fnv1a64(address) % std::size(kNetworks)];
     Value entry(rapidjson::kObjectType);
     AddStr(entry, "address", address);
     Value geo(rapidjson::kObjectType);
@@ -147,17 +148,7 @@ class EdgeWriter final {
     return entry;
   }
 
-  rapidjson::Document& doc() { return *doc_; }
-
  private:
-  static uint64_t Fnv(absl::string_view text) {
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (unsigned char c : text) {
-      h ^= c;
-      h *= 0x100000001b3ULL;
-    }
-    return h;
-  }
   // The /16 (IPv4) or /32 (IPv6) the address is in, as the announced network.
   static std::string NetworkOf(const std::string& address, bool v6) {
     if (!v6) {
@@ -169,7 +160,6 @@ class EdgeWriter final {
                         "::/32");
   }
 
-  rapidjson::Document* doc_;
   rapidjson::Document::AllocatorType& alloc_;
 };
 
