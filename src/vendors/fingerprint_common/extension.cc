@@ -22,7 +22,7 @@ std::shared_ptr<const Endpoint> MakeEndpoint(const fpgw::config::v1::Integration
   return std::make_shared<const Endpoint>(
       integration, deps,
       Endpoint::Options{"fingerprint", v3 ? origin : absl::StrCat(origin, "/v4"),
-                        // v3's current header name; the legacy `Auth-Token` is only accepted.
+                        // v3 takes the key in `Auth-API-Key` (or the `api_key` query parameter).
                         v3 ? Auth::Header("Auth-API-Key") : Auth::Bearer(), read_error_code,
                         error_rows});
 }
