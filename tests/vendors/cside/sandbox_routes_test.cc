@@ -583,7 +583,9 @@ TEST_F(CsideRoutesTest, PayloadShapesAreSelectedByScenario) {
   }
   CurlResponse bare = PostJson("/token/v2/device/entries", R"({"token":"tok-shape","limit":2})",
                                kKey, {"X-Sandbox-Scenario: shape-missing-blocks"});
-  for (const auto& entry : Parse(bare.body)["entries"].GetArray()) {
+  // The document must outlive the loop (a temporary's member in a range-for does not).
+  const rapidjson::Document bare_entries = Parse(bare.body);
+  for (const auto& entry : bare_entries["entries"].GetArray()) {
     EXPECT_EQ(entry.MemberCount(), 3u);
   }
 
