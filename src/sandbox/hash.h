@@ -9,6 +9,13 @@
 
 namespace fpgw::sandbox {
 
+// 2026-01-01T00:00:00Z: the "now" of every generated world, so that data never depends on the wall
+// clock.
+inline constexpr int64_t kAnchorMs = 1767225600000;
+inline constexpr int64_t kDayMs = 24LL * 60 * 60 * 1000;
+// The digits of generated ids.
+inline constexpr char kBase62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
 // 64-bit FNV-1a of `data`, continuing from `state`.
 inline uint64_t Fnv1a64(absl::string_view data, uint64_t state = 0xcbf29ce484222325ULL) {
   for (unsigned char c : data) {

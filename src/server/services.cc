@@ -260,6 +260,28 @@ grpc::ServerUnaryReactor* RunUnary(const ServiceState* state, const auth::Listen
 }
 
 Rpc Evaluation(const char* method) { return Rpc{auth::Service::kEvaluation, method, {}}; }
+
+// An EvaluationService RPC that answers one Evaluation: the request's view decides the raw
+// payload, `method` of the integration's evaluation backend produces it.
+template <typename Request, typename Response>
+grpc::ServerUnaryReactor* RunEvaluation(
+    const ServiceState* state, const auth::ListenerAuth* auth, grpc::CallbackServerContext* context,
+    const char* rpc, const Request* request, Response* response, const absl::Status& request_check,
+    void (vendors::EvaluationBackend::*method)(const Request&, const vendors::CallContext&,
+                                               vendors::Done<fpgw::v1::Evaluation>)) {
+  return RunUnary(state, auth, context, Evaluation(rpc), request->integration(), request_check,
+                  [request, response, method](const IntegrationHandle& handle, UnaryCall* call) {
+                    call->call().include_raw = WantsRaw(request->view());
+                    (handle.evaluation->*method)(
+                        *request, call->call(),
+                        [call, response](absl::StatusOr<fpgw::v1::Evaluation> evaluation) {
+                          if (evaluation.ok()) {
+                            *response->mutable_evaluation() = *std::move(evaluation);
+                          }
+                          call->Complete(evaluation.status());
+                        });
+                  });
+}
 Rpc Admin(const char* method, std::vector<std::pair<std::string, std::string>> target = {}) {
   return Rpc{auth::Service::kAdmin, method, std::move(target)};
 }
@@ -287,51 +309,24 @@ grpc::ServerUnaryReactor* EvaluationServiceHandler::Evaluate(
     fpgw::v1::EvaluateResponse* response) {
   absl::Status check = CheckToken("token", request->token());
   if (check.ok()) check = CheckVendorOptions(*request);
-  return RunUnary(state_, auth_, context, Evaluation("Evaluate"), request->integration(), check,
-                  [request, response](const IntegrationHandle& handle, UnaryCall* call) {
-                    call->call().include_raw = WantsRaw(request->view());
-                    handle.evaluation->Evaluate(
-                        *request, call->call(),
-                        [call, response](absl::StatusOr<fpgw::v1::Evaluation> evaluation) {
-                          if (evaluation.ok())
-                            *response->mutable_evaluation() = *std::move(evaluation);
-                          call->Complete(evaluation.status());
-                        });
-                  });
+  return RunEvaluation(state_, auth_, context, "Evaluate", request, response, check,
+                       &vendors::EvaluationBackend::Evaluate);
 }
 
 grpc::ServerUnaryReactor* EvaluationServiceHandler::UnsealResult(
     grpc::CallbackServerContext* context, const fpgw::v1::UnsealResultRequest* request,
     fpgw::v1::UnsealResultResponse* response) {
-  return RunUnary(state_, auth_, context, Evaluation("UnsealResult"), request->integration(),
-                  CheckSealedResult(request->sealed_result()),
-                  [request, response](const IntegrationHandle& handle, UnaryCall* call) {
-                    call->call().include_raw = WantsRaw(request->view());
-                    handle.evaluation->Unseal(
-                        *request, call->call(),
-                        [call, response](absl::StatusOr<fpgw::v1::Evaluation> evaluation) {
-                          if (evaluation.ok())
-                            *response->mutable_evaluation() = *std::move(evaluation);
-                          call->Complete(evaluation.status());
-                        });
-                  });
+  return RunEvaluation(state_, auth_, context, "UnsealResult", request, response,
+                       CheckSealedResult(request->sealed_result()),
+                       &vendors::EvaluationBackend::Unseal);
 }
 
 grpc::ServerUnaryReactor* EvaluationServiceHandler::EvaluateHttpRequest(
     grpc::CallbackServerContext* context, const fpgw::v1::EvaluateHttpRequestRequest* request,
     fpgw::v1::EvaluateHttpRequestResponse* response) {
-  return RunUnary(state_, auth_, context, Evaluation("EvaluateHttpRequest"), request->integration(),
-                  CheckHttpRequest(*request),
-                  [request, response](const IntegrationHandle& handle, UnaryCall* call) {
-                    call->call().include_raw = WantsRaw(request->view());
-                    handle.evaluation->EvaluateHttpRequest(
-                        *request, call->call(),
-                        [call, response](absl::StatusOr<fpgw::v1::Evaluation> evaluation) {
-                          if (evaluation.ok())
-                            *response->mutable_evaluation() = *std::move(evaluation);
-                          call->Complete(evaluation.status());
-                        });
-                  });
+  return RunEvaluation(state_, auth_, context, "EvaluateHttpRequest", request, response,
+                       CheckHttpRequest(*request),
+                       &vendors::EvaluationBackend::EvaluateHttpRequest);
 }
 
 grpc::ServerUnaryReactor* EvaluationServiceHandler::ListDeviceEvaluations(

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/json_chars.h"
+#include "sandbox/hash.h"
 
 namespace fpgw::sandbox {
 namespace {
@@ -357,8 +358,6 @@ void FingerprintV3Data::BuildVisit(const EventFacts& facts, rapidjson::Value* ou
 }
 
 std::vector<std::string> FingerprintV3Data::RelatedVisitors(absl::string_view visitor_id) const {
-  static constexpr char kBase62[] =
-      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   const uint64_t count = v4_.Hash("related-count", visitor_id) % 4;
   std::vector<std::string> ids;
   for (uint64_t i = 0; i < count; ++i) {

@@ -115,11 +115,6 @@ constexpr ScenarioTable kScenarios{"fingerprint_v3", kScenarioRows, kBodyScenari
 // The search filters of `GET /events/search` (CONTRACTS.md §3.2, OAS3 searchEvents), each applied
 // to the product field of the EventsGetResponse it is about.
 
-constexpr absl::string_view kBotValues[] = {"all", "good", "bad", "none"};
-constexpr absl::string_view kConfidences[] = {"high", "medium", "low"};
-constexpr absl::string_view kPercentileBuckets[] = {"<p95",        "p95-p99", "p99-p99.5",
-                                                    "p99.5-p99.9", "p99.9+",  "not_seen"};
-constexpr absl::string_view kSdkPlatforms[] = {"js", "android", "ios"};
 constexpr int kPrecisionRadii[] = {10, 25, 65, 175, 450, 1200, 3300, 8500, 22500};
 
 using K = FilterKind;
@@ -134,9 +129,9 @@ constexpr FilterRow kSearchFilters[] = {
      {},
      {},
      {},
-     "linked_id can't be greater than 256 characters long",
+     kLinkedIdTooLong,
      {},
-     256},
+     kMaxLinkedIdChars},
     {"start",
      K::kStart,
      "/products/identification/data/timestamp",

@@ -25,12 +25,7 @@ namespace {
 using rapidjson::Value;
 using Allocator = rapidjson::Document::AllocatorType;
 
-// 2026-01-01T00:00:00Z: the "now" of the generated world, so that data never depends on the
-// wall clock.
-constexpr int64_t kAnchorMs = 1767225600000;
-constexpr int64_t kDayMs = 24LL * 60 * 60 * 1000;
 constexpr int kGlobalVisitors = 5;
-constexpr char kBase62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 struct City {
   const char* city;

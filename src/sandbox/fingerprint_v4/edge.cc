@@ -19,12 +19,6 @@ namespace {
 
 using rapidjson::Value;
 
-// 2026-01-01T00:00:00Z, the "now" of the generated world (as in data.cc).
-constexpr int64_t kAnchorMs = 1767225600000;
-constexpr int64_t kDayMs = 24LL * 60 * 60 * 1000;
-constexpr size_t kMaxLinkedIdChars = 256;
-constexpr char kBase62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-
 // Where an address is located (one is chosen per address).
 struct Network {
   const char* city;
@@ -295,7 +289,7 @@ std::optional<std::string> ReadEdgeRequest(const FingerprintV4Data& data, absl::
   }
   out.linked_id = text("linked_id");
   if (out.linked_id.has_value() && out.linked_id->size() > kMaxLinkedIdChars) {
-    return "linked_id can't be greater than 256 characters long";
+    return kLinkedIdTooLong;
   }
   if (auto tags = doc.FindMember("tags"); tags != doc.MemberEnd()) {
     out.tags_json = Serialize(tags->value);

@@ -135,7 +135,6 @@ void MutateEvent(const Scenario& scenario, rapidjson::Document* doc) {
 // The search filters of `GET /v4/events` (CONTRACTS.md §3.6, OAS4 searchEvents), each applied to
 // the field of the `Event` it is about.
 
-constexpr absl::string_view kBotValues[] = {"all", "good", "bad", "none"};
 constexpr absl::string_view kBotInfoValues[] = {"all", "none"};
 constexpr absl::string_view kBotInfoCategories[] = {"advertising_and_marketing",
                                                     "aggregator",
@@ -154,10 +153,6 @@ constexpr absl::string_view kBotInfoCategories[] = {"advertising_and_marketing",
                                                     "search_engine_optimization",
                                                     "unknown"};
 constexpr absl::string_view kBotInfoIdentities[] = {"verified", "signed", "spoofed", "unknown"};
-constexpr absl::string_view kConfidences[] = {"low", "medium", "high"};
-constexpr absl::string_view kPercentileBuckets[] = {"<p95",        "p95-p99", "p99-p99.5",
-                                                    "p99.5-p99.9", "p99.9+",  "not_seen"};
-constexpr absl::string_view kSdkPlatforms[] = {"js", "android", "ios"};
 constexpr absl::string_view kIdentificationStatuses[] = {"partially_completed", "completed"};
 
 using K = FilterKind;
@@ -173,15 +168,7 @@ constexpr FilterRow kSearchFilters[] = {
     {"bot_info_name", K::kAnyOf, "/bot_info/name"},
     {"ip_address", K::kIpRange, "/ip_address", "/ip_info/v4/address"},
     {"asn", K::kEquals, "/ip_info/v4/asn", "/ip_info/v6/asn"},
-    {"linked_id",
-     K::kEquals,
-     "/linked_id",
-     {},
-     {},
-     {},
-     "linked_id can't be greater than 256 characters long",
-     {},
-     256},
+    {"linked_id", K::kEquals, "/linked_id", {}, {}, {}, kLinkedIdTooLong, {}, kMaxLinkedIdChars},
     {"url", K::kEquals, "/url"},
     {"bundle_id", K::kEquals, "/bundle_id"},
     {"package_name", K::kEquals, "/package_name"},

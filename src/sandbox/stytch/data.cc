@@ -17,10 +17,7 @@ namespace {
 using rapidjson::Value;
 using Allocator = rapidjson::Document::AllocatorType;
 
-// 2026-01-01T00:00:00Z: the "now" of the generated world.
-constexpr int64_t kAnchorMs = 1767225600000;
 constexpr int64_t kMinuteMs = 60 * 1000;
-constexpr int64_t kDayMs = 24 * 60 * kMinuteMs;
 // Stytch keeps a fingerprint for a while; the sandbox says 30 days.
 constexpr int64_t kFingerprintLifetimeMs = 30 * kDayMs;
 

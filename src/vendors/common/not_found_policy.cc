@@ -14,23 +14,26 @@ namespace {
 class NotFoundBlocking final : public ForwardingEvaluationBackend {
  public:
   NotFoundBlocking(std::unique_ptr<EvaluationBackend> inner, PolicySource source)
-      : ForwardingEvaluationBackend(std::move(inner)), source_(std::move(source)) {}
+      : ForwardingEvaluationBackend(std::move(inner)),
+        source_(std::make_shared<const PolicySource>(std::move(source))) {}
 
   void Evaluate(const fpgw::v1::EvaluateRequest& request, const CallContext& context,
                 Done<fpgw::v1::Evaluation> done) override {
     inner().Evaluate(
         request, context,
-        [this, done = std::move(done)](absl::StatusOr<fpgw::v1::Evaluation> evaluation) mutable {
+        [source = source_,
+         done = std::move(done)](absl::StatusOr<fpgw::v1::Evaluation> evaluation) mutable {
           if (!evaluation.ok() &&
               ReasonOf(evaluation.status()) == fpgw::v1::ERROR_REASON_TOKEN_NOT_FOUND) {
-            evaluation = NotFoundBlockEvaluation(evaluation.status(), source_, absl::Now());
+            evaluation = NotFoundBlockEvaluation(evaluation.status(), *source, absl::Now());
           }
           std::move(done)(std::move(evaluation));
         });
   }
 
  private:
-  const PolicySource source_;
+  // Shared with the callbacks of calls in flight.
+  const std::shared_ptr<const PolicySource> source_;
 };
 
 }  // namespace
