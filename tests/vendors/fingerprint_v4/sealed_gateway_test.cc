@@ -91,10 +91,12 @@ TEST_F(SealedResultGatewayTest, RefusesWhatNoKeyOpensAndWhatIsNotASealedResult) 
     // Nothing of the plaintext is echoed.
     EXPECT_THAT(status.error_message(), ::testing::Not(::testing::HasSubstr("SealedFixture")));
   }
-  // Larger than the 64 KiB the API accepts.
+  // Larger than the 64 KiB the API accepts: refused for its size (the text would otherwise fail
+  // only later, at the header).
   fpgw::v1::UnsealResultResponse response;
-  EXPECT_THAT(Unseal("fp-sealed", std::string(70 * 1024, 'A'), &response),
-              StatusIs(absl::StatusCode::kInvalidArgument));
+  grpc::Status oversized = Unseal("fp-sealed", std::string(70 * 1024, 'A'), &response);
+  EXPECT_THAT(oversized, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(oversized.error_message(), ::testing::HasSubstr("longer than 65536"));
 }
 
 TEST_F(SealedResultGatewayTest, AnIntegrationWithoutKeysIsMisconfigured) {
