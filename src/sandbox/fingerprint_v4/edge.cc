@@ -289,7 +289,7 @@ std::optional<std::string> ReadEdgeRequest(const FingerprintV4Data& data, absl::
   }
   out.linked_id = text("linked_id");
   if (out.linked_id.has_value() && out.linked_id->size() > kMaxLinkedIdChars) {
-    return kLinkedIdTooLong;
+    return std::string(kLinkedIdTooLong);
   }
   if (auto tags = doc.FindMember("tags"); tags != doc.MemberEnd()) {
     out.tags_json = Serialize(tags->value);

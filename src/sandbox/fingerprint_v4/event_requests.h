@@ -20,7 +20,8 @@ namespace fpgw::sandbox {
 
 // What both versions document for the search (and edge) parameters they share.
 inline constexpr size_t kMaxLinkedIdChars = 256;
-inline constexpr char kLinkedIdTooLong[] = "linked_id can't be greater than 256 characters long";
+inline constexpr absl::string_view kLinkedIdTooLong =
+    "linked_id can't be greater than 256 characters long";
 inline constexpr absl::string_view kBotValues[] = {"all", "good", "bad", "none"};
 inline constexpr absl::string_view kConfidences[] = {"low", "medium", "high"};
 inline constexpr absl::string_view kPercentileBuckets[] = {"<p95",        "p95-p99", "p99-p99.5",
