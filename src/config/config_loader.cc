@@ -349,6 +349,10 @@ void Validate(Config* config, const IntegrationRules& rules, std::vector<ConfigP
 
   if (config->tenants().empty())
     problems->push_back({"tenants", "at least one tenant is required"});
+  if (server->access_log().has_sample_rate() &&
+      !(server->access_log().sample_rate() >= 0 && server->access_log().sample_rate() <= 1)) {
+    problems->push_back({"server.access_log.sample_rate", "must be between 0 and 1"});
+  }
   if (server->has_drain_delay() &&
       ToDuration(server->drain_delay()) > ToDuration(server->drain_grace_period())) {
     problems->push_back({"server.drain_delay", "must not exceed server.drain_grace_period"});
@@ -494,6 +498,9 @@ std::vector<ConfigProblem> ParseConfig(absl::string_view yaml, const Integration
   YamlToProto(&problems).Message(root, "", out);
   // Overrides go through the same checks as the file.
   if (!overrides.listen.empty()) OverrideListenAddress(overrides.listen, out);
+  if (!overrides.metrics_listen.empty()) {
+    out->mutable_server()->set_metrics_listen(overrides.metrics_listen);
+  }
   // Semantic checks run even after schema problems, so one run reports every problem.
   Validate(out, rules, &problems);
   return problems;

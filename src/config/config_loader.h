@@ -39,6 +39,8 @@ class IntegrationRules {
 struct ConfigOverrides {
   // Replaces the listening address (config/trust.h, OverrideListenAddress). Empty: none.
   std::string listen;
+  // Replaces server.metrics_listen. Empty: none.
+  std::string metrics_listen;
 };
 
 // Parses YAML text into a Config and validates it, integrations also by `rules`. Returns every

@@ -383,9 +383,28 @@ bool IsLocalAddress(absl::string_view address) {
   return inet_pton(AF_INET, host.c_str(), &ipv4) == 1 && (ntohl(ipv4.s_addr) >> 24) == 127;
 }
 
+// The metrics listener serves no caller's data, but it is a door all the same: loopback only,
+// unless the config opens it explicitly.
+void ValidateMetricsListener(const Config& config, std::vector<ConfigProblem>* problems) {
+  const std::string& address = config.server().metrics_listen();
+  if (address.empty()) return;
+  if (IsUnixAddress(address) || !ValidAddress(address)) {
+    problems->push_back({"server.metrics_listen", "expected host:port"});
+    return;
+  }
+  if (!IsLocalAddress(address) && !config.server().metrics_allow_unauthenticated()) {
+    problems->push_back(
+        {"server.metrics_listen",
+         "other hosts can reach this address, and the metrics listener authenticates nobody: "
+         "listen on loopback, or set server.metrics_allow_unauthenticated where something else "
+         "(a NetworkPolicy, a mesh) limits who connects"});
+  }
+}
+
 void ValidateTrust(Config* config, std::vector<ConfigProblem>* problems) {
   RefuseLegacyListen(config, problems);
   ValidateListeners(config, problems);
+  ValidateMetricsListener(*config, problems);
   ValidateCallers(config, problems);
   ValidatePageTokens(config, problems);
 }
