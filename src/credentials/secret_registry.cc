@@ -81,6 +81,12 @@ SecretRegistry::~SecretRegistry() {
   if (wake_fd_ >= 0) close(wake_fd_);
 }
 
+bool SecretRegistry::Resolvable(absl::string_view reference) const {
+  absl::ReaderMutexLock lock(&mu_);
+  auto it = entries_.find(reference);
+  return it != entries_.end() && it->second.value != nullptr && it->second.resolvable;
+}
+
 std::shared_ptr<const Secret> SecretRegistry::Current(absl::string_view reference) const {
   absl::ReaderMutexLock lock(&mu_);
   auto it = entries_.find(reference);
@@ -116,25 +122,45 @@ int SecretRegistry::Reload() {
     absl::StatusOr<Secret>& earlier = first.at(reference);
     std::string field;
     absl::Status problem = absl::OkStatus();
+    // Unchanged from the value held, after reads that failed.
+    bool back_as_it_was = false;
     {
       absl::ReaderMutexLock lock(&mu_);
       const Entry& entry = entries_.at(reference);
       field = entry.uses.front().first;
       if (second.ok() && entry.value->Equals(second->RevealForWire()) && earlier.ok() &&
           entry.value->Equals(earlier->RevealForWire())) {
-        continue;  // Unchanged.
+        if (entry.resolvable) continue;  // Unchanged.
+        back_as_it_was = true;
       }
-      if (!earlier.ok()) {
+      if (back_as_it_was) {
+        // Nothing to check: the value is the one held.
+      } else if (!earlier.ok()) {
         problem = earlier.status();
       } else if (!second.ok()) {
         problem = second.status();
       } else if (!earlier->Equals(second->RevealForWire())) {
-        problem = absl::UnavailableError("the file changed while it was read; trying again later");
+        problem = absl::AbortedError("the file changed while it was read; trying again later");
       } else {
         problem = Check(entry, *second);
       }
     }
+    if (back_as_it_was) {
+      absl::MutexLock lock(&mu_);
+      entries_.at(reference).resolvable = true;
+      continue;
+    }
     if (!problem.ok()) {
+      // A file caught mid-change is read again later; anything else means the store cannot give
+      // this secret now.
+      const bool unresolvable = problem.code() != absl::StatusCode::kAborted;
+      {
+        absl::MutexLock lock(&mu_);
+        if (unresolvable) entries_.at(reference).resolvable = false;
+      }
+      if (telemetry::Metrics* metrics = metrics_.load(std::memory_order_acquire)) {
+        metrics->CredentialReload(false);
+      }
       Log(LogLevel::kWarning, "secret not replaced: keeping the last good value",
           {{"field", field},
            {"reference", reference},
@@ -143,10 +169,15 @@ int SecretRegistry::Reload() {
     }
     {
       absl::MutexLock lock(&mu_);
-      entries_.at(reference).value = std::make_shared<const Secret>(*std::move(second));
+      Entry& entry = entries_.at(reference);
+      entry.value = std::make_shared<const Secret>(*std::move(second));
+      entry.resolvable = true;
     }
     generation_.fetch_add(1, std::memory_order_acq_rel);
     ++replaced;
+    if (telemetry::Metrics* metrics = metrics_.load(std::memory_order_acquire)) {
+      metrics->CredentialReload(true);
+    }
     Log(LogLevel::kInfo, "secret replaced", {{"field", field}, {"reference", reference}});
   }
   return replaced;

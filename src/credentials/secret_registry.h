@@ -24,6 +24,7 @@
 #include "absl/time/time.h"
 #include "credentials/credential_store.h"
 #include "credentials/secret.h"
+#include "telemetry/metrics.h"
 
 namespace fpgw::credentials {
 
@@ -62,6 +63,17 @@ class SecretRegistry final {
   // The current value of `reference`; null for a reference that Load() was not given.
   std::shared_ptr<const Secret> Current(absl::string_view reference) const;
 
+  // Whether the store gives `reference` now: false for a reference Load() was not given, and
+  // while the last read of its file failed or was refused by its checks (Current() still holds
+  // the last good value).
+  bool Resolvable(absl::string_view reference) const;
+
+  // Counts every reload that replaced a secret or rejected a changed one into `metrics` (null:
+  // none), which outlives the registry.
+  void SetMetrics(telemetry::Metrics* metrics) {
+    metrics_.store(metrics, std::memory_order_release);
+  }
+
   // Counts replacements, so that users who derive something from a secret (an index of token
   // hashes, a key) know when to derive it again.
   uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
@@ -82,6 +94,8 @@ class SecretRegistry final {
     // (field, check) of every use.
     std::vector<std::pair<std::string, SecretCheck>> uses;
     std::shared_ptr<const Secret> value;
+    // False while the store cannot give the value (the last read failed or was refused).
+    bool resolvable = true;
   };
 
   SecretRegistry(std::shared_ptr<const CredentialStore> store, absl::Duration settle)
@@ -97,6 +111,7 @@ class SecretRegistry final {
   // Keys fixed by Load(); values swapped under mu_.
   std::map<std::string, Entry, std::less<>> entries_ ABSL_GUARDED_BY(mu_);
   std::atomic<uint64_t> generation_{0};
+  std::atomic<telemetry::Metrics*> metrics_{nullptr};
   // Serialises Reload() (the watcher and explicit calls).
   absl::Mutex reload_mu_;
 

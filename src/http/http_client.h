@@ -4,7 +4,9 @@
 #ifndef FPGW_HTTP_HTTP_CLIENT_H_
 #define FPGW_HTTP_HTTP_CLIENT_H_
 
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,6 +41,9 @@ struct HttpRequest {
   // Whose request it is (a tenant's integration); decorators that keep state per vendor host keep
   // it per host and scope. Empty: the host's shared state.
   std::string scope;
+  // Counts the attempts that reach the vendor (each retry included; a request refused before it
+  // is sent, by an open circuit, is none); null: not counted.
+  std::shared_ptr<std::atomic<int>> attempts;
 
   HttpRequest() = default;
   HttpRequest(const HttpRequest&) = default;

@@ -53,6 +53,10 @@ ABSL_FLAG(std::string, config, "",
 ABSL_FLAG(std::string, listen, "",
           "Listen address, replacing the config's: host:port or unix:/path (sandbox: host:port, "
           "127.0.0.1:8443 when unset). Default: $FPGW_LISTEN.");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "Address (host:port) of the HTTP listener of /metrics, /healthz and /readyz, replacing "
+          "the config's server.metrics_listen (sandbox mode: 127.0.0.1:9464, or a free port when "
+          "taken). Default: $FPGW_METRICS_LISTEN.");
 ABSL_FLAG(std::string, log_level, "",
           "debug, info, warning or error. Default: $FPGW_LOG_LEVEL, else info.");
 ABSL_FLAG(std::string, kind, "auto",
@@ -158,8 +162,10 @@ int Serve() {
   // The override goes through the same checks as the file: it can move a listener, never open it.
   fpgw::config::ConfigOverrides overrides;
   overrides.listen = FlagOrEnv(absl::GetFlag(FLAGS_listen), "FPGW_LISTEN");
+  overrides.metrics_listen = FlagOrEnv(absl::GetFlag(FLAGS_metrics_listen), "FPGW_METRICS_LISTEN");
   fpgw::config::v1::Config config;
   std::unique_ptr<fpgw::sandbox::Sandbox> sandbox;
+  fpgw::server::GatewayOptions gateway_options;
 
   if (config_path.empty()) {
     Log(LogLevel::kWarning,
@@ -192,7 +198,8 @@ int Serve() {
         "    - name: local\n"
         "      tenant: sandbox\n"
         "      local: true\n"
-        "      services: [evaluation, admin]\n",
+        "      services: [evaluation, admin]\n"
+        "  metrics_listen: \"127.0.0.1:9464\"\n",
         "http:\n  ca_bundle_path: \"", sandbox->ca_cert_path(), "\"\n",
         "tenants:\n"
         "  - name: sandbox\n"
@@ -206,6 +213,8 @@ int Serve() {
                    fpgw::config::FormatProblems(problems).c_str());
       return 2;
     }
+    // The default metrics port may be taken (another fpgw); a chosen one must be free.
+    gateway_options.metrics_port_fallback = overrides.metrics_listen.empty();
     Log(LogLevel::kInfo, "sandbox started",
         {{"base_url", sandbox->base_url()}, {"ca_cert", sandbox->ca_cert_path()}});
     // How to try each integration: a request the sandbox answers with a real evaluation.
@@ -228,16 +237,19 @@ int Serve() {
   }
 
   absl::StatusOr<std::unique_ptr<fpgw::server::Gateway>> gateway =
-      fpgw::server::Gateway::Start(config);
+      fpgw::server::Gateway::Start(config, gateway_options);
   if (!gateway.ok()) {
     Log(LogLevel::kError, "fpgw could not start",
         {{"error", std::string(gateway.status().message())}});
     return 1;
   }
+  const std::string metrics_address = (*gateway)->metrics_address();
   Log(LogLevel::kInfo, "serving",
       {{"listen", absl::StrJoin((*gateway)->listening(), ",")},
        {"mode", sandbox ? "sandbox" : "config"},
-       {"services", "fpgw.v1.EvaluationService,fpgw.v1.AdminService,grpc.health.v1.Health"}});
+       {"services", "fpgw.v1.EvaluationService,fpgw.v1.AdminService,grpc.health.v1.Health"},
+       {"metrics",
+        metrics_address.empty() ? "" : absl::StrCat("http://", metrics_address, "/metrics")}});
 
   const int signal_number = WaitForSignal(signals);
   Log(LogLevel::kInfo, "shutdown signal received", {{"signal", strsignal(signal_number)}});
@@ -298,6 +310,7 @@ int CheckConfig(const std::vector<char*>& args) {
   // With the listen override the server would get, so that the check is of what would run.
   fpgw::config::ConfigOverrides overrides;
   overrides.listen = FlagOrEnv(absl::GetFlag(FLAGS_listen), "FPGW_LISTEN");
+  overrides.metrics_listen = FlagOrEnv(absl::GetFlag(FLAGS_metrics_listen), "FPGW_METRICS_LISTEN");
   absl::StatusOr<fpgw::config::v1::Config> config =
       fpgw::vendors::LoadConfigFile(args[2], overrides);
   if (!config.ok()) {

@@ -57,8 +57,11 @@ class ProtectedEvaluation final : public vendors::EvaluationBackend,
     std::string key;
     if (shared_call) key = EvaluationKey(request, context.include_raw);
     if (cached) {
-      if (std::optional<fpgw::v1::Evaluation> hit =
-              shared_->cache->Get(shared_->options.scope, key)) {
+      std::optional<fpgw::v1::Evaluation> hit = shared_->cache->Get(shared_->options.scope, key);
+      if (shared_->options.metrics != nullptr) {
+        shared_->options.metrics->CacheLookup(shared_->options.scope, hit.has_value());
+      }
+      if (hit.has_value()) {
         std::move(done)(*std::move(hit));
         return;
       }
@@ -75,6 +78,9 @@ class ProtectedEvaluation final : public vendors::EvaluationBackend,
         // Joins the call in flight; a follower that gives up (deadline, cancellation) leaves it.
         const uint64_t id = ++next_follower_;
         it->second->followers.push_back({id, context, request, std::move(done)});
+        if (shared_->options.metrics != nullptr) {
+          shared_->options.metrics->Coalesced(shared_->options.scope);
+        }
         std::weak_ptr<ProtectedEvaluation> weak = weak_from_this();
         std::weak_ptr<Flight> joined = it->second;
         lock.Release();

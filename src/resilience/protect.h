@@ -24,6 +24,7 @@
 #include "async/timer_queue.h"
 #include "resilience/evaluation_cache.h"
 #include "resilience/limiter.h"
+#include "telemetry/metrics.h"
 #include "vendors/common/backend.h"
 
 namespace fpgw::resilience {
@@ -37,6 +38,9 @@ struct ProtectOptions {
   absl::Duration cache_ttl = absl::ZeroDuration();
   // Share identical in-flight Evaluate calls.
   bool coalesce = true;
+  // Counts cache lookups and coalesced calls under `scope`; null: not counted. Outlives the
+  // backends.
+  telemetry::Metrics* metrics = nullptr;
 };
 
 // `inner` protected. `cache` (may be null: no caching) and `timers` outlive the backends.

@@ -110,6 +110,7 @@ void RetryingHttpClient::OnResult(const std::shared_ptr<Request>& state,
     Finish(state, std::move(result));
     return;
   }
+  if (options_.metrics != nullptr) options_.metrics->VendorRetry(state->request.scope);
   std::weak_ptr<RetryingHttpClient> weak = weak_from_this();
   timers_->RunAt(now + wait, [weak, state](bool shutting_down) {
     auto self = weak.lock();

@@ -19,6 +19,7 @@
 #include "absl/time/time.h"
 #include "async/timer_queue.h"
 #include "http/http_client.h"
+#include "telemetry/metrics.h"
 
 namespace fpgw::resilience {
 
@@ -31,6 +32,8 @@ struct RetryOptions {
   // Retries in flight per host stay under budget * requests in flight, or min_concurrency.
   double budget = 0.2;
   int min_concurrency = 3;
+  // Counts retries by integration (the request's scope); null: not counted. Outlives the client.
+  telemetry::Metrics* metrics = nullptr;
 };
 
 // Thread-safe; must be held by a shared_ptr (its callbacks keep it alive while they run).

@@ -288,6 +288,15 @@ int Sandbox::HandleRequest(mg_connection* conn, void* user_data) {
     ex.MarkControl();
     return HandleStats(sandbox, ex);
   }
+  {
+    ReceivedTrace trace{std::string(ex.RequestHeader("traceparent").value_or("")),
+                        std::string(ex.RequestHeader("tracestate").value_or(""))};
+    absl::MutexLock lock(&sandbox.counts_mu_);
+    if (sandbox.received_traces_.size() == kMaxReceivedTraces) {
+      sandbox.received_traces_.pop_front();
+    }
+    sandbox.received_traces_.push_back(std::move(trace));
+  }
   const Router::Entry* entry = sandbox.router_->Find(path);
   if (entry == nullptr) {
     ex.Count();
@@ -313,6 +322,11 @@ uint64_t Sandbox::request_count(absl::string_view route) const {
   absl::MutexLock lock(&counts_mu_);
   auto it = counts_by_route_.find(route);
   return it == counts_by_route_.end() ? 0 : it->second;
+}
+
+std::vector<Sandbox::ReceivedTrace> Sandbox::received_traces() const {
+  absl::MutexLock lock(&counts_mu_);
+  return std::vector<ReceivedTrace>(received_traces_.begin(), received_traces_.end());
 }
 
 std::map<std::string, uint64_t> Sandbox::request_counts_by_route() const {

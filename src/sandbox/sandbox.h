@@ -17,10 +17,12 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
@@ -98,6 +100,16 @@ class Sandbox final {
   // All per-route counts, by route name.
   std::map<std::string, uint64_t> request_counts_by_route() const;
 
+  // The W3C trace headers of a vendor request (empty when absent).
+  struct ReceivedTrace {
+    std::string traceparent;
+    std::string tracestate;
+  };
+  // The trace headers of the last kMaxReceivedTraces vendor requests, oldest first: what a client
+  // passed on of its caller's trace.
+  static constexpr size_t kMaxReceivedTraces = 256;
+  std::vector<ReceivedTrace> received_traces() const;
+
   // Stops accepting connections, wakes slow scenarios, waits for in-flight handlers, and deletes
   // the temporary state directory if the sandbox created it. Idempotent.
   void Stop();
@@ -136,6 +148,7 @@ class Sandbox final {
   std::atomic<uint64_t> requests_total_{0};
   mutable absl::Mutex counts_mu_;
   absl::flat_hash_map<std::string, uint64_t> counts_by_route_ ABSL_GUARDED_BY(counts_mu_);
+  std::deque<ReceivedTrace> received_traces_ ABSL_GUARDED_BY(counts_mu_);
   // Requests seen per scenario token, for scenarios that change over attempts.
   absl::flat_hash_map<std::string, uint64_t> attempts_by_token_ ABSL_GUARDED_BY(counts_mu_);
 };

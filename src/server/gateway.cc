@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
+#include <string>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -15,6 +17,7 @@
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "http/curl_http_client.h"
+#include "http/measured_http_client.h"
 #include "resilience/circuit_breaker.h"
 #include "resilience/retrying_http_client.h"
 #include "telemetry/log.h"
@@ -97,6 +100,8 @@ void SampleMemoryEvery(std::weak_ptr<resilience::OverloadGuard> guard, async::Ti
 absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const fpgw::config::v1::Config& config,
                                                         GatewayOptions options) {
   std::unique_ptr<Gateway> gateway(new Gateway());
+  gateway->metrics_ = std::make_unique<telemetry::Metrics>();
+  telemetry::Metrics* metrics = gateway->metrics_.get();
   // Every secret first: a start without one of them fails here, naming its field.
   absl::StatusOr<std::unique_ptr<credentials::SecretRegistry>> secrets =
       credentials::SecretRegistry::Load(
@@ -104,6 +109,7 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const fpgw::config::v1::
           SecretUses(config), options.secret_settle);
   if (!secrets.ok()) return secrets.status();
   gateway->secrets_ = *std::move(secrets);
+  gateway->secrets_->SetMetrics(metrics);
   if (absl::Status watching = gateway->secrets_->StartWatching(config.secret_stores().directory());
       !watching.ok()) {
     return absl::FailedPreconditionError(
@@ -135,17 +141,31 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const fpgw::config::v1::
     if (!client.ok()) return client.status();
     http_client = *std::move(client);
   }
-  // Around the transport, per vendor request: circuit breaking per host, then retries within a
-  // budget (resilience/).
+  // Around the transport, per vendor request: the count of the vendor's answers, circuit
+  // breaking per host, then retries within a budget (resilience/).
+  http_client = std::make_shared<http::MeasuredHttpClient>(std::move(http_client), metrics);
   gateway->timers_ = std::make_unique<async::TimerQueue>();
   const auto& breaker = config.http().circuit_breaker();
+  HealthReporter::OpenCircuits open_circuits;
   if (breaker.consecutive_failures() > 0) {
     resilience::BreakerOptions breaker_options;
     breaker_options.consecutive_failures = breaker.consecutive_failures();
     breaker_options.open_for = config::ToDuration(breaker.open_for());
     breaker_options.max_open_for = config::ToDuration(breaker.max_open_for());
-    http_client = std::make_shared<resilience::CircuitBreakingHttpClient>(
+    auto breaking = std::make_shared<resilience::CircuitBreakingHttpClient>(
         std::move(http_client), breaker_options, gateway->timers_.get());
+    open_circuits = [weak = std::weak_ptr<resilience::CircuitBreakingHttpClient>(breaking)] {
+      std::set<std::string> scopes;
+      if (auto held = weak.lock()) {
+        // "<origin> <scope>": the scope is the integration's "tenant/integration".
+        for (const std::string& circuit : held->OpenCircuits()) {
+          const size_t space = circuit.rfind(' ');
+          if (space != std::string::npos) scopes.insert(circuit.substr(space + 1));
+        }
+      }
+      return scopes;
+    };
+    http_client = std::move(breaking);
   }
   const auto& retry = config.http().retry();
   if (retry.max_attempts() > 1) {
@@ -155,6 +175,7 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const fpgw::config::v1::
     retry_options.max_backoff = config::ToDuration(retry.max_backoff());
     retry_options.budget = retry.budget_percent() / 100.0;
     retry_options.min_concurrency = retry.min_retry_concurrency();
+    retry_options.metrics = metrics;
     http_client = std::make_shared<resilience::RetryingHttpClient>(
         std::move(http_client), retry_options, gateway->timers_.get());
   }
@@ -189,14 +210,12 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const fpgw::config::v1::
   deps.http = http_client;
   deps.secrets = gateway->secrets_;
   deps.timers = gateway->timers_.get();
-  gateway->vendor_counters_ = std::make_shared<telemetry::VendorCounters>();
   std::shared_ptr<resilience::EvaluationCache> cache;
   if (config.evaluation_cache().max_bytes() > 0) {
     cache = std::make_shared<resilience::InMemoryEvaluationCache>(
         config.evaluation_cache().max_bytes());
   }
-  gateway->tenants_ = std::make_unique<Tenants>(
-      config, deps, vendors::CounterMetrics(gateway->vendor_counters_), std::move(cache));
+  gateway->tenants_ = std::make_unique<Tenants>(config, deps, metrics, std::move(cache));
   gateway->callers_ = auth::Callers::Create(config, gateway->secrets_.get());
   gateway->state_.tenants = gateway->tenants_.get();
   gateway->state_.page_tokens = gateway->page_tokens_.get();
@@ -204,6 +223,21 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const fpgw::config::v1::
   gateway->state_.vendor_retries = config.http().retry().max_attempts() > 1;
   gateway->overload_ = std::make_shared<resilience::OverloadGuard>(OverloadOptionsOf(config));
   gateway->state_.overload = gateway->overload_.get();
+  gateway->state_.metrics = metrics;
+  const auto& access_log = config.server().access_log();
+  switch (access_log.level()) {
+    case fpgw::config::v1::ACCESS_LOG_LEVEL_DEBUG:
+      gateway->state_.access_log_level = LogLevel::kDebug;
+      break;
+    case fpgw::config::v1::ACCESS_LOG_LEVEL_OFF:
+      gateway->state_.access_log_level = std::nullopt;
+      break;
+    default:
+      gateway->state_.access_log_level = LogLevel::kInfo;
+      break;
+  }
+  gateway->state_.access_log_sample_rate =
+      access_log.has_sample_rate() ? access_log.sample_rate() : 1.0;
   if (gateway->overload_->options().max_memory_bytes > 0) {
     SampleMemoryEvery(gateway->overload_, gateway->timers_.get());
   }
@@ -218,8 +252,29 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const fpgw::config::v1::
       Listeners::Start(config, &gateway->state_, gateway->callers_.get(), gateway->secrets_.get());
   if (!listeners.ok()) return listeners.status();
   gateway->listeners_ = *std::move(listeners);
-  gateway->listeners_->SetServing(true);
+  gateway->health_ = std::make_shared<HealthReporter>(
+      gateway->tenants_.get(), gateway->secrets_.get(), std::move(open_circuits), metrics);
+  gateway->health_->Start(gateway->listeners_.get(), gateway->timers_.get(),
+                          options.health_interval);
+
+  if (const std::string& address = config.server().metrics_listen(); !address.empty()) {
+    auto statuses = [health = gateway->health_] { return health->Statuses(); };
+    absl::StatusOr<std::unique_ptr<MetricsListener>> listener =
+        MetricsListener::Start(address, metrics, statuses);
+    if (!listener.ok() && options.metrics_port_fallback) {
+      const std::string any_port = address.substr(0, address.rfind(':')) + ":0";
+      Log(LogLevel::kWarning, "the metrics address is taken: listening on a free port instead",
+          {{"metrics_listen", address}});
+      listener = MetricsListener::Start(any_port, metrics, statuses);
+    }
+    if (!listener.ok()) return listener.status();
+    gateway->metrics_listener_ = *std::move(listener);
+  }
   return gateway;
+}
+
+std::string Gateway::metrics_address() const {
+  return metrics_listener_ == nullptr ? "" : metrics_listener_->address();
 }
 
 void Gateway::Drain(absl::Duration grace, absl::Duration delay) {
@@ -228,10 +283,11 @@ void Gateway::Drain(absl::Duration grace, absl::Duration delay) {
   const absl::Time start = absl::Now();
   // First tell health watchers and load balancers, while still serving every call; then stop
   // accepting calls and give the in-flight ones the rest of the grace period.
-  listeners_->SetServing(false);
+  health_->SetDraining();
   Log(LogLevel::kInfo, "draining",
       {{"grace_period", absl::FormatDuration(grace)}, {"delay", absl::FormatDuration(delay)}});
   absl::SleepFor(std::min(delay, grace));
+  health_->Stop();
   listeners_->Shutdown(start + grace);
 }
 

@@ -1,10 +1,12 @@
 // Gateway: the whole fpgw server assembled from a validated config — every secret resolved and
 // watched, the vendor HTTP client, tenants and adapters, the callers and how each listener
-// recognises them, both services, the audit log, standard health checking, server reflection
-// (which also describes grpc.health.v1), message size limits, and graceful drain.
+// recognises them, both services, the audit log, metrics and the HTTP listener that serves them,
+// health that follows draining, vendor circuits and credentials (server/health.h), server
+// reflection (which also describes grpc.health.v1), message size limits, and graceful drain.
 #ifndef FPGW_SERVER_GATEWAY_H_
 #define FPGW_SERVER_GATEWAY_H_
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,12 +20,14 @@
 #include "fpgw/config/v1/config.pb.h"
 #include "http/http_client.h"
 #include "resilience/overload_guard.h"
+#include "server/health.h"
 #include "server/listeners.h"
+#include "server/metrics_listener.h"
 #include "server/page_token.h"
 #include "server/services.h"
 #include "server/tenants.h"
 #include "telemetry/audit.h"
-#include "telemetry/counters.h"
+#include "telemetry/metrics.h"
 
 namespace fpgw::server {
 
@@ -32,6 +36,11 @@ struct GatewayOptions {
   std::shared_ptr<http::HttpClient> http_client;
   // How long the secret watcher waits for a directory to settle (and between its two reads).
   absl::Duration secret_settle = credentials::SecretRegistry::kDefaultSettle;
+  // When server.metrics_listen's port is taken, listen on a free port instead (sandbox mode's
+  // default address) rather than fail.
+  bool metrics_port_fallback = false;
+  // How often health is recomputed.
+  absl::Duration health_interval = absl::Milliseconds(250);
 };
 
 class Gateway final {
@@ -48,8 +57,14 @@ class Gateway final {
   // resolved, in config order.
   const std::vector<std::string>& listening() const { return listeners_->listening(); }
 
-  // The vendor-side counters of this gateway's backends.
-  const telemetry::VendorCounters& vendor_counters() const { return *vendor_counters_; }
+  // The metrics listener's address ("127.0.0.1:9464", port 0 resolved); empty when there is none.
+  std::string metrics_address() const;
+
+  // Every metric of this gateway.
+  const telemetry::Metrics& metrics() const { return *metrics_; }
+
+  // Every health status now, by service name ("" for overall).
+  std::map<std::string, bool> health() const { return health_->Statuses(); }
 
   // Every secret the config references, as currently held.
   credentials::SecretRegistry& secrets() const { return *secrets_; }
@@ -62,20 +77,23 @@ class Gateway final {
  private:
   Gateway() = default;
 
-  // Destroyed last: adapters and in-flight retries hold on to these.
+  // Destroyed last: everything measures into it.
+  std::unique_ptr<telemetry::Metrics> metrics_;
+  // Destroyed next: adapters and in-flight retries hold on to these.
   std::shared_ptr<credentials::SecretRegistry> secrets_;
   std::unique_ptr<async::TimerQueue> timers_;
   // Parses, maps and finishes what the vendor HTTP client received (off its event loop).
   std::unique_ptr<async::ThreadPool> workers_;
   std::shared_ptr<http::HttpClient> http_client_;
-  std::shared_ptr<telemetry::VendorCounters> vendor_counters_;
   std::unique_ptr<telemetry::AuditLog> audit_;
   std::unique_ptr<Tenants> tenants_;
   std::unique_ptr<auth::Callers> callers_;
   std::unique_ptr<PageTokenCodec> page_tokens_;
   std::shared_ptr<resilience::OverloadGuard> overload_;
   ServiceState state_;
+  std::shared_ptr<HealthReporter> health_;
   std::unique_ptr<Listeners> listeners_;
+  std::unique_ptr<MetricsListener> metrics_listener_;
   bool drained_ = false;
 };
 

@@ -48,7 +48,6 @@ using telemetry::LogLevel;
 
 namespace {
 
-constexpr const char* kServiceNames[] = {"fpgw.v1.EvaluationService", "fpgw.v1.AdminService"};
 // How often gRPC re-reads a listener's certificate, key and client CAs from their files.
 constexpr unsigned int kCertificateRefreshSeconds = 60;
 
@@ -145,13 +144,6 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> CredentialsFor(
     options.set_cert_request_type(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
   }
   return grpc::experimental::TlsServerCredentials(options);
-}
-
-void SetServerServing(grpc::Server* server, bool serving) {
-  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
-  if (health == nullptr) return;
-  health->SetServingStatus(serving);  // The overall status ("").
-  for (const char* name : kServiceNames) health->SetServingStatus(name, serving);
 }
 
 // A duration as a gRPC channel argument in milliseconds.
@@ -385,8 +377,12 @@ absl::StatusOr<std::unique_ptr<Listeners>> Listeners::Start(
 
 Listeners::~Listeners() { Shutdown(absl::Now()); }
 
-void Listeners::SetServing(bool serving) {
-  for (Served& served : served_) SetServerServing(served.server.get(), serving);
+void Listeners::SetHealth(const std::string& service, bool serving) {
+  for (Served& served : served_) {
+    if (grpc::HealthCheckServiceInterface* health = served.server->GetHealthCheckService()) {
+      health->SetServingStatus(service, serving);
+    }
+  }
 }
 
 void Listeners::Shutdown(absl::Time deadline) {

@@ -40,8 +40,8 @@ class Listeners final {
   // The addresses listened on, in config order, with port 0 resolved.
   const std::vector<std::string>& listening() const { return listening_; }
 
-  // Health of every server, overall and per service.
-  void SetServing(bool serving);
+  // The status of health service `service` ("": overall) on every server.
+  void SetHealth(const std::string& service, bool serving);
 
   // Stops accepting connections and calls; in-flight calls may finish until `deadline`, then are
   // cancelled. Blocks until every server has stopped. Idempotent.

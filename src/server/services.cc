@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -47,9 +48,47 @@ std::optional<std::string> RetryPushback(const absl::Status& status, bool vendor
   }
 }
 
+absl::string_view FullServiceName(auth::Service service) {
+  return service == auth::Service::kAdmin ? "fpgw.v1.AdminService" : "fpgw.v1.EvaluationService";
+}
+
+// Every value of metadata `key`, joined with ','.
+std::string MetadataValue(const grpc::CallbackServerContext& context, absl::string_view key) {
+  std::string joined;
+  const auto range =
+      context.client_metadata().equal_range(grpc::string_ref(key.data(), key.size()));
+  for (auto it = range.first; it != range.second; ++it) {
+    if (!joined.empty()) joined.push_back(',');
+    joined.append(it->second.data(), it->second.size());
+  }
+  return joined;
+}
+
+// Whether a failure is fpgw's or a vendor's rather than the caller's: its access log line is a
+// warning.
+bool IsServerFailure(absl::StatusCode code) {
+  switch (code) {
+    case absl::StatusCode::kUnknown:
+    case absl::StatusCode::kInternal:
+    case absl::StatusCode::kDataLoss:
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool Sampled(double rate) {
+  if (rate >= 1.0) return true;
+  if (rate <= 0.0) return false;
+  thread_local absl::BitGen random;
+  return absl::Bernoulli(random, rate);
+}
+
 // A unary call in flight: owns the link between gRPC cancellation and the vendor request, writes
-// the audit record of an AdminService call when it finishes, and deletes itself when gRPC is done
-// with it.
+// the audit record of an AdminService call and the access log line of every call when it
+// finishes, and deletes itself when gRPC is done with it.
 class UnaryCall final : public grpc::ServerUnaryReactor {
  public:
   UnaryCall(grpc::CallbackServerContext* context, const ServiceState* state,
@@ -61,6 +100,12 @@ class UnaryCall final : public grpc::ServerUnaryReactor {
     }
     if (rpc_.service == auth::Service::kAdmin && state_->audit != nullptr) {
       audit_.peer = context->peer();
+    }
+    call_.trace = std::make_shared<vendors::CallTrace>();
+    call_.trace->trace = telemetry::TraceContext::FromCaller(MetadataValue(*context, "traceparent"),
+                                                             MetadataValue(*context, "tracestate"));
+    if (state_->metrics != nullptr) {
+      state_->metrics->RpcStarted(FullServiceName(rpc_.service), rpc_.method);
     }
   }
 
@@ -78,9 +123,18 @@ class UnaryCall final : public grpc::ServerUnaryReactor {
     audit_.caller = caller.name;
     audit_.tenant = caller.tenant;  // A proxy's tenant is known once the call is authorised.
   }
-  void SetIntegration(const std::string& integration) { audit_.integration = integration; }
+  void SetIntegration(const IntegrationHandle& handle) {
+    audit_.integration = handle.config->name();
+    vendor_ = handle.vendor;
+  }
 
   void Complete(const absl::Status& status) {
+    const absl::Duration latency = absl::Now() - start_;
+    if (state_->metrics != nullptr) {
+      state_->metrics->RpcHandled(FullServiceName(rpc_.service), rpc_.method, status.code(),
+                                  latency);
+    }
+    WriteAccessLog(status, latency);
     if (rpc_.service == auth::Service::kAdmin && state_->audit != nullptr) {
       audit_.time = start_;
       audit_.service = std::string(auth::ServiceName(rpc_.service));
@@ -111,6 +165,37 @@ class UnaryCall final : public grpc::ServerUnaryReactor {
   }
 
   void OnCancel() override { call_.cancellation->Cancel(); }
+
+  // One line per call (telemetry/log.h): every failure; successes at the configured level and
+  // sampling rate.
+  void WriteAccessLog(const absl::Status& status, absl::Duration latency) {
+    telemetry::LogLevel level = telemetry::LogLevel::kInfo;
+    if (status.ok()) {
+      if (!state_->access_log_level.has_value() ||
+          !telemetry::LogEnabled(*state_->access_log_level) ||
+          !Sampled(state_->access_log_sample_rate)) {
+        return;
+      }
+      level = *state_->access_log_level;
+    } else if (IsServerFailure(status.code())) {
+      level = telemetry::LogLevel::kWarning;
+    }
+    const telemetry::TraceContext& trace = call_.trace->trace;
+    telemetry::LogUnfiltered(
+        level, "rpc",
+        {{"trace_id", trace.trace_id},
+         {"span_id", trace.span_id},
+         {"method", absl::StrCat("/", FullServiceName(rpc_.service), "/", rpc_.method)},
+         {"caller", audit_.caller},
+         {"tenant", audit_.tenant},
+         {"integration", audit_.integration},
+         {"vendor", vendor_},
+         {"code", absl::StatusCodeToString(status.code())},
+         {"reason", status.ok() ? "" : ReasonName(ReasonOf(status))},
+         {"latency_ms", absl::ToDoubleMilliseconds(latency)},
+         {"vendor_requests",
+          int64_t{call_.trace->vendor_requests.load(std::memory_order_relaxed)}}});
+  }
   void OnDone() override {
     if (admitted_) state_->overload->Release();
     delete this;
@@ -125,6 +210,7 @@ class UnaryCall final : public grpc::ServerUnaryReactor {
   const absl::Time start_;
   bool admitted_ = false;
   telemetry::AuditRecord audit_;
+  std::string vendor_;
 };
 
 bool WantsRaw(fpgw::v1::EvaluationView view) { return view == fpgw::v1::EVALUATION_VIEW_FULL; }
@@ -152,7 +238,7 @@ absl::StatusOr<IntegrationHandle> Authorize(grpc::CallbackServerContext* context
   absl::StatusOr<IntegrationHandle> handle = call->state().tenants->Resolve(
       principal->tenant, auth::Callers::IntegrationFor(**caller, integration));
   if (!handle.ok()) return handle.status();
-  call->SetIntegration(handle->config->name());
+  call->SetIntegration(*handle);
   absl::Status allowed = auth::Callers::AuthorizeIntegration(**caller, handle->config->name());
   if (!allowed.ok()) return allowed;
   return handle;

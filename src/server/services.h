@@ -2,9 +2,13 @@
 // recognises its caller (by how its listener authenticates), authorises the service, the tenant
 // and the integration, validates the request, and hands the work to the integration's backends;
 // no thread waits while the vendor answers (DESIGN §1.4). A cancelled call cancels its vendor
-// request. Every AdminService call, allowed or not, goes to the audit log.
+// request. Every AdminService call, allowed or not, goes to the audit log; every call is counted
+// (grpc_server_* metrics), continues the caller's W3C trace to the vendor, and gets an access log
+// line.
 #ifndef FPGW_SERVER_SERVICES_H_
 #define FPGW_SERVER_SERVICES_H_
+
+#include <optional>
 
 #include "auth/listener_auth.h"
 #include "fpgw/v1/admin_service.grpc.pb.h"
@@ -13,6 +17,8 @@
 #include "server/page_token.h"
 #include "server/tenants.h"
 #include "telemetry/audit.h"
+#include "telemetry/log.h"
+#include "telemetry/metrics.h"
 
 namespace fpgw::server {
 
@@ -26,6 +32,12 @@ struct ServiceState {
   bool vendor_retries = false;
   // Admits every call before any other work (resilience/overload_guard.h).
   resilience::OverloadGuard* overload = nullptr;
+  // The gRPC server metrics; null: none.
+  telemetry::Metrics* metrics = nullptr;
+  // The access log (config server.access_log): the level of the lines of calls that succeed
+  // (nullopt: none) and the fraction of them written. Failed calls are always written.
+  std::optional<telemetry::LogLevel> access_log_level = telemetry::LogLevel::kInfo;
+  double access_log_sample_rate = 1.0;
 };
 
 class EvaluationServiceHandler final : public fpgw::v1::EvaluationService::CallbackService {

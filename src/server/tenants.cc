@@ -11,8 +11,9 @@
 namespace fpgw::server {
 
 Tenants::Tenants(const fpgw::config::v1::Config& config, const vendors::AdapterDeps& deps,
-                 std::shared_ptr<vendors::VendorMetrics> metrics,
-                 std::shared_ptr<resilience::EvaluationCache> cache) {
+                 telemetry::Metrics* metrics, std::shared_ptr<resilience::EvaluationCache> cache) {
+  std::shared_ptr<vendors::VendorMetrics> vendor_metrics;
+  if (metrics != nullptr) vendor_metrics = vendors::PrometheusVendorMetrics(metrics);
   for (const auto& tenant : config.tenants()) {
     auto& integrations = tenants_[tenant.name()];
     for (const auto& integration : tenant.integrations()) {
@@ -23,24 +24,36 @@ Tenants::Tenants(const fpgw::config::v1::Config& config, const vendors::AdapterD
       resilience::ProtectOptions protection;
       protection.scope = absl::StrCat(tenant.name(), "/", integration.name());
       protection.integration = integration.name();
+      protection.metrics = metrics;
       protection.limits.max_in_flight = integration.limits().max_concurrent_calls();
       protection.limits.max_queued = std::max(0, integration.limits().max_queued_calls());
       const vendors::VendorFactory* factory = vendors::FactoryFor(integration);
+      if (factory != nullptr) entry.vendor = std::string(factory->name());
       protection.cache_ttl = integration.has_cache_ttl()
                                  ? config::ToDuration(integration.cache_ttl())
                              : factory != nullptr ? factory->default_cache_ttl()
                                                   : absl::ZeroDuration();
       vendors::AdapterDeps scoped = deps;
       scoped.scope = protection.scope;
-      entry.backends = resilience::Protect(vendors::CreateBackends(integration, scoped, metrics),
-                                           std::move(protection), cache, deps.timers);
+      entry.backends =
+          resilience::Protect(vendors::CreateBackends(integration, scoped, vendor_metrics),
+                              std::move(protection), cache, deps.timers);
     }
     // The first integration listed is the tenant's default, used when a request names none.
     if (!tenant.integrations().empty()) {
       default_integration_[tenant.name()] = &integrations.at(tenant.integrations(0).name());
     }
   }
+  for (const auto& tenant : config.tenants()) {
+    for (const auto& integration : tenant.integrations()) {
+      const Entry& entry = tenants_.at(tenant.name()).at(integration.name());
+      list_.push_back({tenant.name(), &entry.config, entry.vendor, entry.backends.evaluation.get(),
+                       entry.backends.admin.get()});
+    }
+  }
 }
+
+std::vector<IntegrationHandle> Tenants::List() const { return list_; }
 
 absl::StatusOr<IntegrationHandle> Tenants::Resolve(const std::string& tenant,
                                                    const std::string& integration) const {
@@ -62,7 +75,7 @@ absl::StatusOr<IntegrationHandle> Tenants::Resolve(const std::string& tenant,
     }
     entry = &it->second;
   }
-  return IntegrationHandle{tenant, &entry->config, entry->backends.evaluation.get(),
+  return IntegrationHandle{tenant, &entry->config, entry->vendor, entry->backends.evaluation.get(),
                            entry->backends.admin.get()};
 }
 

@@ -7,11 +7,13 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "fpgw/config/v1/config.pb.h"
 #include "resilience/evaluation_cache.h"
 #include "resilience/protect.h"
+#include "telemetry/metrics.h"
 #include "vendors/common/backend.h"
 #include "vendors/common/instrumentation.h"
 #include "vendors/common/vendor_call.h"
@@ -22,6 +24,8 @@ namespace fpgw::server {
 struct IntegrationHandle {
   std::string tenant;
   const fpgw::config::v1::Integration* config = nullptr;
+  // The vendor module serving it, e.g. "fingerprint_v4".
+  std::string vendor;
   vendors::EvaluationBackend* evaluation = nullptr;
   vendors::AdminBackend* admin = nullptr;
 };
@@ -29,11 +33,14 @@ struct IntegrationHandle {
 // Immutable after construction; thread-safe.
 class Tenants final {
  public:
-  // Builds every integration's backends (vendors::CreateBackends), measured into `metrics`, and
-  // protects them (resilience::Protect) with `cache` (null: none).
+  // Builds every integration's backends (vendors::CreateBackends), measured into `metrics` (null:
+  // not measured; else it outlives the tenants), and protects them (resilience::Protect) with
+  // `cache` (null: none).
   Tenants(const fpgw::config::v1::Config& config, const vendors::AdapterDeps& deps,
-          std::shared_ptr<vendors::VendorMetrics> metrics,
-          std::shared_ptr<resilience::EvaluationCache> cache);
+          telemetry::Metrics* metrics, std::shared_ptr<resilience::EvaluationCache> cache);
+
+  // Every integration of every tenant, in config order.
+  std::vector<IntegrationHandle> List() const;
 
   // `tenant`'s integration named `integration` (or, when empty, the tenant's default: its first
   // integration in the config). NOT_FOUND (UNKNOWN_INTEGRATION) for a name the tenant does not
@@ -44,10 +51,12 @@ class Tenants final {
  private:
   struct Entry {
     fpgw::config::v1::Integration config;
+    std::string vendor;
     vendors::Backends backends;
   };
   std::map<std::string, std::map<std::string, Entry>> tenants_;
   std::map<std::string, const Entry*> default_integration_;
+  std::vector<IntegrationHandle> list_;
 };
 
 }  // namespace fpgw::server

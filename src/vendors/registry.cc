@@ -135,9 +135,9 @@ Backends CreateBackends(const Integration& integration, const AdapterDeps& deps,
       factory == nullptr ? VendorCapabilities{} : factory->Create(integration, deps),
       integration.name());
   // The decorators, innermost first.
-  backends =
-      Instrument(std::move(backends), std::move(metrics),
-                 {integration.name(), factory == nullptr ? "" : std::string(factory->name())});
+  backends = Instrument(std::move(backends), std::move(metrics),
+                        {deps.scope.substr(0, deps.scope.find('/')), integration.name(),
+                         factory == nullptr ? "" : std::string(factory->name())});
   if (factory != nullptr) {
     const fpgw::config::v1::NotFoundPolicy policy =
         integration.not_found_policy() != fpgw::config::v1::NOT_FOUND_POLICY_UNSPECIFIED

@@ -185,17 +185,18 @@ TEST(Trust, OverridesMeetTheSameRulesAsTheFile) {
   listeners: [{address: "127.0.0.1:50051", authentication: [local]}]
   callers: [{name: app, tenant: acme, local: true}]
 )";
-  EXPECT_THAT(Paths(local, {"127.0.0.1:6000"}), IsEmpty());
-  EXPECT_THAT(Paths(local, {"unix:/run/fpgw.sock"}), IsEmpty());
+  EXPECT_THAT(Paths(local, {"127.0.0.1:6000", ""}), IsEmpty());
+  EXPECT_THAT(Paths(local, {"unix:/run/fpgw.sock", ""}), IsEmpty());
   // Moving a local-trust listener to where other hosts reach it is refused, naming the field.
-  EXPECT_THAT(MessageAt(local, "server.listeners[0].authentication[0]", {"0.0.0.0:50051"}),
+  EXPECT_THAT(MessageAt(local, "server.listeners[0].authentication[0]", {"0.0.0.0:50051", ""}),
               HasSubstr("local trust works on loopback or a Unix socket only"));
-  EXPECT_THAT(Paths(local, {"10.1.2.3:50051"}), Contains("server.listeners[0].authentication[0]"));
+  EXPECT_THAT(Paths(local, {"10.1.2.3:50051", ""}),
+              Contains("server.listeners[0].authentication[0]"));
   // With no listener in the file, an override alone opens nothing.
   EXPECT_THAT(Paths(R"(
   callers: [{name: app, tenant: acme, local: true}]
 )",
-                    {"0.0.0.0:50051"}),
+                    {"0.0.0.0:50051", ""}),
               Contains("server.listeners[0].authentication"));
   // The override replaces the address of the first listener and drops the others.
   fpgw::config::v1::Config config;
@@ -205,10 +206,30 @@ TEST(Trust, OverridesMeetTheSameRulesAsTheFile) {
     - {address: "unix:/run/a.sock", authentication: [local]}
   callers: [{name: app, tenant: acme, local: true}]
 )",
-                    &config, {"[::1]:7"}),
+                    &config, {"[::1]:7", ""}),
               IsEmpty());
   ASSERT_EQ(config.server().listeners_size(), 1);
   EXPECT_EQ(config.server().listeners(0).address(), "[::1]:7");
+}
+
+TEST(Trust, TheMetricsListenerOpensBeyondLoopbackOnlyWhenTheConfigSaysSo) {
+  const std::string base = R"(
+  listeners: [{address: "127.0.0.1:50051", authentication: [local]}]
+  callers: [{name: app, tenant: acme, local: true}]
+)";
+  EXPECT_THAT(Paths(base + "  metrics_listen: \"127.0.0.1:9464\"\n"), IsEmpty());
+  EXPECT_THAT(Paths(base + "  metrics_listen: \"[::1]:9464\"\n"), IsEmpty());
+  EXPECT_THAT(MessageAt(base + "  metrics_listen: \"0.0.0.0:9464\"\n", "server.metrics_listen"),
+              HasSubstr("server.metrics_allow_unauthenticated"));
+  EXPECT_THAT(Paths(base + "  metrics_listen: \"0.0.0.0:9464\"\n"
+                           "  metrics_allow_unauthenticated: true\n"),
+              IsEmpty());
+  EXPECT_THAT(Paths(base + "  metrics_listen: \"unix:/run/m.sock\"\n"),
+              Contains("server.metrics_listen"));
+  EXPECT_THAT(Paths(base + "  metrics_listen: \"no-port\"\n"), Contains("server.metrics_listen"));
+  // An override goes through the same check: it can move the listener, never open it.
+  EXPECT_THAT(Paths(base, {"", "10.1.2.3:9464"}), Contains("server.metrics_listen"));
+  EXPECT_THAT(Paths(base, {"", "127.0.0.1:0"}), IsEmpty());
 }
 
 TEST(Trust, PageTokenKeysHaveUniqueIdsAndALifetime) {

@@ -48,7 +48,7 @@
 #include "http/http_client.h"
 #include "sandbox/sandbox.h"
 #include "server/gateway.h"
-#include "telemetry/counters.h"
+#include "telemetry/metrics.h"
 
 namespace fpgw::testing {
 
@@ -173,7 +173,6 @@ class GatewayHarness final {
 
   sandbox::Sandbox& sandbox() const { return *sandbox_; }
   server::Gateway& gateway() const { return *gateway_; }
-  const telemetry::VendorCounters& vendor_counters() const { return gateway_->vendor_counters(); }
   // The config the gateway runs with (checked, defaults filled in).
   const fpgw::config::v1::Config& config() const { return config_; }
 

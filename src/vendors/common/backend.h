@@ -7,6 +7,7 @@
 #ifndef FPGW_VENDORS_COMMON_BACKEND_H_
 #define FPGW_VENDORS_COMMON_BACKEND_H_
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,6 +22,7 @@
 #include "fpgw/v1/admin_service.pb.h"
 #include "fpgw/v1/evaluation.pb.h"
 #include "fpgw/v1/evaluation_service.pb.h"
+#include "telemetry/trace.h"
 
 namespace fpgw::vendors {
 
@@ -43,6 +45,14 @@ class CallCancellation final {
   absl::AnyInvocable<void()> cancel_ ABSL_GUARDED_BY(mu_);
 };
 
+// What one gRPC call's vendor requests report back to it, and the trace they continue.
+struct CallTrace {
+  telemetry::TraceContext trace;
+  // Vendor HTTP requests sent for the call, each retry included; 0 when it was answered from the
+  // cache or by an identical call in flight, or refused before reaching the vendor.
+  std::atomic<int> vendor_requests{0};
+};
+
 // Per-call facts an adapter needs.
 struct CallContext {
   // The caller's deadline (absl::InfiniteFuture() when none).
@@ -50,6 +60,9 @@ struct CallContext {
   std::shared_ptr<CallCancellation> cancellation = std::make_shared<CallCancellation>();
   // Fill Evaluation.raw.
   bool include_raw = false;
+  // The call's trace, passed on with every vendor request; null: none (a request without trace
+  // headers).
+  std::shared_ptr<CallTrace> trace;
 };
 
 // One page of evaluations and the vendor cursor of the next page (empty on the last).

@@ -9,52 +9,22 @@
 namespace fpgw::vendors {
 namespace {
 
-// A drift path as a label value: array indices folded ("$.events[]"), and characters that would
-// break the label syntax replaced.
-std::string DriftLabelPath(absl::string_view path) {
-  std::string out;
-  out.reserve(path.size());
-  bool in_index = false;
-  for (char c : path) {
-    if (c == '[') {
-      in_index = true;
-      out.push_back('[');
-    } else if (c == ']') {
-      in_index = false;
-      out.push_back(']');
-    } else if (in_index) {
-      continue;
-    } else if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) {
-      out.push_back('_');
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
-
-class CounterVendorMetrics final : public VendorMetrics {
+class PrometheusMetricsSink final : public VendorMetrics {
  public:
-  explicit CounterVendorMetrics(std::shared_ptr<telemetry::VendorCounters> counters)
-      : counters_(std::move(counters)) {}
+  explicit PrometheusMetricsSink(telemetry::Metrics* metrics) : metrics_(metrics) {}
 
   void RecordCall(const CallLabels& labels, absl::string_view operation, absl::StatusCode code,
                   absl::Duration latency) override {
-    const std::string label_set = absl::StrCat("integration=\"", labels.integration, "\",vendor=\"",
-                                               labels.vendor, "\",operation=\"", operation,
-                                               "\",code=\"", absl::StatusCodeToString(code), "\"");
-    counters_->calls.Increment(label_set);
-    counters_->call_milliseconds.Increment(
-        label_set, static_cast<uint64_t>(absl::ToInt64Milliseconds(latency)));
+    metrics_->VendorCall({labels.tenant, labels.integration, labels.vendor}, operation, code,
+                         latency);
   }
 
   void RecordDrift(const CallLabels& labels, absl::string_view path) override {
-    counters_->schema_drift.Increment(
-        absl::StrCat("vendor=\"", labels.vendor, "\",path=\"", DriftLabelPath(path), "\""));
+    metrics_->VendorDrift(labels.vendor, path);
   }
 
  private:
-  std::shared_ptr<telemetry::VendorCounters> counters_;
+  telemetry::Metrics* const metrics_;
 };
 
 // What every wrapped call needs.
@@ -177,11 +147,12 @@ class InstrumentedAdmin final : public AdminBackend {
 
 }  // namespace
 
-std::shared_ptr<VendorMetrics> CounterMetrics(std::shared_ptr<telemetry::VendorCounters> counters) {
-  return std::make_shared<CounterVendorMetrics>(std::move(counters));
+std::shared_ptr<VendorMetrics> PrometheusVendorMetrics(telemetry::Metrics* metrics) {
+  return std::make_shared<PrometheusMetricsSink>(metrics);
 }
 
 Backends Instrument(Backends inner, std::shared_ptr<VendorMetrics> metrics, CallLabels labels) {
+  if (metrics == nullptr) return inner;
   auto scope = std::make_shared<const Scope>(Scope{std::move(metrics), std::move(labels)});
   return Backends{std::make_unique<InstrumentedEvaluation>(std::move(inner.evaluation), scope),
                   std::make_unique<InstrumentedAdmin>(std::move(inner.admin), scope)};

@@ -11,13 +11,14 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "telemetry/counters.h"
+#include "telemetry/metrics.h"
 #include "vendors/common/backend.h"
 
 namespace fpgw::vendors {
 
 // Who a call was for; bounded values only (config names), never request data.
 struct CallLabels {
+  std::string tenant;
   std::string integration;
   // The vendor module, e.g. "fingerprint_v4".
   std::string vendor;
@@ -34,11 +35,10 @@ class VendorMetrics {
   virtual void RecordDrift(const CallLabels& labels, absl::string_view path) = 0;
 };
 
-// VendorMetrics over a gateway's counter families. Drift paths are folded ("$.events[]") and
-// stripped of characters that would break a label, so vendor data cannot mint label sets at will.
-std::shared_ptr<VendorMetrics> CounterMetrics(std::shared_ptr<telemetry::VendorCounters> counters);
+// VendorMetrics into a gateway's Prometheus metrics (`metrics` outlives them).
+std::shared_ptr<VendorMetrics> PrometheusVendorMetrics(telemetry::Metrics* metrics);
 
-// `inner` with every call measured into `metrics`.
+// `inner` with every call measured into `metrics` (null: `inner` as it is).
 Backends Instrument(Backends inner, std::shared_ptr<VendorMetrics> metrics, CallLabels labels);
 
 }  // namespace fpgw::vendors

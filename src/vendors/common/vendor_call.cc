@@ -8,6 +8,7 @@
 #include "async/retry.h"
 #include "common/error.h"
 #include "config/config_loader.h"
+#include "telemetry/log.h"
 #include "vendors/common/vendor_errors.h"
 
 namespace fpgw::vendors {
@@ -23,14 +24,35 @@ void CallVendor(const AdapterDeps& deps, absl::string_view vendor, http::HttpReq
     return;
   }
   request.timeout = std::min(remaining, integration_timeout);
+  if (context.trace != nullptr) {
+    // Counted by the HTTP layer as each attempt is sent (an alias of the call's trace).
+    request.attempts =
+        std::shared_ptr<std::atomic<int>>(context.trace, &context.trace->vendor_requests);
+    request.headers.push_back({"traceparent", context.trace->trace.Traceparent()});
+    if (!context.trace->trace.tracestate.empty()) {
+      request.headers.push_back({"tracestate", context.trace->trace.tracestate});
+    }
+  }
   const absl::Time deadline = context.deadline;
   std::shared_ptr<http::HttpClient> client = deps.http;
   auto cancellation = context.cancellation;
+  const absl::Time start = absl::Now();
   const http::RequestId id = client->Start(
       std::move(request),
       [cancellation, deadline, read_error_code, error_rows, vendor = std::string(vendor),
+       trace = context.trace, start, scope = deps.scope,
        done = std::move(done)](absl::StatusOr<http::HttpResponse> response) mutable {
         cancellation->Unbind();
+        if (telemetry::LogEnabled(telemetry::LogLevel::kDebug)) {
+          telemetry::Log(telemetry::LogLevel::kDebug, "vendor request",
+                         {{"trace_id", trace == nullptr ? "" : trace->trace.trace_id},
+                          {"span_id", trace == nullptr ? "" : trace->trace.span_id},
+                          {"integration", scope},
+                          {"vendor", vendor},
+                          {"status", response.ok() ? int64_t{response->status_code} : int64_t{0}},
+                          {"error", response.ok() ? "" : response.status().ToString()},
+                          {"latency_ms", absl::ToDoubleMilliseconds(absl::Now() - start)}});
+        }
         if (!response.ok()) {
           // Blame the caller's deadline only when it has really passed: a connect timeout or the
           // integration's own timeout is the vendor's failure.

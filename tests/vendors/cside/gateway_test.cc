@@ -337,7 +337,7 @@ TEST_F(CsideGatewayTest, VendorFailuresMapToCanonicalCodes) {
 }
 
 TEST_F(CsideGatewayTest, SchemaDriftGivesAPartialEvaluation) {
-  const uint64_t drift_before = harness().vendor_counters().schema_drift.Total();
+  const double drift_before = harness().gateway().metrics().Sum("fpgw_vendor_schema_drift_total");
   fpgw::v1::EvaluateResponse response;
   grpc::Status status = Evaluate("sandbox-drift", &response);
   ASSERT_THAT(status, IsOk());
@@ -348,8 +348,8 @@ TEST_F(CsideGatewayTest, SchemaDriftGivesAPartialEvaluation) {
   EXPECT_THAT(paths, ::testing::IsSupersetOf(
                          {"$.created_at", "$.geo_data", "$.fingerprint.id", "$.bot.is_bot"}));
   EXPECT_EQ(e.signals().bot().result(), fpgw::v1::BOT_RESULT_UNSPECIFIED);
-  EXPECT_EQ(harness().vendor_counters().schema_drift.Total() - drift_before,
-            static_cast<uint64_t>(e.drift_size()));
+  EXPECT_EQ(harness().gateway().metrics().Sum("fpgw_vendor_schema_drift_total") - drift_before,
+            e.drift_size());
 }
 
 // cside does not document the payload's inner names: when its real names differ from the assumed
