@@ -2,36 +2,19 @@
 // with RapidJSON, and to the alternative of parsing it with protobuf's JSON parser into a Struct.
 //
 //   build/bench/mapper_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
-#include <fstream>
-#include <sstream>
 #include <string>
 
+#include "bench/event_input.h"
 #include "benchmark/benchmark.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
-#include "vendors/common/json_reader.h"
 #include "vendors/fingerprint_v4/mapper.h"
 
 namespace {
 
-const std::string& Event() {
-  static const std::string* body = [] {
-    std::ifstream in(std::string(FPGW_TESTDATA) + "/fingerprint_v4/event_mobile_vpn.json");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return new std::string(ss.str());
-  }();
-  return *body;
-}
+using fpgw::bench::BM_Anchor_RapidJsonParse;
+using fpgw::bench::Event;
 
-// Anchor: RapidJSON DOM parse only.
-void BM_Anchor_RapidJsonParse(benchmark::State& state) {
-  for (auto _ : state) {
-    auto doc = fpgw::vendors::ParseJson(Event());
-    benchmark::DoNotOptimize(doc);
-  }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * Event().size()));
-}
 BENCHMARK(BM_Anchor_RapidJsonParse);
 
 void BM_NormalizeEvent_Basic(benchmark::State& state) {

@@ -101,7 +101,15 @@ def comment_text(comments):
     return "\n".join(lines).strip()
 
 
-class Field:
+class _Options:
+    """Something with proto options, which may mark it deprecated."""
+
+    @property
+    def deprecated(self):
+        return self.options.get("deprecated") == "true"
+
+
+class Field(_Options):
     def __init__(self, name, number, type_name, label, comment, options, oneof=None,
                  map_types=None):
         self.name = name
@@ -118,24 +126,17 @@ class Field:
     def repeated(self):
         return self.label == "repeated" or self.map_types is not None
 
-    @property
-    def deprecated(self):
-        return self.options.get("deprecated") == "true"
 
-
-class EnumValue:
+class EnumValue(_Options):
     def __init__(self, name, number, comment, options):
         self.name = name
         self.number = number
         self.comment = comment
         self.options = options
 
-    @property
-    def deprecated(self):
-        return self.options.get("deprecated") == "true"
 
 
-class Message:
+class Message(_Options):
     def __init__(self, name, full_name, comment):
         self.package = ""
         self.name = name
@@ -147,12 +148,9 @@ class Message:
         self.enums = []
         self.options = {}
 
-    @property
-    def deprecated(self):
-        return self.options.get("deprecated") == "true"
 
 
-class Enum:
+class Enum(_Options):
     def __init__(self, name, full_name, comment):
         self.package = ""
         self.name = name
@@ -161,9 +159,6 @@ class Enum:
         self.values = []
         self.options = {}
 
-    @property
-    def deprecated(self):
-        return self.options.get("deprecated") == "true"
 
 
 class ProtoFile:

@@ -50,6 +50,17 @@ echo "== The evaluations above, side by side (— : not reported by that vendor)
 echo
 python3 "$root/scripts/evaluation_table.py" "${tables[@]}" || true
 
+# What the calls above did, as Prometheus sees it (the metrics URL is in the "serving" line).
+python3 - "$log" <<'PY' || true
+import json, sys, urllib.request
+url = next((json.loads(l).get("metrics") for l in open(sys.argv[1]) if '"msg":"serving"' in l), "")
+if url:
+    print(f"\n== Metrics: curl {url} (grpc_server_handled_total and fpgw_vendor_calls_total) ==\n")
+    for line in urllib.request.urlopen(url, timeout=5).read().decode().splitlines():
+        if line.startswith(("grpc_server_handled_total{", "fpgw_vendor_calls_total{")):
+            print(line)
+PY
+
 if [ "${FPGW_DEMO_EXIT:-0}" = 1 ]; then exit 0; fi
 echo
 echo "fpgw is serving on $addr (sandbox mode). Try: $grpcurl -plaintext $addr list   — Ctrl-C to stop."

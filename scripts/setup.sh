@@ -25,7 +25,7 @@ apt_packages=(
   build-essential cmake ninja-build ccache pkg-config git ca-certificates curl
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
   libabsl-dev libcurl4-openssl-dev libssl-dev zlib1g-dev libyaml-cpp-dev rapidjson-dev
-  libcivetweb-dev prometheus-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev clang-format
+  libcivetweb-dev prometheus-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev clang-format systemd
   golang-go nodejs npm python3 python3-venv python3-pip unzip
 )
 # shellcheck source=scripts/apt.sh

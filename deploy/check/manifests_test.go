@@ -178,6 +178,8 @@ func TestRulesCatchBrokenManifests(t *testing.T) {
 			}},
 		{"sidecar", "no liveness probe", "no livenessProbe",
 			func(b *Bundle) { fpgwOf(b).LivenessProbe = nil }},
+		{"shared-service", "liveness that follows readiness", `livenessProbe must ask for service "fpgw.liveness"`,
+			func(b *Bundle) { overall := ""; fpgwOf(b).LivenessProbe.GRPC.Service = &overall }},
 		{"shared-service", "probe on the TLS listener", `livenessProbe: listener "0.0.0.0:50051" serves TLS, but the probe speaks plaintext`,
 			func(b *Bundle) { fpgwOf(b).LivenessProbe.GRPC.Port = 50051 }},
 		{"sidecar", "probe listener on loopback", `listener "127.0.0.1:8081" is loopback, but the kubelet probes the pod IP`,

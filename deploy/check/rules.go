@@ -358,6 +358,11 @@ func (b *Bundle) fpgwProblems(inst *FpgwInstance) []string {
 		case l.AllowUnauthenticatedCallers:
 			add("%s: listener %q lets anyone act as a caller; a probe needs health only", pr.name, l.Address)
 		}
+		// Liveness must not follow readiness: a replica whose credential or vendor is gone is
+		// not stuck, and a restart cannot fix it.
+		if pr.name == "livenessProbe" && (h.GRPC.Service == nil || *h.GRPC.Service != "fpgw.liveness") {
+			add("livenessProbe must ask for service \"fpgw.liveness\" (SERVING while the process runs)")
+		}
 	}
 
 	// Ports: every TCP listener and the metrics listener are declared.

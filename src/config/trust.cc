@@ -98,6 +98,16 @@ void ValidateListeners(Config* config, std::vector<ConfigProblem>* problems) {
     if (!absl::EndsWith(address, ":0") && !addresses.insert(address).second) {
       problems->push_back({path + ".address", "listed twice"});
     }
+    if (listener->health_only()) {
+      if (!listener->authentication().empty() || listener->has_tls() ||
+          listener->allow_unauthenticated_callers()) {
+        problems->push_back(
+            {path + ".health_only",
+             "a health-only listener serves health to anyone in the clear: no authentication, "
+             "tls or allow_unauthenticated_callers"});
+      }
+      continue;
+    }
     const bool local = IsLocalAddress(address);
     const bool unix = IsUnixAddress(address);
     const bool tls = listener->has_tls();

@@ -10,7 +10,7 @@
 namespace fpgw::server {
 namespace {
 
-constexpr const char* kServiceNames[] = {"", "fpgw.v1.EvaluationService", "fpgw.v1.AdminService"};
+constexpr const char* kServiceNames[] = {"fpgw.v1.EvaluationService", "fpgw.v1.AdminService"};
 
 }  // namespace
 
@@ -37,16 +37,17 @@ void HealthReporter::Start(Listeners* listeners, async::TimerQueue* timers,
 }
 
 void HealthReporter::UpdateEvery(absl::Duration interval, async::TimerQueue* timers) {
-  timers->RunAt(absl::Now() + interval, [weak = weak_from_this(), interval, timers](bool cancelled) {
-    std::shared_ptr<HealthReporter> self = weak.lock();
-    if (cancelled || self == nullptr) return;
-    {
-      absl::MutexLock lock(&self->mu_);
-      if (self->listeners_ == nullptr) return;  // Stopped.
-    }
-    self->Update();
-    self->UpdateEvery(interval, timers);
-  });
+  timers->RunAt(absl::Now() + interval,
+                [weak = weak_from_this(), interval, timers](bool cancelled) {
+                  std::shared_ptr<HealthReporter> self = weak.lock();
+                  if (cancelled || self == nullptr) return;
+                  {
+                    absl::MutexLock lock(&self->mu_);
+                    if (self->listeners_ == nullptr) return;  // Stopped.
+                  }
+                  self->Update();
+                  self->UpdateEvery(interval, timers);
+                });
 }
 
 void HealthReporter::SetDraining() {
@@ -63,14 +64,14 @@ void HealthReporter::Stop() {
 }
 
 void HealthReporter::Update() {
-  const std::set<std::string> open =
-      open_circuits_ ? open_circuits_() : std::set<std::string>{};
+  const std::set<std::string> open = open_circuits_ ? open_circuits_() : std::set<std::string>{};
   absl::MutexLock lock(&mu_);
   // Stopped (or not started): the gateway may be tearing down what the statuses are made of.
   if (listeners_ == nullptr) return;
   std::map<std::string, bool> now;
   now[kLivenessService] = true;
   bool any_usable = false;
+  bool any_credential = false;
   for (const IntegrationHandle& handle : tenants_->List()) {
     const std::string scope = absl::StrCat(handle.tenant, "/", handle.config->name());
     const bool circuit_open = open.count(scope) > 0;
@@ -79,9 +80,12 @@ void HealthReporter::Update() {
         secrets_->Resolvable(config::SecretRefName(handle.config->credential()));
     const bool usable = !draining_ && !circuit_open && credential;
     any_usable = any_usable || usable;
+    any_credential = any_credential || credential;
     now[IntegrationHealthName(handle.tenant, handle.config->name())] = usable;
     if (metrics_ != nullptr) metrics_->SetCircuitOpen(scope, circuit_open);
   }
+  // A vendor's open circuit is every replica's alike: it never makes the replica unready.
+  now[""] = !draining_ && any_credential;
   for (const char* name : kServiceNames) now[name] = !draining_ && any_usable;
   for (const auto& [service, serving] : now) {
     auto it = statuses_.find(service);

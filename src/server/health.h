@@ -6,9 +6,15 @@
 //   "fpgw.integration/<tenant>/<integration>"  NOT_SERVING while draining, while a circuit of its
 //                                              vendor hosts is open, or while its credential
 //                                              cannot be resolved from its store.
-//   "fpgw.v1.EvaluationService", "fpgw.v1.AdminService", "" (overall)
+//   "fpgw.v1.EvaluationService", "fpgw.v1.AdminService"
 //                                              NOT_SERVING while draining or while no integration
-//                                              is SERVING: the replica can serve nothing.
+//                                              is SERVING.
+//   "" (overall, readiness)                    NOT_SERVING while draining or while no
+//                                              integration's credential resolves. Open circuits
+//                                              leave it SERVING: a vendor outage hits every
+//                                              replica alike, and taking them all out of the load
+//                                              balancer would only trade fpgw's fast, explained
+//                                              errors for refused connections.
 //   "fpgw.liveness"                            SERVING while the process runs, draining included
 //                                              (for liveness probes, which must not restart a
 //                                              replica because a vendor is down).

@@ -177,8 +177,11 @@ class UidAcceptor final {
       unlink(path.c_str());  // A socket left by an earlier run.
     }
     const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    // Every uid may connect, whatever the umask: the peer's uid, not the file's mode, decides
+    // who is served (a uid that names no caller is closed at once). An app in another container
+    // of the pod runs as another uid.
     if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-        listen(fd, SOMAXCONN) != 0) {
+        chmod(path.c_str(), 0666) != 0 || listen(fd, SOMAXCONN) != 0) {
       const int err = errno;
       if (fd >= 0) close(fd);
       return absl::FailedPreconditionError(
@@ -294,13 +297,16 @@ absl::StatusOr<std::unique_ptr<Listeners>> Listeners::Start(
     quota.emplace("fpgw");
     quota->Resize(static_cast<size_t>(state->overload->options().max_memory_bytes));
   }
+  // A server of fpgw's services as `auth` recognises callers, or (null `auth`) of health alone.
   auto serve = [&](std::unique_ptr<auth::ListenerAuth> auth, const std::string& address,
                    std::shared_ptr<grpc::ServerCredentials> credentials,
                    int* port) -> absl::StatusOr<grpc::Server*> {
     Served served;
     served.auth = std::move(auth);
-    served.evaluation = std::make_unique<EvaluationServiceHandler>(state, served.auth.get());
-    served.admin = std::make_unique<AdminServiceHandler>(state, served.auth.get());
+    if (served.auth != nullptr) {
+      served.evaluation = std::make_unique<EvaluationServiceHandler>(state, served.auth.get());
+      served.admin = std::make_unique<AdminServiceHandler>(state, served.auth.get());
+    }
     grpc::ServerBuilder builder;
     if (credentials != nullptr) builder.AddListeningPort(address, credentials, port);
     builder.SetMaxReceiveMessageSize(server_config.max_receive_message_bytes());
@@ -315,8 +321,8 @@ absl::StatusOr<std::unique_ptr<Listeners>> Listeners::Start(
           ClampedMillis(config::ToDuration(limits.max_connection_age_grace())));
     }
     if (quota.has_value()) builder.SetResourceQuota(*quota);
-    builder.RegisterService(served.evaluation.get());
-    builder.RegisterService(served.admin.get());
+    if (served.evaluation != nullptr) builder.RegisterService(served.evaluation.get());
+    if (served.admin != nullptr) builder.RegisterService(served.admin.get());
     served.server = builder.BuildAndStart();
     if (served.server == nullptr) return nullptr;
     grpc::Server* server = served.server.get();
@@ -352,12 +358,13 @@ absl::StatusOr<std::unique_ptr<Listeners>> Listeners::Start(
       continue;
     }
     absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
-        CredentialsFor(listener, path, config, *secrets);
+        listener.health_only() ? grpc::InsecureServerCredentials()
+                               : CredentialsFor(listener, path, config, *secrets);
     if (!credentials.ok()) return credentials.status();
     int port = 0;
-    absl::StatusOr<grpc::Server*> server =
-        serve(std::make_unique<auth::ListenerAuth>(callers, listener), listener.address(),
-              *credentials, &port);
+    absl::StatusOr<grpc::Server*> server = serve(
+        listener.health_only() ? nullptr : std::make_unique<auth::ListenerAuth>(callers, listener),
+        listener.address(), *credentials, &port);
     if (!server.ok() || *server == nullptr ||
         (!config::IsUnixAddress(listener.address()) && port == 0)) {
       return absl::FailedPreconditionError(

@@ -55,11 +55,9 @@ absl::StatusOr<std::unique_ptr<MetricsListener>> MetricsListener::Start(
   const std::string listening = absl::StrCat(host, ":", port);
   // Without TLS: the library's TLS set-up is the sandbox's business (sandbox/sandbox.cc).
   mg_init_library(0);
-  const char* options[] = {"listening_ports",    listening.c_str(),
-                           "num_threads",        "2",
-                           "request_timeout_ms", "10000",
-                           "enable_keep_alive",  "yes",
-                           nullptr};
+  const char* options[] = {
+      "listening_ports", listening.c_str(),   "num_threads", "2",    "request_timeout_ms",
+      "10000",           "enable_keep_alive", "yes",         nullptr};
   mg_callbacks callbacks;
   std::memset(&callbacks, 0, sizeof(callbacks));
   callbacks.log_message = [](const mg_connection*, const char*) -> int { return 1; };

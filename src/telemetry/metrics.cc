@@ -22,15 +22,15 @@ const prometheus::Histogram::BucketBoundaries& LatencyBuckets() {
 // "tenant/integration" as labels.
 Labels ScopeLabels(absl::string_view scope) {
   const size_t slash = scope.find('/');
-  if (slash == absl::string_view::npos) return {{"tenant", ""}, {"integration", std::string(scope)}};
+  if (slash == absl::string_view::npos)
+    return {{"tenant", ""}, {"integration", std::string(scope)}};
   return {{"tenant", std::string(scope.substr(0, slash))},
           {"integration", std::string(scope.substr(slash + 1))}};
 }
 
 Labels Of(const IntegrationLabels& labels) {
-  return {{"tenant", labels.tenant},
-          {"integration", labels.integration},
-          {"vendor", labels.vendor}};
+  return {
+      {"tenant", labels.tenant}, {"integration", labels.integration}, {"vendor", labels.vendor}};
 }
 
 // A drift path as a label value: array indices folded ("$.events[]"), and characters that would
@@ -166,7 +166,8 @@ std::string Metrics::Scrape() const {
   return prometheus::TextSerializer().Serialize(registry_->Collect());
 }
 
-double Metrics::Sum(absl::string_view name, const std::map<std::string, std::string>& labels) const {
+double Metrics::Sum(absl::string_view name,
+                    const std::map<std::string, std::string>& labels) const {
   double sum = 0;
   for (const prometheus::MetricFamily& family : registry_->Collect()) {
     if (family.name != name) continue;
@@ -198,8 +199,8 @@ void Metrics::RpcStarted(absl::string_view service, absl::string_view method) {
       .Increment();
 }
 
-void Metrics::RpcHandled(absl::string_view service, absl::string_view method,
-                         absl::StatusCode code, absl::Duration latency) {
+void Metrics::RpcHandled(absl::string_view service, absl::string_view method, absl::StatusCode code,
+                         absl::Duration latency) {
   Labels labels{{"grpc_service", std::string(service)},
                 {"grpc_method", std::string(method)},
                 {"grpc_type", "unary"}};

@@ -51,8 +51,7 @@ std::string NewId(int words) {
 
 }  // namespace
 
-TraceContext TraceContext::FromCaller(absl::string_view traceparent,
-                                      absl::string_view tracestate) {
+TraceContext TraceContext::FromCaller(absl::string_view traceparent, absl::string_view tracestate) {
   TraceContext context;
   context.span_id = NewId(1);
   // version "-" trace-id "-" parent-id "-" trace-flags; a later version may append fields.

@@ -232,6 +232,30 @@ TEST(Trust, TheMetricsListenerOpensBeyondLoopbackOnlyWhenTheConfigSaysSo) {
   EXPECT_THAT(Paths(base, {"", "127.0.0.1:0"}), IsEmpty());
 }
 
+TEST(Trust, AHealthOnlyListenerNeedsNoAuthenticationAndTakesNone) {
+  const std::string probes = R"(
+  listeners:
+    - {address: "127.0.0.1:50051", authentication: [local]}
+    - {address: "0.0.0.0:8081", health_only: true}
+  callers: [{name: app, tenant: acme, local: true}]
+)";
+  EXPECT_THAT(Paths(probes), IsEmpty());
+  EXPECT_THAT(Paths(R"(
+  listeners:
+    - {address: "127.0.0.1:50051", authentication: [local]}
+    - {address: "0.0.0.0:8081", health_only: true, allow_unauthenticated_callers: true}
+  callers: [{name: app, tenant: acme, local: true}]
+)"),
+              Contains("server.listeners[1].health_only"));
+  EXPECT_THAT(Paths(R"(
+  listeners:
+    - {address: "127.0.0.1:50051", authentication: [local]}
+    - {address: "127.0.0.1:8081", health_only: true, authentication: [local]}
+  callers: [{name: app, tenant: acme, local: true}]
+)"),
+              Contains("server.listeners[1].health_only"));
+}
+
 TEST(Trust, PageTokenKeysHaveUniqueIdsAndALifetime) {
   const auto paths = Paths(R"(
   listeners: [{address: "127.0.0.1:1", authentication: [local]}]

@@ -165,9 +165,11 @@ check "SSLKEYLOGFILE is ignored: no TLS key was written" test ! -e "$work/tls-ke
 check "core dumps are off in the serving process" bash -c "
   grep -E '^Max core file size +0 +0 ' /proc/$gw2/limits"
 check "a random page-token key is warned about" grep -q 'page_tokens.keys is empty' "$work/config_mode.log"
+check "the uid socket is open to every uid (the peer uid decides, not the umask)" bash -c "
+  [ \"\$(stat -c %a '$work/fpgw.sock')\" = 666 ]"
 if [[ $(id -u) == 0 ]]; then
   # Another uid that the file system lets through is still refused: the peer uid decides.
-  chmod a+x "$work" && chmod a+rw "$work/fpgw.sock"
+  chmod a+x "$work"
   check "a process of another uid is refused on the Unix socket" bash -c "
     ! setpriv --reuid=65534 --regid=65534 --clear-groups '$grpcurl' -unix -plaintext \
       -d '{\"token\":\"1760000000555.unixTs\"}' '$work/fpgw.sock' fpgw.v1.EvaluationService/Evaluate \

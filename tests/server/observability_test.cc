@@ -19,6 +19,8 @@
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "rapidjson/document.h"
 #include "sandbox/stytch/data.h"
@@ -80,7 +82,7 @@ class LogCapture final {
 
   // The access log lines ("msg":"rpc") whose field `key` is `value`.
   std::vector<std::map<std::string, std::string>> AccessLines(const std::string& key,
-                                                             const std::string& value) const {
+                                                              const std::string& value) const {
     std::vector<std::map<std::string, std::string>> found;
     absl::MutexLock lock(&mu_);
     for (const std::string& text : lines_) {
@@ -206,11 +208,36 @@ class ObservabilityTest : public GatewayHarnessTest {
         fp.mutable_cache_ttl()->set_seconds(60);
       });
       config.AddIntegration("stytch", "stytch");
+      config.AddListener("127.0.0.1:0", {}).set_health_only(true);
     });
   }
 
   LogCapture logs_;
 };
+
+TEST_F(ObservabilityTest, AHealthOnlyListenerAnswersProbesInTheClearAndNothingElse) {
+  ASSERT_EQ(harness().gateway().listening().size(), 2u);
+  auto channel =
+      grpc::CreateChannel(harness().gateway().listening()[1], grpc::InsecureChannelCredentials());
+  auto health = grpc::health::v1::Health::NewStub(channel);
+  for (const std::string service : {"", "fpgw.liveness", kFpIntegration}) {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+    HealthCheckRequest request;
+    request.set_service(service);
+    HealthCheckResponse response;
+    ASSERT_TRUE(health->Check(&context, request, &response).ok()) << service;
+    EXPECT_EQ(response.status(), kServing) << service;
+  }
+  auto evaluation = fpgw::v1::EvaluationService::NewStub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  fpgw::v1::EvaluateRequest request;
+  request.set_token("1760000000123.probe01");
+  fpgw::v1::EvaluateResponse response;
+  EXPECT_EQ(evaluation->Evaluate(&context, request, &response).error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
+}
 
 TEST_F(ObservabilityTest, ScrapedSeriesMoveWithRealTraffic) {
   const server::Gateway& gateway = harness().gateway();
@@ -226,8 +253,7 @@ TEST_F(ObservabilityTest, ScrapedSeriesMoveWithRealTraffic) {
   // The vendor fails every attempt: three attempts, two of them retries.
   EXPECT_THAT(harness().Evaluate("stytch", "sandbox-server-error.metrics", &response),
               StatusIs(absl::StatusCode::kUnavailable));
-  EXPECT_THAT(harness().Evaluate("nope", token, &response),
-              StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(harness().Evaluate("nope", token, &response), StatusIs(absl::StatusCode::kNotFound));
 
   // The access log says how many vendor requests each call took: none from the cache, every
   // attempt of a retried one.
@@ -247,7 +273,8 @@ TEST_F(ObservabilityTest, ScrapedSeriesMoveWithRealTraffic) {
     return SeriesSum(after.body, name, labels) - SeriesSum(before.body, name, labels);
   };
   const std::map<std::string, std::string> evaluate = {
-      {"grpc_service", "fpgw.v1.EvaluationService"}, {"grpc_method", "Evaluate"},
+      {"grpc_service", "fpgw.v1.EvaluationService"},
+      {"grpc_method", "Evaluate"},
       {"grpc_type", "unary"}};
   EXPECT_EQ(moved("grpc_server_started_total", evaluate), 5);
   auto with = [](std::map<std::string, std::string> labels, const std::string& key,
@@ -267,20 +294,17 @@ TEST_F(ObservabilityTest, ScrapedSeriesMoveWithRealTraffic) {
   EXPECT_EQ(moved("fpgw_vendor_calls_total", with(with(fp, "operation", "Evaluate"), "code", "OK")),
             2);
   EXPECT_EQ(moved("fpgw_vendor_call_duration_seconds_count", fp), 2);
-  EXPECT_EQ(moved("fpgw_evaluation_cache_lookups_total",
-                  {{"integration", "fp"}, {"result", "hit"}}),
-            1);
-  EXPECT_EQ(moved("fpgw_evaluation_cache_lookups_total",
-                  {{"integration", "fp"}, {"result", "miss"}}),
-            2);
+  EXPECT_EQ(
+      moved("fpgw_evaluation_cache_lookups_total", {{"integration", "fp"}, {"result", "hit"}}), 1);
+  EXPECT_EQ(
+      moved("fpgw_evaluation_cache_lookups_total", {{"integration", "fp"}, {"result", "miss"}}), 2);
   EXPECT_EQ(moved("fpgw_vendor_http_responses_total", {{"integration", "fp"}, {"status", "200"}}),
             2);
   EXPECT_GT(moved("fpgw_vendor_schema_drift_total", {{"vendor", "fingerprint_v4"}}), 0);
 
   EXPECT_EQ(moved("fpgw_vendor_calls_total", {{"integration", "stytch"}, {"code", "UNAVAILABLE"}}),
             1);
-  EXPECT_EQ(moved("fpgw_vendor_retries_total", {{"tenant", "acme"}, {"integration", "stytch"}}),
-            2);
+  EXPECT_EQ(moved("fpgw_vendor_retries_total", {{"tenant", "acme"}, {"integration", "stytch"}}), 2);
   EXPECT_EQ(moved("fpgw_vendor_http_responses_total", {{"integration", "stytch"}}), 3);
   EXPECT_EQ(SeriesSum(after.body, "fpgw_health_serving", {{"service", "overall"}}), 1);
 
@@ -316,11 +340,12 @@ TEST_F(ObservabilityTest, TheCallersTraceReachesTheVendorAndTheAccessLog) {
   request.set_integration("fp");
   request.set_token("1760000000123.traced01");
   fpgw::v1::EvaluateResponse response;
-  ASSERT_THAT(harness().Call(&fpgw::v1::EvaluationService::Stub::Evaluate, request, &response,
-                             absl::Seconds(10),
-                             {{"traceparent", absl::StrCat("00-", trace_id, "-", caller_span, "-01")},
-                              {"tracestate", "congo=t61rcWkgMzE"}}),
-              IsOk());
+  ASSERT_THAT(
+      harness().Call(&fpgw::v1::EvaluationService::Stub::Evaluate, request, &response,
+                     absl::Seconds(10),
+                     {{"traceparent", absl::StrCat("00-", trace_id, "-", caller_span, "-01")},
+                      {"tracestate", "congo=t61rcWkgMzE"}}),
+      IsOk());
 
   // The vendor got the same trace, as a child of fpgw's span, with the caller's state.
   std::optional<sandbox::Sandbox::ReceivedTrace> received;
@@ -375,9 +400,9 @@ TEST_F(ObservabilityTest, AnOpenCircuitTurnsItsIntegrationNotServingUntilItClose
   // Two calls of three failed attempts each: five failures in a row open the circuit.
   for (const char* call : {"a", "b"}) {
     fpgw::v1::EvaluateResponse response;
-    EXPECT_THAT(harness().Evaluate("stytch", absl::StrCat("sandbox-server-error.health-", call),
-                                   &response),
-                StatusIs(absl::StatusCode::kUnavailable));
+    EXPECT_THAT(
+        harness().Evaluate("stytch", absl::StrCat("sandbox-server-error.health-", call), &response),
+        StatusIs(absl::StatusCode::kUnavailable));
   }
   EXPECT_TRUE(EventuallyChecks(harness(), kStytchIntegration, kNotServing));
   EXPECT_TRUE(watch.EventuallySaw({kServing, kNotServing}));
@@ -468,9 +493,8 @@ TEST(HealthTest, DrainingTurnsEverythingButLivenessNotServingWhileCallsAreStillS
 // Sampling applies to calls that succeed; a failed call is always logged.
 TEST(AccessLogTest, FailedCallsAreLoggedWhateverTheSampling) {
   auto harness = GatewayHarness::Start([](GatewayConfigBuilder& config) {
-    config.EditServer([](fpgw::config::v1::Server& server) {
-      server.mutable_access_log()->set_sample_rate(0);
-    });
+    config.EditServer(
+        [](fpgw::config::v1::Server& server) { server.mutable_access_log()->set_sample_rate(0); });
     config.AddTenant("acme");
     config.AddIntegration("fp", "fingerprint-v4");
   });

@@ -77,8 +77,8 @@ TEST(Metrics, DriftPathsAreFoldedAndTheirLabelSetsBounded) {
   }
   // Two label sets were taken above: 998 of the loop's fit, 12 overflow.
   EXPECT_EQ(metrics.Sum("fpgw_vendor_schema_drift_total", {{"path", "overflow"}}), 12);
-  EXPECT_THAT(metrics.Scrape(), Not(HasSubstr(absl::StrCat(
-                                    "$.field", Metrics::kMaxDriftLabelSets + 5, "\""))));
+  EXPECT_THAT(metrics.Scrape(),
+              Not(HasSubstr(absl::StrCat("$.field", Metrics::kMaxDriftLabelSets + 5, "\""))));
 }
 
 TEST(Metrics, HealthGaugeNamesTheOverallStatus) {

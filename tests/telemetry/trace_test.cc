@@ -26,8 +26,7 @@ TEST(TraceContext, ContinuesTheCallersTrace) {
   EXPECT_NE(trace.span_id, trace.parent_id);
   EXPECT_EQ(trace.tracestate, "congo=t61rcWkgMzE");
   // Passed on as a child of fpgw's span.
-  EXPECT_EQ(trace.Traceparent(),
-            "00-4bf92f3577b34da6a3ce929d0e0e4736-" + trace.span_id + "-01");
+  EXPECT_EQ(trace.Traceparent(), "00-4bf92f3577b34da6a3ce929d0e0e4736-" + trace.span_id + "-01");
 }
 
 TEST(TraceContext, KeepsTheUnsampledFlag) {
@@ -41,10 +40,10 @@ TEST(TraceContext, StartsANewTraceWithoutAUsableParent) {
   for (const char* bad : {
            "",
            "garbage",
-           "00-00000000000000000000000000000000-00f067aa0ba902b7-01",  // zero trace id
-           "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",  // zero parent id
-           "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",  // upper case
-           "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",  // forbidden version
+           "00-00000000000000000000000000000000-00f067aa0ba902b7-01",        // zero trace id
+           "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",        // zero parent id
+           "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",        // upper case
+           "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",        // forbidden version
            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra",  // 00 is exactly 55
            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-0g",
        }) {
