@@ -396,6 +396,12 @@ class Parser:
         else:
             type_name = self.ident()
         name = self.ident()
+        number, options, comment = self.numbered_tail(comment)
+        return Field(name, number, type_name, label, comment, options, oneof, map_types)
+
+    def numbered_tail(self, comment):
+        """`= N [options];` and a trailing comment, of a field or an enum value: (N, options,
+        the leading comment with the trailing one appended)."""
         self.expect("=")
         number = int(self.next().text, 0)
         options = self.field_options()
@@ -403,7 +409,7 @@ class Parser:
         trailing = self.trailing_comment()
         if trailing:
             comment = f"{comment}\n{trailing}".strip()
-        return Field(name, number, type_name, label, comment, options, oneof, map_types)
+        return number, options, comment
 
     def enum(self, scope):
         comment = self.leading_comment()
@@ -427,13 +433,7 @@ class Parser:
             else:
                 value_comment = self.leading_comment()
                 value_name = self.ident()
-                self.expect("=")
-                number = int(self.next().text, 0)
-                options = self.field_options()
-                self.expect(";")
-                trailing = self.trailing_comment()
-                if trailing:
-                    value_comment = f"{value_comment}\n{trailing}".strip()
+                number, options, value_comment = self.numbered_tail(value_comment)
                 enum.values.append(EnumValue(value_name, number, value_comment, options))
 
     # Type resolution, with protobuf's scoping: innermost scope first, then outwards.

@@ -122,19 +122,17 @@ int SecretRegistry::Reload() {
     absl::StatusOr<Secret>& earlier = first.at(reference);
     std::string field;
     absl::Status problem = absl::OkStatus();
-    // Unchanged from the value held, after reads that failed.
-    bool back_as_it_was = false;
+    bool unchanged = false;
+    bool was_resolvable = true;
     {
       absl::ReaderMutexLock lock(&mu_);
       const Entry& entry = entries_.at(reference);
       field = entry.uses.front().first;
-      if (second.ok() && entry.value->Equals(second->RevealForWire()) && earlier.ok() &&
-          entry.value->Equals(earlier->RevealForWire())) {
-        if (entry.resolvable) continue;  // Unchanged.
-        back_as_it_was = true;
-      }
-      if (back_as_it_was) {
-        // Nothing to check: the value is the one held.
+      was_resolvable = entry.resolvable;
+      unchanged = second.ok() && entry.value->Equals(second->RevealForWire()) && earlier.ok() &&
+                  entry.value->Equals(earlier->RevealForWire());
+      if (unchanged) {
+        // The value held: nothing to check.
       } else if (!earlier.ok()) {
         problem = earlier.status();
       } else if (!second.ok()) {
@@ -145,9 +143,11 @@ int SecretRegistry::Reload() {
         problem = Check(entry, *second);
       }
     }
-    if (back_as_it_was) {
-      absl::MutexLock lock(&mu_);
-      entries_.at(reference).resolvable = true;
+    if (unchanged) {
+      if (!was_resolvable) {  // Readable again after reads that failed.
+        absl::MutexLock lock(&mu_);
+        entries_.at(reference).resolvable = true;
+      }
       continue;
     }
     if (!problem.ok()) {

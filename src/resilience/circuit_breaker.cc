@@ -33,6 +33,7 @@ http::RequestId CircuitBreakingHttpClient::Start(http::HttpRequest request, Call
   {
     absl::MutexLock lock(&mu_);
     Host& host = hosts_[key];
+    host.scope = request.scope;
     if (host.open_until > now) {
       refuse_for = host.open_until - now;
     } else if (host.open_until != absl::InfinitePast()) {
@@ -87,6 +88,16 @@ void CircuitBreakingHttpClient::Record(const std::string& key, bool failed, bool
     host.open_until = absl::Now() + host.last_open_for;
     host.probing = false;
   }
+}
+
+std::set<std::string> CircuitBreakingHttpClient::OpenScopes() const {
+  std::set<std::string> open;
+  const absl::Time now = absl::Now();
+  absl::MutexLock lock(&mu_);
+  for (const auto& [key, host] : hosts_) {
+    if (host.open_until > now && !host.scope.empty()) open.insert(host.scope);
+  }
+  return open;
 }
 
 std::vector<std::string> CircuitBreakingHttpClient::OpenCircuits() const {

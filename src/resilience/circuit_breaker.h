@@ -12,6 +12,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,8 @@ class CircuitBreakingHttpClient final : public http::HttpClient {
 
   // The circuits open now: "<origin>" for requests without a scope, "<origin> <scope>" otherwise.
   std::vector<std::string> OpenCircuits() const;
+  // The scopes (HttpRequest::scope, e.g. "tenant/integration") with a circuit open now.
+  std::set<std::string> OpenScopes() const;
 
  private:
   struct Host {
@@ -53,6 +56,8 @@ class CircuitBreakingHttpClient final : public http::HttpClient {
     absl::Time open_until = absl::InfinitePast();
     absl::Duration last_open_for = absl::ZeroDuration();
     bool probing = false;
+    // The scope of the requests this circuit sees ("" for the host's shared circuit).
+    std::string scope;
   };
 
   // Records an outcome for circuit `key`.

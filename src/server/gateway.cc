@@ -155,15 +155,8 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const fpgw::config::v1::
     auto breaking = std::make_shared<resilience::CircuitBreakingHttpClient>(
         std::move(http_client), breaker_options, gateway->timers_.get());
     open_circuits = [weak = std::weak_ptr<resilience::CircuitBreakingHttpClient>(breaking)] {
-      std::set<std::string> scopes;
-      if (auto held = weak.lock()) {
-        // "<origin> <scope>": the scope is the integration's "tenant/integration".
-        for (const std::string& circuit : held->OpenCircuits()) {
-          const size_t space = circuit.rfind(' ');
-          if (space != std::string::npos) scopes.insert(circuit.substr(space + 1));
-        }
-      }
-      return scopes;
+      auto held = weak.lock();
+      return held == nullptr ? std::set<std::string>{} : held->OpenScopes();
     };
     http_client = std::move(breaking);
   }

@@ -6,7 +6,6 @@
 #ifndef FPGW_SERVER_GATEWAY_H_
 #define FPGW_SERVER_GATEWAY_H_
 
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -62,9 +61,6 @@ class Gateway final {
 
   // Every metric of this gateway.
   const telemetry::Metrics& metrics() const { return *metrics_; }
-
-  // Every health status now, by service name ("" for overall).
-  std::map<std::string, bool> health() const { return health_->Statuses(); }
 
   // Every secret the config references, as currently held.
   credentials::SecretRegistry& secrets() const { return *secrets_; }

@@ -6,11 +6,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "config/config_loader.h"
+#include "fpgw/v1/admin_service.grpc.pb.h"
+#include "fpgw/v1/evaluation_service.grpc.pb.h"
 
 namespace fpgw::server {
 namespace {
 
-constexpr const char* kServiceNames[] = {"fpgw.v1.EvaluationService", "fpgw.v1.AdminService"};
+const char* const kServiceNames[] = {fpgw::v1::EvaluationService::service_full_name(),
+                                     fpgw::v1::AdminService::service_full_name()};
 
 }  // namespace
 

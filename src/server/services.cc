@@ -49,7 +49,8 @@ std::optional<std::string> RetryPushback(const absl::Status& status, bool vendor
 }
 
 absl::string_view FullServiceName(auth::Service service) {
-  return service == auth::Service::kAdmin ? "fpgw.v1.AdminService" : "fpgw.v1.EvaluationService";
+  return service == auth::Service::kAdmin ? fpgw::v1::AdminService::service_full_name()
+                                          : fpgw::v1::EvaluationService::service_full_name();
 }
 
 // Every value of metadata `key`, joined with ','.

@@ -53,8 +53,6 @@ Tenants::Tenants(const fpgw::config::v1::Config& config, const vendors::AdapterD
   }
 }
 
-std::vector<IntegrationHandle> Tenants::List() const { return list_; }
-
 absl::StatusOr<IntegrationHandle> Tenants::Resolve(const std::string& tenant,
                                                    const std::string& integration) const {
   auto found = tenants_.find(tenant);

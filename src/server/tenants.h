@@ -40,7 +40,7 @@ class Tenants final {
           telemetry::Metrics* metrics, std::shared_ptr<resilience::EvaluationCache> cache);
 
   // Every integration of every tenant, in config order.
-  std::vector<IntegrationHandle> List() const;
+  const std::vector<IntegrationHandle>& List() const { return list_; }
 
   // `tenant`'s integration named `integration` (or, when empty, the tenant's default: its first
   // integration in the config). NOT_FOUND (UNKNOWN_INTEGRATION) for a name the tenant does not

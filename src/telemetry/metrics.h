@@ -48,7 +48,7 @@ class Metrics final {
   std::string Scrape() const;
 
   // The sum of every series of metric `name` (a counter or gauge, or a histogram's count) whose
-  // labels include `labels`; 0 when there is none. For tests and health.
+  // labels include `labels`; 0 when there is none. For tests.
   double Sum(absl::string_view name, const std::map<std::string, std::string>& labels = {}) const;
 
   // gRPC server: an RPC of `service` ("fpgw.v1.EvaluationService") and `method` ("Evaluate")
